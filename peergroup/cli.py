@@ -1,0 +1,225 @@
+"""Command line: ``run(argv) -> int`` so tests can call it like a function.
+
+Start-up cost matters here: ``--help``, ``--version`` and friends import
+neither Textual nor SQLModel. Only ``_open_tui`` imports the UI, lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import PeergroupError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="peergroup",
+        description="Run a peer mentorship group: roadmap, members, goals, meetings, minutes.",
+        epilog="With no command, opens the app. Data lives in one SQLite file "
+        "(see --db and the PEERGROUP_HOME environment variable).",
+    )
+    p.add_argument("--version", action="version", version=f"peergroup {__version__}")
+    p.add_argument("--db", metavar="PATH", type=Path, help="database file to use (default: your user data folder)")
+    p.add_argument("--group", metavar="NAME", help="which group to work with, when the database holds several")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("open", help="open the app (the default)")
+    sub.add_parser("demo", help="open a sample group in a throwaway database")
+    sub.add_parser("init", help="create an empty database at --db PATH")
+    sub.add_parser("groups", help="list the groups in the database")
+    imp = sub.add_parser("import", help="load a group described in a TOML group file")
+    imp.add_argument("file", type=Path, metavar="FILE.toml")
+    bk = sub.add_parser("backup", help="write a consistent copy of the database")
+    bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+
+    exp = sub.add_parser("export", help="write calendars, minutes or reports to files")
+    exp_sub = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    ics = exp_sub.add_parser("ics", help="the meeting calendar as an .ics file")
+    ics.add_argument("--member", metavar="NAME", help="only meetings for this member, with their roles")
+    ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    mins = exp_sub.add_parser("minutes", help="meeting minutes as Markdown")
+    mins.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    mins.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    mins.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    srch = sub.add_parser("search", help="full-text search over minutes, decisions and action items")
+    srch.add_argument("query", nargs="+")
+    srch.add_argument("--limit", type=int, default=20)
+    return p
+
+
+def _say(message: str) -> None:
+    print(message)
+
+
+def _fail(message: str) -> int:
+    print(f"peergroup: {message}", file=sys.stderr)
+    return 2
+
+
+def _db_path(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The database path, and whether it may be created (only the default one)."""
+    if args.db is not None:
+        return args.db.expanduser(), False
+    from .paths import default_db_path
+
+    return default_db_path(), True
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = args.command or "open"
+    try:
+        if command == "open":
+            path, create = _db_path(args)
+            from .db import inspect_database
+
+            inspect_database(path)  # fail before the TUI starts, without writing
+            if not create and not path.exists():
+                from .db import open_database
+
+                open_database(path)  # raises the "no database here" message
+            return _open_tui(path, group=args.group, create=create)
+        if command == "demo":
+            return _demo(args)
+        if command == "init":
+            return _init(args)
+        return _with_db(args, command)
+    except PeergroupError as exc:
+        return _fail(str(exc))
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .db import inspect_database, open_database
+
+    path, _ = _db_path(args)
+    state = inspect_database(path)
+    if state.kind not in ("missing", "empty"):
+        return _fail(f"{path} already holds a Peergroup database; nothing was changed.")
+    db = open_database(path, create=True)
+    db.close()
+    _say(f"Created an empty Peergroup database at {path}.")
+    return 0
+
+
+def _with_db(args: argparse.Namespace, command: str) -> int:
+    from .db import open_database
+
+    path, create = _db_path(args)
+    db = open_database(path, create=create or command == "import")
+    try:
+        if command == "import":
+            from . import groupfile
+
+            doc = groupfile.read(args.file)
+            with db.scope() as session:
+                group = groupfile.import_group(session, doc)
+                name = group.name
+            _say(f"Imported {name!r} into {path}.")
+            return 0
+        if command == "groups":
+            from .services import groups as groups_svc
+
+            with db.scope() as session:
+                for g in groups_svc.list_groups(session):
+                    _say(g.name)
+            return 0
+        if command == "backup":
+            from .services import backup as backup_svc
+
+            out = backup_svc.backup_to(db, args.output)
+            _say(f"Wrote a backup of {path} to {out}.")
+            return 0
+        if command == "export":
+            return _export(db, args)
+        if command == "search":
+            from .services import search as search_svc
+
+            with db.scope() as session:
+                group = _group(session, args) if args.group else None
+                hits = search_svc.search(session, " ".join(args.query), group=group, limit=args.limit)
+            if not hits:
+                _say("No matches.")
+            for h in hits:
+                _say(f"{h.on:%Y-%m-%d}  {h.group_name}  [{h.kind}]  {h.snippet}")
+            return 0
+    finally:
+        db.close()
+    return _fail(f"unknown command {command!r}")
+
+
+def _group(session, args):  # noqa: ANN001, ANN202
+    from .services import groups as groups_svc
+
+    return groups_svc.find_group(session, args.group)
+
+
+def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    if args.what == "ics":
+        from .services import calendar_export
+
+        with db.scope() as session:
+            group = _group(session, args)
+            data, count = calendar_export.group_calendar(session, group, member_name=args.member)
+        _write(args.output, data)
+        _say(f"Wrote {count} meeting(s) to {args.output}.")
+        return 0
+    if args.what == "minutes":
+        from .export import minutes_md
+        from .services import validate
+
+        start = validate.parse_date("--from", args.date_from)
+        end = validate.parse_date("--to", args.date_to)
+        with db.scope() as session:
+            group = _group(session, args)
+            text, count = minutes_md.minutes_document(session, group, start=start, end=end)
+        _write(args.output, text.encode("utf-8"))
+        _say(f"Wrote the minutes of {count} meeting(s) to {args.output}.")
+        return 0
+    return _fail(f"cannot export {args.what!r}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    from .errors import InputError
+
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be written ({exc.strerror}).") from None
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from . import content, groupfile
+    from .db import open_database
+
+    folder = Path(tempfile.mkdtemp(prefix="peergroup-demo-"))
+    path = args.db.expanduser() if args.db else folder / "demo.db"
+    db = open_database(path, create=True)
+    try:
+        with db.scope() as session:
+            group = groupfile.import_group(session, groupfile.read(content.demo_group_file()))
+            name = group.name
+    finally:
+        db.close()
+    _say(f"Demo database: {path} (throwaway; delete it when done).")
+    return _open_tui(path, group=name, create=False)
+
+
+def _open_tui(path: Path, *, group: str | None, create: bool) -> int:
+    from screens.app import make_app
+
+    app = make_app(path, group=group, create=create)
+    app.run()
+    return app.return_code or 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,260 @@
+"""Group files: a whole group described in TOML, loaded in one transaction.
+
+The format is documented in README.md; ``data/demo.toml`` is an example.
+Every problem is reported with the path of the field at fault
+(``members[3].email: ...``) and nothing is written unless the whole file is
+valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from .errors import InputError
+from .models import Group
+
+SECTIONS: dict[str, set[str]] = {
+    "group": {"name", "target_size", "membership", "end_date", "end_condition", "opt_in_month"},
+    "peer": {
+        "institution", "department", "track", "clinical_interest", "research_interest",
+        "admin_interest", "career_stage", "identity", "free_text",
+    },
+    "mission": {"text", "revisit_by", "adopted"},
+    "members": {"name", "email", "status", "joined", "left", "notes"},
+    "goals": {"title", "owner", "horizon", "specific", "measure", "achievable", "relevant", "due", "status", "checkins"},
+    "checkins": {"on", "progress", "note"},
+    "logistics": {
+        "frequency", "interval", "weekday", "nth", "month_day", "dates", "start_time",
+        "duration_minutes", "place", "video_link", "timezone", "first_meeting", "skip", "horizon_months",
+    },
+    "expectations": {"attendance", "communication", "agenda"},
+}
+
+
+def read(path: Path) -> dict[str, Any]:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file; check the path.") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror}).") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(str(path), "is not UTF-8 text; save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), f"is not valid TOML: {exc}.") from None
+
+
+def _table(doc: dict, key: str, where: str) -> dict:
+    value = doc.get(key, {})
+    if not isinstance(value, dict):
+        raise InputError(where, "must be a table ([section]).")
+    _known(value, SECTIONS[key], where)
+    return value
+
+
+def _known(table: dict, allowed: set[str], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"{where}.{key}", f"is not a field here; allowed fields: {', '.join(sorted(allowed))}.")
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise InputError(where, "must be a date without a time, e.g. 2027-03-09.")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        from .services.validate import parse_date
+
+        return parse_date(where, value)
+    raise InputError(where, f"must be a date such as 2027-03-09, not {type(value).__name__}.")
+
+
+def _str(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(where, f"must be text in quotes, not {type(value).__name__}.")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(where, "must be a list, e.g. [\"a\", \"b\"].")
+    return value
+
+
+def _prefix(where: str, exc: InputError) -> InputError:
+    """Re-home a service's field error under the group-file path."""
+    field = exc.field if exc.field.startswith(where) else f"{where}.{exc.field}"
+    return InputError(field, exc.message)
+
+
+def import_group(session: Session, doc: dict[str, Any], *, today: dt.date | None = None) -> Group:
+    """Create a group from a parsed group file. Raises InputError; the caller rolls back."""
+    from .services import goals as goals_svc
+    from .services import groups as groups_svc
+    from .services import membership as membership_svc
+    from .services import peer as peer_svc
+
+    _known(doc, set(SECTIONS) - {"checkins"}, "file")
+    g = _table(doc, "group", "group")
+    if "name" not in g:
+        raise InputError("group.name", "is missing; every group file needs [group] name = \"...\".")
+    try:
+        group = groups_svc.create_group(session, _str(g["name"], "group.name"), timezone="UTC")
+        groups_svc.set_membership_rules(
+            session,
+            group,
+            target_size=g.get("target_size"),
+            membership=_str(g.get("membership", "ongoing"), "group.membership"),
+            end_date=_date(g.get("end_date"), "group.end_date"),
+            end_condition=_str(g.get("end_condition"), "group.end_condition"),
+            opt_in_month=g.get("opt_in_month"),
+        )
+    except InputError as exc:
+        raise _prefix("group", exc) from None
+
+    peer = _table(doc, "peer", "peer")
+    values = {k: [_str(v, f"peer.{k}[{i}]") for i, v in enumerate(_list(peer[k], f"peer.{k}"))]
+              for k in peer if k != "free_text"}
+    try:
+        peer_svc.set_definition(session, group, values, _str(peer.get("free_text"), "peer.free_text"))
+    except InputError as exc:
+        raise _prefix("peer", exc) from None
+
+    members_by_name: dict[str, int] = {}
+    for i, m in enumerate(_list(doc.get("members"), "members")):
+        where = f"members[{i + 1}]"
+        if not isinstance(m, dict):
+            raise InputError(where, "must be a table ([[members]]).")
+        _known(m, SECTIONS["members"], where)
+        try:
+            member = membership_svc.add_member(
+                session,
+                group,
+                membership_svc.MemberInput(
+                    name=_str(m.get("name"), f"{where}.name"),
+                    email=_str(m.get("email"), f"{where}.email"),
+                    status=_str(m.get("status", "active"), f"{where}.status"),
+                    joined_on=_date(m.get("joined"), f"{where}.joined"),
+                    left_on=_date(m.get("left"), f"{where}.left"),
+                    notes=_str(m.get("notes"), f"{where}.notes"),
+                ),
+            )
+        except InputError as exc:
+            raise _prefix(where, exc) from None
+        key = member.name.casefold()
+        if key in members_by_name:
+            raise InputError(f"{where}.name", f"{member.name!r} appears twice; give each member a distinct name.")
+        members_by_name[key] = member.id
+
+    if "mission" in doc:
+        mission = _table(doc, "mission", "mission")
+        try:
+            goals_svc.adopt_mission(
+                session,
+                group,
+                _str(mission.get("text"), "mission.text"),
+                revisit_by=_date(mission.get("revisit_by"), "mission.revisit_by"),
+                adopted_on=_date(mission.get("adopted"), "mission.adopted"),
+            )
+        except InputError as exc:
+            raise _prefix("mission", exc) from None
+
+    for i, gdoc in enumerate(_list(doc.get("goals"), "goals")):
+        where = f"goals[{i + 1}]"
+        if not isinstance(gdoc, dict):
+            raise InputError(where, "must be a table ([[goals]]).")
+        _known(gdoc, SECTIONS["goals"], where)
+        owner = gdoc.get("owner")
+        member_id = None
+        if owner is not None:
+            member_id = members_by_name.get(_str(owner, f"{where}.owner").strip().casefold())
+            if member_id is None:
+                raise InputError(f"{where}.owner", f"{owner!r} is not one of the [[members]]; check the spelling or add the member.")
+        try:
+            goal = goals_svc.add_goal(
+                session,
+                group,
+                goals_svc.GoalInput(
+                    title=_str(gdoc.get("title"), f"{where}.title"),
+                    horizon=_str(gdoc.get("horizon", "short"), f"{where}.horizon"),
+                    member_id=member_id,
+                    specific=_str(gdoc.get("specific"), f"{where}.specific"),
+                    measure=_str(gdoc.get("measure"), f"{where}.measure"),
+                    achievable=_str(gdoc.get("achievable"), f"{where}.achievable"),
+                    relevant=_str(gdoc.get("relevant"), f"{where}.relevant"),
+                    due=_date(gdoc.get("due"), f"{where}.due"),
+                    status=_str(gdoc.get("status", "open"), f"{where}.status"),
+                ),
+            )
+        except InputError as exc:
+            raise _prefix(where, exc) from None
+        for j, c in enumerate(_list(gdoc.get("checkins"), f"{where}.checkins")):
+            cwhere = f"{where}.checkins[{j + 1}]"
+            if not isinstance(c, dict):
+                raise InputError(cwhere, "must be a table ([[goals.checkins]]).")
+            _known(c, SECTIONS["checkins"], cwhere)
+            try:
+                goals_svc.add_checkin(
+                    session, goal, c.get("progress"), _str(c.get("note"), f"{cwhere}.note"), _date(c.get("on"), f"{cwhere}.on")
+                )
+            except InputError as exc:
+                raise _prefix(cwhere, exc) from None
+
+    if "expectations" in doc:
+        e = _table(doc, "expectations", "expectations")
+        from .services import validate
+
+        group.expect_attendance = validate.text("expectations.attendance", _str(e.get("attendance"), "expectations.attendance"), 5_000)
+        group.expect_communication = validate.text("expectations.communication", _str(e.get("communication"), "expectations.communication"), 5_000)
+        group.expect_agenda = validate.text("expectations.agenda", _str(e.get("agenda"), "expectations.agenda"), 5_000)
+        session.add(group)
+
+    if "logistics" in doc:
+        _import_logistics(session, group, _table(doc, "logistics", "logistics"), today=today)
+    session.flush()
+    return group
+
+
+def _import_logistics(session: Session, group: Group, lg: dict, *, today: dt.date | None) -> None:
+    from .services import meetings as meetings_svc
+
+    try:
+        meetings_svc.set_logistics(
+            session,
+            group,
+            meetings_svc.LogisticsInput(
+                frequency=_str(lg.get("frequency"), "logistics.frequency"),
+                interval=lg.get("interval", 1),
+                weekday=lg.get("weekday"),
+                nth=lg.get("nth"),
+                month_day=lg.get("month_day"),
+                dates=[_date(d, f"logistics.dates[{i + 1}]") for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))],
+                start_time=_str(lg.get("start_time"), "logistics.start_time"),
+                duration_minutes=lg.get("duration_minutes", 60),
+                place=_str(lg.get("place"), "logistics.place"),
+                video_link=_str(lg.get("video_link"), "logistics.video_link"),
+                timezone=_str(lg.get("timezone"), "logistics.timezone") or None,
+                first_meeting=_date(lg.get("first_meeting"), "logistics.first_meeting"),
+            ),
+        )
+        for i, d in enumerate(_list(lg.get("skip"), "logistics.skip")):
+            meetings_svc.add_skip_date(session, group, _date(d, f"logistics.skip[{i + 1}]"))
+        months = lg.get("horizon_months", meetings_svc.HORIZON_MONTHS)
+        if group.first_meeting is not None:
+            meetings_svc.generate_meetings(session, group, months=months, today=group.first_meeting)
+    except InputError as exc:
+        raise _prefix("logistics", exc) from None

@@ -1,0 +1,174 @@
+"""Step 3: SMART goals with check-ins, and the mission statement's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, select
+
+from ..errors import InputError
+from ..models import Goal, GoalCheckin, Group, Member, MissionVersion
+from . import validate
+
+HORIZONS = ("short", "long")
+GOAL_STATUSES = ("open", "achieved", "dropped")
+MISSION_MAX_MONTHS = 12  # revisit at least yearly
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    title: str
+    horizon: str = "short"
+    member_id: int | None = None  # None: a goal of the whole group
+    specific: str = ""
+    measure: str = ""
+    achievable: str = ""
+    relevant: str = ""
+    due: str | dt.date | None = None
+    status: str = "open"
+
+
+def _clean(session: Session, group: Group, data: GoalInput) -> dict:
+    title = validate.required_line("title", data.title, validate.LINE_MAX)
+    horizon = validate.choice("horizon", data.horizon, HORIZONS)
+    status = validate.choice("status", data.status, GOAL_STATUSES)
+    if data.member_id is not None:
+        member = session.get(Member, data.member_id)
+        if member is None or member.group_id != group.id:
+            raise InputError("owner", "that member is not in this group; pick a member or leave it as a group goal.")
+    return dict(
+        title=title,
+        horizon=horizon,
+        status=status,
+        member_id=data.member_id,
+        specific=validate.text("specific", data.specific, 5_000),
+        measure=validate.text("measure", data.measure, 5_000),
+        achievable=validate.text("achievable", data.achievable, 5_000),
+        relevant=validate.text("relevant", data.relevant, 5_000),
+        due=validate.parse_date("due", data.due),
+    )
+
+
+def add_goal(session: Session, group: Group, data: GoalInput) -> Goal:
+    goal = Goal(group_id=group.id, **_clean(session, group, data))
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def update_goal(session: Session, goal: Goal, data: GoalInput) -> Goal:
+    values = _clean(session, session.get(Group, goal.group_id), data)
+    for k, v in values.items():
+        setattr(goal, k, v)
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def list_goals(session: Session, group: Group, *, include_closed: bool = True) -> list[Goal]:
+    stmt = select(Goal).where(Goal.group_id == group.id)
+    if not include_closed:
+        stmt = stmt.where(Goal.status == "open")
+    goals = list(session.exec(stmt))
+    # group goals first, then by horizon and due date
+    return sorted(goals, key=lambda g: (g.member_id is not None, g.horizon != "short", g.due or dt.date.max, g.id))
+
+
+@dataclass(frozen=True)
+class SmartProblem:
+    letter: str  # S, M, A, R or T
+    field: str
+    message: str
+
+
+def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
+    """Name exactly which SMART parts are missing; an empty list means the goal is SMART."""
+    today = today or dt.date.today()
+    problems = []
+    if len(goal.specific.split()) < 3:
+        problems.append(SmartProblem("S", "specific", "Not specific: say exactly what will be done (a few words at least)."))
+    if not goal.measure.strip():
+        problems.append(SmartProblem("M", "measure", "No measurable target: say how you will know it is done (a number, a document, a decision)."))
+    elif not any(ch.isdigit() for ch in goal.measure) and len(goal.measure.split()) < 3:
+        problems.append(SmartProblem("M", "measure", "The target is vague: add a number or a concrete result."))
+    if not goal.achievable.strip():
+        problems.append(SmartProblem("A", "achievable", "Not shown to be achievable: note the time, skills or help that make it doable."))
+    if not goal.relevant.strip():
+        problems.append(SmartProblem("R", "relevant", "Relevance not stated: say how it serves the member's or group's aims."))
+    if goal.due is None:
+        problems.append(SmartProblem("T", "due", "No deadline: set a due date."))
+    elif goal.status == "open" and goal.due < today:
+        problems.append(SmartProblem("T", "due", f"The deadline {goal.due:%Y-%m-%d} has passed: mark the goal achieved or dropped, or set a new date."))
+    return problems
+
+
+def smart_badge(goal: Goal, today: dt.date | None = None) -> str:
+    """'SMART' with missing letters replaced by '·', e.g. 'S·ART'."""
+    missing = {p.letter for p in smart_check(goal, today)}
+    return "".join("·" if letter in missing else letter for letter in "SMART")
+
+
+def add_checkin(session: Session, goal: Goal, progress: str | int, note: str = "", on: str | dt.date | None = None) -> GoalCheckin:
+    pct = validate.int_in_range("progress", progress, 0, 100, required=True)
+    day = validate.parse_date("on", on) or dt.date.today()
+    row = GoalCheckin(goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000))
+    session.add(row)
+    if pct == 100 and goal.status == "open":
+        goal.status = "achieved"
+        session.add(goal)
+    session.flush()
+    return row
+
+
+def checkins(session: Session, goal: Goal) -> list[GoalCheckin]:
+    return list(session.exec(select(GoalCheckin).where(GoalCheckin.goal_id == goal.id).order_by(GoalCheckin.on, GoalCheckin.id)))
+
+
+def latest_progress(session: Session, goal: Goal) -> int | None:
+    rows = checkins(session, goal)
+    return rows[-1].progress if rows else None
+
+
+# --- mission ----------------------------------------------------------------
+
+
+def adopt_mission(
+    session: Session,
+    group: Group,
+    text: str,
+    revisit_by: str | dt.date | None = None,
+    adopted_on: str | dt.date | None = None,
+) -> MissionVersion:
+    """Add a new version of the mission; older versions stay as history."""
+    body = validate.text("mission", text, 5_000)
+    if not body:
+        raise InputError("mission", "is empty; write a sentence or two on what the group is for.")
+    adopted = validate.parse_date("adopted", adopted_on) or dt.date.today()
+    latest = adopted + relativedelta(months=MISSION_MAX_MONTHS)
+    revisit = validate.parse_date("revisit_by", revisit_by) or latest
+    if revisit <= adopted:
+        raise InputError("revisit_by", f"{revisit} is not after the adoption date {adopted}; pick a later date.")
+    if revisit > latest:
+        raise InputError("revisit_by", f"{revisit} is more than 12 months away; revisit the mission by {latest} at the latest.")
+    row = MissionVersion(group_id=group.id, text=body, adopted_on=adopted, revisit_by=revisit)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mission_history(session: Session, group: Group) -> list[MissionVersion]:
+    """Newest first."""
+    stmt = select(MissionVersion).where(MissionVersion.group_id == group.id)
+    return sorted(session.exec(stmt), key=lambda m: (m.adopted_on, m.id), reverse=True)
+
+
+def current_mission(session: Session, group: Group) -> MissionVersion | None:
+    history = mission_history(session, group)
+    return history[0] if history else None
+
+
+def mission_overdue(mission: MissionVersion | None, today: dt.date | None = None) -> bool:
+    today = today or dt.date.today()
+    return mission is not None and mission.revisit_by < today

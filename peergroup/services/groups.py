@@ -1,0 +1,123 @@
+"""Creating, finding and configuring groups (the membership rules of step 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, func, select
+
+from ..errors import InputError, NotFound
+from ..models import Group, Role
+from . import validate
+
+MEMBERSHIP_KINDS = ("ongoing", "time-limited")
+SIZE_MIN, SIZE_MAX = 4, 12  # the range groups in the literature report
+DEFAULT_ROLES = (
+    ("Facilitator", False),
+    ("Scribe", True),
+    ("Discussion lead", True),
+    ("Correspondence", False),
+)
+
+
+def list_groups(session: Session) -> list[Group]:
+    return list(session.exec(select(Group).order_by(Group.name)))
+
+
+def get_group(session: Session, group_id: int) -> Group:
+    group = session.get(Group, group_id)
+    if group is None:
+        raise NotFound(f"No group with id {group_id}.")
+    return group
+
+
+def find_group(session: Session, name: str | None) -> Group:
+    """The group called ``name`` (case-insensitive), or the only group when name is None."""
+    groups = list_groups(session)
+    if not groups:
+        raise NotFound("This database has no group yet. Run `peergroup` to create one, or import a group file.")
+    if name is None:
+        if len(groups) == 1:
+            return groups[0]
+        names = ", ".join(g.name for g in groups)
+        raise NotFound(f"This database holds several groups ({names}); choose one with --group NAME.")
+    for g in groups:
+        if g.name.casefold() == name.strip().casefold():
+            return g
+    raise NotFound(f"No group called {name!r}. Groups here: {', '.join(g.name for g in groups)}.")
+
+
+def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
+    stmt = select(Group).where(func.lower(Group.name) == name.lower())
+    for other in session.exec(stmt):
+        if other.id != exclude_id:
+            raise InputError("name", f"a group called {other.name!r} already exists; choose another name.")
+
+
+def create_group(session: Session, name: str, *, timezone: str | None = None) -> Group:
+    name = validate.required_line("name", name)
+    _check_unique_name(session, name)
+    if timezone is None:
+        from ..calendar.recurrence import machine_timezone
+
+        timezone = machine_timezone()
+    group = Group(name=name, timezone=timezone)
+    session.add(group)
+    session.flush()
+    for role_name, rotates in DEFAULT_ROLES:
+        session.add(Role(group_id=group.id, name=role_name, rotates=rotates))
+    session.flush()
+    return group
+
+
+def rename_group(session: Session, group: Group, name: str) -> Group:
+    name = validate.required_line("name", name)
+    _check_unique_name(session, name, exclude_id=group.id)
+    group.name = name
+    session.add(group)
+    session.flush()
+    return group
+
+
+def set_membership_rules(
+    session: Session,
+    group: Group,
+    *,
+    target_size: str | int | None,
+    membership: str,
+    end_date: str | dt.date | None = None,
+    end_condition: str | None = "",
+    opt_in_month: str | int | None = None,
+) -> Group:
+    """Validate everything first, then write: a bad field changes nothing."""
+    size = validate.int_in_range("target_size", target_size, 1, 200)
+    kind = validate.choice("membership", membership, MEMBERSHIP_KINDS)
+    end = validate.parse_date("end_date", end_date)
+    condition = validate.text("end_condition", end_condition, limit=validate.LINE_MAX)
+    month = validate.int_in_range("opt_in_month", opt_in_month, 1, 12)
+    if kind == "time-limited" and end is None and not condition:
+        raise InputError(
+            "end_date",
+            "a time-limited group needs an end: give an end date or describe the end condition (e.g. 'when all members are promoted').",
+        )
+    if kind == "ongoing":
+        end, condition = None, ""
+    group.target_size = size
+    group.membership = kind
+    group.end_date = end
+    group.end_condition = condition
+    group.opt_in_month = month
+    session.add(group)
+    session.flush()
+    return group
+
+
+def size_warning(target_size: int | None) -> str | None:
+    """A warning (not an error) when the target is outside 4 to 12."""
+    if target_size is None:
+        return None
+    if target_size < SIZE_MIN:
+        return f"{target_size} is small: published groups have {SIZE_MIN} to {SIZE_MAX} members, and a few absences can stall a tiny group."
+    if target_size > SIZE_MAX:
+        return f"{target_size} is large: published groups have {SIZE_MIN} to {SIZE_MAX} members; bigger groups find it hard to give everyone time."
+    return None

@@ -1,0 +1,285 @@
+"""Step 4: logistics, generated meeting dates, skips, moves and cancellations.
+
+Meetings are generated ahead from the group's schedule (six months by
+default). Each generated meeting remembers the ``series_date`` the schedule
+gave it, so extending or regenerating never duplicates a meeting, and a
+moved meeting is not put back on its old date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from ..calendar import recurrence
+from ..errors import InputError
+from ..models import Group, Meeting, SkipDate, utcnow
+from . import validate
+
+HORIZON_MONTHS = 6
+DURATION_MIN, DURATION_MAX = 30, 240
+
+
+@dataclass
+class LogisticsInput:
+    frequency: str
+    start_time: str | dt.time
+    duration_minutes: int | str = 60
+    interval: int | str | None = 1
+    weekday: str | int | None = None
+    nth: int | str | None = None
+    month_day: int | str | None = None
+    dates: list[dt.date] = field(default_factory=list)
+    place: str = ""
+    video_link: str = ""
+    timezone: str | None = None
+    first_meeting: str | dt.date | None = None
+
+
+def _weekday(value: str | int | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        if not 0 <= value <= 6:
+            raise InputError("weekday", "must be a day name such as 'tuesday'.")
+        return value
+    return recurrence.parse_weekday(value)
+
+
+def set_logistics(session: Session, group: Group, data: LogisticsInput) -> Group:
+    """Validate the whole schedule, then store it on the group."""
+    frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
+    start = data.start_time if isinstance(data.start_time, dt.time) else recurrence.parse_time(data.start_time or "")
+    duration = validate.int_in_range("duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True)
+    interval = validate.int_in_range("interval", data.interval, 1, 12) or 1
+    weekday = _weekday(data.weekday)
+    nth = validate.int_in_range("nth", data.nth, -1, 4)
+    if nth == 0:
+        raise InputError("nth", "must be 1 to 4, or -1 for the last one in the month.")
+    month_day = validate.int_in_range("month_day", data.month_day, 1, 31)
+    tz = (data.timezone or "").strip() or group.timezone or recurrence.machine_timezone()
+    first = validate.parse_date("first_meeting", data.first_meeting)
+    dates = tuple(sorted(set(data.dates)))
+    if first is None:
+        first = dates[0] if dates else dt.date.today()
+    schedule = recurrence.Schedule(
+        frequency=frequency,
+        start_time=start,
+        duration_minutes=duration,
+        timezone=tz,
+        first_date=first,
+        interval=interval,
+        weekday=weekday,
+        nth=nth,
+        month_day=month_day,
+        custom_dates=dates,
+    )
+    recurrence.validate_schedule(schedule)
+    place = validate.optional_line("place", data.place)
+    link = validate.optional_line("video_link", data.video_link)
+    group.frequency = frequency
+    group.start_time = start
+    group.duration_minutes = duration
+    group.interval = interval
+    group.weekday = weekday
+    group.nth = nth
+    group.month_day = month_day
+    group.timezone = tz
+    group.first_meeting = first
+    group.custom_dates = ",".join(d.isoformat() for d in dates)
+    group.place = place
+    group.video_link = link
+    session.add(group)
+    session.flush()
+    return group
+
+
+def schedule_for(group: Group) -> recurrence.Schedule | None:
+    if group.frequency is None or group.start_time is None or group.first_meeting is None:
+        return None
+    dates = tuple(dt.date.fromisoformat(d) for d in group.custom_dates.split(",") if d)
+    return recurrence.Schedule(
+        frequency=group.frequency,
+        start_time=group.start_time,
+        duration_minutes=group.duration_minutes,
+        timezone=group.timezone,
+        first_date=group.first_meeting,
+        interval=group.interval,
+        weekday=group.weekday,
+        nth=group.nth,
+        month_day=group.month_day,
+        custom_dates=dates,
+    )
+
+
+# --- skip dates -------------------------------------------------------------
+
+
+def skip_dates(session: Session, group: Group) -> list[SkipDate]:
+    return list(session.exec(select(SkipDate).where(SkipDate.group_id == group.id).order_by(SkipDate.on)))
+
+
+def add_skip_date(session: Session, group: Group, on: str | dt.date | None, reason: str = "") -> SkipDate:
+    """Keep ``on`` free of meetings. A meeting already generated for that date is cancelled."""
+    day = validate.parse_date("skip date", on, required=True)
+    existing = session.exec(select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == day)).first()
+    if existing:
+        return existing
+    row = SkipDate(group_id=group.id, on=day, reason=validate.optional_line("reason", reason))
+    session.add(row)
+    for m in session.exec(
+        select(Meeting).where(Meeting.group_id == group.id, Meeting.series_date == day, Meeting.on == day)
+    ):
+        if m.status == "scheduled":
+            cancel_meeting(session, m)
+    session.flush()
+    return row
+
+
+def remove_skip_date(session: Session, group: Group, on: dt.date) -> None:
+    for row in session.exec(select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == on)):
+        session.delete(row)
+    session.flush()
+
+
+# --- generating -------------------------------------------------------------
+
+
+def list_meetings(
+    session: Session, group: Group, *, start: dt.date | None = None, end: dt.date | None = None,
+    include_cancelled: bool = True,
+) -> list[Meeting]:
+    stmt = select(Meeting).where(Meeting.group_id == group.id)
+    if start:
+        stmt = stmt.where(Meeting.on >= start)
+    if end:
+        stmt = stmt.where(Meeting.on <= end)
+    if not include_cancelled:
+        stmt = stmt.where(Meeting.status == "scheduled")
+    return list(session.exec(stmt.order_by(Meeting.on, Meeting.start_time, Meeting.id)))
+
+
+def _existing_series_dates(session: Session, group: Group) -> set[dt.date]:
+    return {
+        d for d in session.exec(select(Meeting.series_date).where(Meeting.group_id == group.id)) if d is not None
+    }
+
+
+def preview_meetings(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS, today: dt.date | None = None,
+    start: dt.date | None = None,
+) -> list[dt.date]:
+    """Dates that ``generate_meetings`` would add, without saving anything."""
+    schedule = schedule_for(group)
+    if schedule is None:
+        raise InputError("frequency", "set how often and when the group meets before generating meetings.")
+    months = validate.int_in_range("months", months, 1, 120, required=True)
+    today = today or dt.date.today()
+    begin = start or today
+    end = recurrence.horizon_end(begin, months)
+    skips = [s.on for s in skip_dates(session, group)]
+    have = _existing_series_dates(session, group)
+    return [d for d in recurrence.generate_meeting_dates(schedule, begin, end, skips) if d not in have]
+
+
+def generate_meetings(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS, today: dt.date | None = None,
+    start: dt.date | None = None,
+) -> list[Meeting]:
+    schedule = schedule_for(group)
+    dates = preview_meetings(session, group, months=months, today=today, start=start)
+    created = []
+    for d in dates:
+        m = Meeting(
+            group_id=group.id,
+            series_date=d,
+            on=d,
+            start_time=schedule.start_time,
+            duration_minutes=schedule.duration_minutes,
+        )
+        session.add(m)
+        created.append(m)
+    session.flush()
+    return created
+
+
+def extend_preview(session: Session, group: Group, *, months: int = HORIZON_MONTHS) -> list[dt.date]:
+    start = _extend_start(session, group)
+    return preview_meetings(session, group, months=months, start=start)
+
+
+def extend_meetings(session: Session, group: Group, *, months: int = HORIZON_MONTHS) -> list[Meeting]:
+    """Add the ``months`` after the last meeting already planned."""
+    return generate_meetings(session, group, months=months, start=_extend_start(session, group))
+
+
+def _extend_start(session: Session, group: Group) -> dt.date:
+    have = _existing_series_dates(session, group)
+    if not have:
+        return max(dt.date.today(), group.first_meeting or dt.date.today())
+    return max(have) + dt.timedelta(days=1)
+
+
+# --- changing one meeting ---------------------------------------------------
+
+
+def _touch(meeting: Meeting) -> None:
+    meeting.sequence += 1
+    meeting.updated_at = utcnow()
+
+
+def move_meeting(
+    session: Session, meeting: Meeting, on: str | dt.date, start_time: str | dt.time | None = None
+) -> Meeting:
+    day = validate.parse_date("date", on, required=True)
+    if start_time not in (None, ""):
+        start = start_time if isinstance(start_time, dt.time) else recurrence.parse_time(start_time)
+    else:
+        start = meeting.start_time
+    if day == meeting.on and start == meeting.start_time:
+        return meeting
+    meeting.on = day
+    meeting.start_time = start
+    _touch(meeting)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def cancel_meeting(session: Session, meeting: Meeting) -> Meeting:
+    if meeting.status != "cancelled":
+        meeting.status = "cancelled"
+        _touch(meeting)
+        session.add(meeting)
+        session.flush()
+    return meeting
+
+
+def restore_meeting(session: Session, meeting: Meeting) -> Meeting:
+    if meeting.status == "cancelled":
+        meeting.status = "scheduled"
+        _touch(meeting)
+        session.add(meeting)
+        session.flush()
+    return meeting
+
+
+def next_meeting(session: Session, group: Group, today: dt.date | None = None) -> Meeting | None:
+    today = today or dt.date.today()
+    stmt = (
+        select(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")
+        .order_by(Meeting.on, Meeting.start_time)
+    )
+    return session.exec(stmt).first()
+
+
+def set_expectations(session: Session, group: Group, attendance: str, communication: str, agenda: str) -> Group:
+    group.expect_attendance = validate.text("attendance", attendance, 5_000)
+    group.expect_communication = validate.text("communication", communication, 5_000)
+    group.expect_agenda = validate.text("agenda", agenda, 5_000)
+    session.add(group)
+    session.flush()
+    return group

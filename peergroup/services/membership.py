@@ -1,0 +1,174 @@
+"""Step 2: members, their status over time, openings and the recruitment list.
+
+Prospective members are the recruitment list. A member who leaves becomes
+``alumni`` with a ``left_on`` date; rows are never deleted once they carry
+history, so minutes, goals and role counts stay intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, func, select
+
+from ..errors import InputError, NotFound
+from ..models import Group, Member, OptInRound
+from . import validate
+
+STATUSES = ("prospective", "active", "alumni")
+
+
+def list_members(session: Session, group: Group, statuses: tuple[str, ...] = STATUSES) -> list[Member]:
+    order = {"active": 0, "prospective": 1, "alumni": 2}
+    rows = session.exec(select(Member).where(Member.group_id == group.id, Member.status.in_(statuses)))
+    return sorted(rows, key=lambda m: (order.get(m.status, 9), m.name.casefold()))
+
+
+def get_member(session: Session, member_id: int) -> Member:
+    m = session.get(Member, member_id)
+    if m is None:
+        raise NotFound(f"No member with id {member_id}.")
+    return m
+
+
+def find_member(session: Session, group: Group, name: str) -> Member:
+    for m in list_members(session, group):
+        if m.name.casefold() == name.strip().casefold():
+            return m
+    raise NotFound(f"No member called {name!r} in {group.name}.")
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    name: str
+    email: str = ""
+    status: str = "active"
+    joined_on: str | dt.date | None = None
+    left_on: str | dt.date | None = None
+    notes: str = ""
+
+
+def _clean(session: Session, group: Group, data: MemberInput, member_id: int | None) -> dict:
+    name = validate.required_line("name", data.name)
+    email = validate.email("email", data.email)
+    status = validate.choice("status", data.status, STATUSES)
+    joined = validate.parse_date("joined", data.joined_on)
+    left = validate.parse_date("left", data.left_on)
+    notes = validate.text("notes", data.notes, limit=5_000)
+    if status == "active" and joined is None:
+        joined = dt.date.today()
+    if status == "alumni" and left is None:
+        raise InputError("left", "an alumni member needs the date they left (YYYY-MM-DD).")
+    if status != "alumni" and left is not None:
+        raise InputError("left", f"only alumni have a leaving date; set status to alumni or clear it.")
+    if joined and left and left < joined:
+        raise InputError("left", f"{left} is before the joining date {joined}; check both dates.")
+    if email:
+        stmt = select(Member).where(Member.group_id == group.id, func.lower(Member.email) == email.lower())
+        for other in session.exec(stmt):
+            if other.id != member_id:
+                raise InputError("email", f"{email} already belongs to {other.name}; each member needs their own address.")
+    return dict(name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes)
+
+
+def add_member(session: Session, group: Group, data: MemberInput) -> Member:
+    member = Member(group_id=group.id, **_clean(session, group, data, None))
+    session.add(member)
+    session.flush()
+    return member
+
+
+def update_member(session: Session, member: Member, data: MemberInput) -> Member:
+    group = session.get(Group, member.group_id)
+    values = _clean(session, group, data, member.id)
+    for key, value in values.items():
+        setattr(member, key, value)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def member_leaves(session: Session, member: Member, on: dt.date | str | None = None) -> Member:
+    left = validate.parse_date("left", on) or dt.date.today()
+    if member.joined_on and left < member.joined_on:
+        raise InputError("left", f"{left} is before {member.name} joined ({member.joined_on}).")
+    member.status = "alumni"
+    member.left_on = left
+    session.add(member)
+    session.flush()
+    return member
+
+
+def activate(session: Session, member: Member, on: dt.date | None = None) -> Member:
+    """A prospective member joins (or an alumnus returns)."""
+    member.status = "active"
+    member.joined_on = on or dt.date.today()
+    member.left_on = None
+    session.add(member)
+    session.flush()
+    return member
+
+
+@dataclass(frozen=True)
+class MembershipSummary:
+    active: int
+    prospective: int
+    alumni: int
+    target: int | None
+    openings: int  # target - active, never negative
+    recruits_short: int  # openings not covered by the recruitment list
+    size_warning: str | None
+    next_opt_in: dt.date | None
+    last_joined: dt.date | None
+
+
+def next_opt_in(group: Group, today: dt.date) -> dt.date | None:
+    if not group.opt_in_month:
+        return None
+    year = today.year if today.month <= group.opt_in_month else today.year + 1
+    return dt.date(year, group.opt_in_month, 1)
+
+
+def summary(session: Session, group: Group, today: dt.date | None = None) -> MembershipSummary:
+    from .groups import size_warning
+
+    today = today or dt.date.today()
+    members = list_members(session, group)
+    counts = {s: sum(1 for m in members if m.status == s) for s in STATUSES}
+    target = group.target_size
+    openings = max(0, (target or 0) - counts["active"])
+    joined = [m.joined_on for m in members if m.joined_on]
+    return MembershipSummary(
+        active=counts["active"],
+        prospective=counts["prospective"],
+        alumni=counts["alumni"],
+        target=target,
+        openings=openings,
+        recruits_short=max(0, openings - counts["prospective"]),
+        size_warning=size_warning(target),
+        next_opt_in=next_opt_in(group, today),
+        last_joined=max(joined) if joined else None,
+    )
+
+
+def start_opt_in_round(session: Session, group: Group, year: int) -> list[OptInRound]:
+    """Ask every active member to opt in or out for ``year`` (idempotent)."""
+    existing = {r.member_id: r for r in session.exec(select(OptInRound).where(OptInRound.group_id == group.id, OptInRound.year == year))}
+    rows = []
+    for m in list_members(session, group, ("active",)):
+        row = existing.get(m.id) or OptInRound(group_id=group.id, member_id=m.id, year=year)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def record_opt_in(session: Session, row: OptInRound, answer: str, on: dt.date | None = None) -> OptInRound:
+    row.answer = validate.choice("answer", answer, ("in", "out", "pending"))
+    row.answered_on = on or dt.date.today()
+    session.add(row)
+    if row.answer == "out":
+        member_leaves(session, session.get(Member, row.member_id), row.answered_on)
+    session.flush()
+    return row

@@ -1,0 +1,73 @@
+"""Step 1: the characteristics members share (the group's definition of "peer")."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..models import Group, PeerTrait
+from . import validate
+
+# key -> label shown to users, in display order
+TRAIT_KINDS: dict[str, str] = {
+    "institution": "Institution",
+    "department": "Department or division",
+    "track": "Track or rank",
+    "clinical_interest": "Clinical interests",
+    "research_interest": "Research interests",
+    "admin_interest": "Administrative responsibilities",
+    "career_stage": "Career stage",
+    "identity": "Identity-based criteria",
+}
+
+
+def traits(session: Session, group: Group) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {k: [] for k in TRAIT_KINDS}
+    stmt = select(PeerTrait).where(PeerTrait.group_id == group.id).order_by(PeerTrait.position, PeerTrait.id)
+    for t in session.exec(stmt):
+        out.setdefault(t.kind, []).append(t.value)
+    return out
+
+
+def split_values(raw: str) -> list[str]:
+    """Users type several values separated by semicolons or new lines."""
+    parts = [p.strip() for chunk in raw.splitlines() for p in chunk.split(";")]
+    return [p for p in parts if p]
+
+
+def set_definition(
+    session: Session, group: Group, values: dict[str, list[str] | str], free_text: str | None = None
+) -> None:
+    """Replace the whole definition. Validates every value before writing any."""
+    cleaned: dict[str, list[str]] = {}
+    for kind, raw in values.items():
+        if kind not in TRAIT_KINDS:
+            raise validate.InputError(kind, f"is not a peer characteristic; use one of {', '.join(TRAIT_KINDS)}.")
+        items = split_values(raw) if isinstance(raw, str) else list(raw)
+        cleaned[kind] = [validate.required_line(TRAIT_KINDS[kind], v, validate.LINE_MAX) for v in items]
+        if len(cleaned[kind]) > 50:
+            raise validate.InputError(TRAIT_KINDS[kind], "has more than 50 entries; keep the definition short.")
+    note = validate.text("free_text", free_text, limit=5_000) if free_text is not None else group.peer_note
+    for old in session.exec(select(PeerTrait).where(PeerTrait.group_id == group.id, PeerTrait.kind.in_(list(cleaned)))):
+        session.delete(old)
+    session.flush()
+    for kind, items in cleaned.items():
+        for i, value in enumerate(items):
+            session.add(PeerTrait(group_id=group.id, kind=kind, value=value, position=i))
+    group.peer_note = note
+    session.add(group)
+    session.flush()
+
+
+def definition_lines(session: Session, group: Group) -> list[tuple[str, str]]:
+    """(label, value) pairs describing who counts as a peer, for display and reports."""
+    lines = [(TRAIT_KINDS[k], "; ".join(v)) for k, v in traits(session, group).items() if v and k in TRAIT_KINDS]
+    if group.peer_note:
+        lines.append(("In our words", group.peer_note))
+    return lines
+
+
+def definition_sentence(session: Session, group: Group) -> str:
+    lines = definition_lines(session, group)
+    if not lines:
+        return "No definition of 'peer' yet."
+    return "Peers here share: " + " · ".join(f"{label.lower()}: {value}" for label, value in lines)

@@ -1,0 +1,118 @@
+"""Checks for text and dates typed by users. Each failure is an InputError
+naming the field and saying what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..errors import InputError
+
+NAME_MAX = 200
+LINE_MAX = 500
+TEXT_MAX = 20_000
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _too_long(field: str, value: str, limit: int) -> InputError:
+    return InputError(
+        field, f"is {len(value):,} characters long; keep it to {limit:,} or fewer."
+    )
+
+
+def required_line(field: str, value: str | None, limit: int = NAME_MAX) -> str:
+    """A one-line value that must not be empty (names, titles)."""
+    value = (value or "").strip()
+    if not value:
+        raise InputError(field, "is empty; type a value.")
+    if len(value) > limit:
+        raise _too_long(field, value, limit)
+    if "\n" in value or "\r" in value:
+        raise InputError(field, "must be a single line; remove the line breaks.")
+    return value
+
+
+def optional_line(field: str, value: str | None, limit: int = LINE_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    return required_line(field, value, limit)
+
+
+def text(field: str, value: str | None, limit: int = TEXT_MAX) -> str:
+    """Free text (may span lines, may be empty)."""
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise _too_long(field, value, limit)
+    return value
+
+
+def email(field: str, value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > 254:
+        raise _too_long(field, value, 254)
+    if not EMAIL_RE.match(value):
+        raise InputError(field, f"{value!r} is not an e-mail address; use the form name@example.org.")
+    return value
+
+
+def parse_date(field: str, value: str | dt.date | None, *, required: bool = False) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise InputError(field, "is empty; type a date as YYYY-MM-DD.")
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if not m:
+        raise InputError(field, f"{value[:40]!r} is not a date; type it as YYYY-MM-DD, e.g. 2027-03-09.")
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise InputError(
+            field, f"{value} is not a real calendar date; check the month and day."
+        ) from None
+
+
+def int_in_range(field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(field, f"is empty; type a whole number from {lo} to {hi}.")
+        return None
+    if isinstance(value, bool):
+        raise InputError(field, f"must be a whole number from {lo} to {hi}.")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InputError(field, f"{str(value)[:40]!r} is not a whole number; type one from {lo} to {hi}.") from None
+    if not lo <= number <= hi:
+        raise InputError(field, f"{number} is out of range; type a whole number from {lo} to {hi}.")
+    return number
+
+
+def choice(field: str, value: str | None, options: tuple[str, ...] | list[str]) -> str:
+    value = (value or "").strip().lower()
+    if value not in options:
+        raise InputError(field, f"{value[:40]!r} is not one of: {', '.join(options)}.")
+    return value
+
+
+def timezone(field: str, value: str | None) -> str:
+    """An IANA time zone name such as America/New_York."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = (value or "").strip()
+    if not name:
+        raise InputError(field, "is empty; type a time zone such as America/New_York or Europe/London.")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            field, f"{name[:60]!r} is not a known time zone; use a name such as America/Chicago or Europe/Berlin."
+        ) from None
+    return name

@@ -1,0 +1,84 @@
+"""Choosing between groups in one database, and creating a group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from .safe import literal
+from .widgets.form import FormDialog, FormField
+
+
+class GroupSwitcher(ModalScreen[int | str | None]):
+    CSS_PATH = "groups.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("n", "new", "New group")]
+
+    def compose(self) -> ComposeResult:
+        from peergroup.services import groups as groups_svc
+
+        with self.app.db.scope() as session:
+            groups = [(g.id, g.name) for g in groups_svc.list_groups(session)]
+        options = [Option(literal(name), id=str(gid)) for gid, name in groups]
+        options.append(Option("+ New group…", id="new"))
+        with Vertical(id="switcher"):
+            yield Static("Choose a group (enter), or n for a new one", classes="step-heading")
+            yield OptionList(*options, id="group-list")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        for i in range(ol.option_count):
+            if ol.get_option_at_index(i).id == str(self.app.group_id):
+                ol.highlighted = i
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id
+        self.dismiss("new" if oid == "new" else int(oid))
+
+    def action_new(self) -> None:
+        self.dismiss("new")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewGroupDialog(FormDialog[int]):
+    def __init__(self, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+        self.title_text = (
+            "Welcome to Peergroup. Start by naming your peer mentorship group."
+            if first_run
+            else "New group"
+        )
+
+    def fields(self) -> list[FormField]:
+        from peergroup.calendar.recurrence import machine_timezone
+
+        return [
+            FormField("name", "Group name", placeholder="e.g. Junior Clinician-Educators Peer Group"),
+            FormField("timezone", "Time zone", machine_timezone(), hint="Where the group meets (IANA name, e.g. America/New_York)."),
+        ]
+
+    def on_mount(self) -> None:
+        if self.first_run:
+            self.query_one("#form-extra", Static).update(
+                literal(
+                    "The roadmap then leads you step by step: who counts as a peer, members, "
+                    "goals and a mission, then six months of meetings."
+                )
+            )
+
+    def save(self, values: dict[str, Any]) -> int:
+        from peergroup.services import groups as groups_svc
+        from peergroup.services import validate
+
+        tz = validate.timezone("timezone", values["timezone"])
+        with self.app.db.scope() as session:
+            group = groups_svc.create_group(session, values["name"], timezone=tz)
+            return group.id

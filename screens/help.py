@@ -1,0 +1,36 @@
+"""Help: the keys that work everywhere, and the ten steps in brief."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        from peergroup import content
+
+        text = Text()
+        text.append("Keys\n", style="bold")
+        text.append(
+            "  ctrl+p  command palette: every screen and action by name\n"
+            "  ctrl+g  switch group or create one\n"
+            "  escape  back to the roadmap / close a dialog\n"
+            "  ctrl+s  save a form      ctrl+q  quit\n\n"
+        )
+        text.append("The ten steps\n", style="bold")
+        for s in content.steps():
+            text.append(f"{s['number']:>2}. {s['title']}\n", style="bold")
+            text.append(f"    {s['help']}\n")
+        with VerticalScroll(id="help"):
+            yield Static(text)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,142 @@
+"""The home screen: the ten-step roadmap with statuses computed from the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from .safe import literal, one_line
+
+STATE_LABEL = {
+    "done": ("✔ done", "green"),
+    "partial": ("◐ started", "yellow"),
+    "todo": ("○ to do", ""),
+    "attention": ("! overdue", "bold red"),
+    "optional": ("· optional", "dim"),
+}
+
+
+@dataclass
+class HomeData:
+    group_name: str
+    definition: str
+    statuses: list  # list[StepStatus]
+    next_key: str | None
+    next_text: str
+
+
+class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("enter", "open_selected", "Open step", show=False),
+        Binding("1", "step('peer')", "Peers"),
+        Binding("2", "step('membership')", "Members"),
+        Binding("3", "step('goals')", "Goals"),
+        Binding("n", "do_next", "Next thing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static("Opening the database…", id="group-name")
+            yield Static("", id="definition")
+            yield Static("", id="next")
+            yield DataTable(id="roadmap", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#roadmap", DataTable)
+        table.add_column("#", width=2, key="n")
+        table.add_column("Step", width=52, key="title")
+        table.add_column("Status", width=11, key="state")
+        self._data: HomeData | None = None
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.app.db is not None and self.app.group_id is not None:
+            self._load(self.app.group_id)
+
+    @work(thread=True, exclusive=True, group="home")
+    def _load(self, group_id: int) -> None:
+        from peergroup.services import groups as groups_svc
+        from peergroup.services import peer as peer_svc
+        from peergroup.services import roadmap as roadmap_svc
+
+        with self.app.db.scope() as session:
+            group = groups_svc.get_group(session, group_id)
+            statuses = roadmap_svc.roadmap(session, group)
+            nxt = roadmap_svc.next_step(statuses)
+            data = HomeData(
+                group_name=group.name,
+                definition=peer_svc.definition_sentence(session, group),
+                statuses=statuses,
+                next_key=nxt.key if nxt else None,
+                next_text=(f"Step {nxt.number}: {nxt.next_action}" if nxt else "Every step is in place. Keep meeting, and review the year when it comes."),
+            )
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: HomeData) -> None:
+        self._data = data
+        self.query_one("#group-name", Static).update(
+            Text.assemble(("Group: ", "bold"), literal(data.group_name, "bold"), ("   (ctrl+g to switch)", "dim"))
+        )
+        self.query_one("#definition", Static).update(one_line(data.definition, 230, "italic"))
+        self.query_one("#next", Static).update(Text.assemble(("Next: ", "bold reverse"), " ", literal(data.next_text)))
+        table = self.query_one("#roadmap", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for s in data.statuses:
+            label, style = STATE_LABEL[s.state]
+            table.add_row(str(s.number), one_line(s.title, 52), Text(label, style=style), key=s.key)
+        if table.row_count:
+            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        if self._data is None:
+            return
+        table = self.query_one("#roadmap", DataTable)
+        if not (0 <= table.cursor_row < len(self._data.statuses)):
+            return
+        s = self._data.statuses[table.cursor_row]
+        text = Text()
+        text.append(s.summary + "\n", style="italic")
+        if s.missing:
+            for item in s.missing[:3]:
+                text.append("• ")
+                text.append_text(literal(item))
+                text.append("\n")
+        elif s.state == "optional":
+            text.append_text(literal(s.next_action))
+        else:
+            text.append("Nothing missing here.", style="green")
+        self.query_one("#detail", Static).update(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_step(event.row_key.value)
+
+    def action_open_selected(self) -> None:
+        if self._data is None:
+            return
+        table = self.query_one("#roadmap", DataTable)
+        self.app.open_step(self._data.statuses[table.cursor_row].key)
+
+    def action_step(self, key: str) -> None:
+        self.app.open_step(key)
+
+    def action_do_next(self) -> None:
+        if self._data is not None and self._data.next_key:
+            self.app.open_step(self._data.next_key)
