@@ -61,7 +61,7 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
     if status == "alumni" and left is None:
         raise InputError("left", "an alumni member needs the date they left (YYYY-MM-DD).")
     if status != "alumni" and left is not None:
-        raise InputError("left", f"only alumni have a leaving date; set status to alumni or clear it.")
+        raise InputError("left", "only alumni have a leaving date; set status to alumni or clear it.")
     if joined and left and left < joined:
         raise InputError("left", f"{left} is before the joining date {joined}; check both dates.")
     if email:

@@ -45,6 +45,7 @@ class FormDialog(ModalScreen[T], Generic[T]):
         Binding("escape", "cancel", "Cancel"),
     ]
     title_text: str = "Edit"
+    AUTO_FOCUS = "Input, Select, TextArea"
 
     def fields(self) -> list[FormField]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -93,11 +94,12 @@ class FormDialog(ModalScreen[T], Generic[T]):
     def show_error(self, field_name: str | None, message: str) -> None:
         for row in self.query(".form-row"):
             row.remove_class("-invalid")
-        label = message
+        label = f"{field_name}: {message}" if field_name else message
         target = None
         if field_name:
+            leaf = field_name.rsplit(".", 1)[-1]
             for f in self._fields:
-                if f.name == field_name or field_name.endswith(f.name):
+                if leaf in (f.name, f.name.removesuffix("_on"), f.name.removesuffix("_id")):
                     target = f
                     break
         if target is not None:
