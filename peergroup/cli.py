@@ -204,8 +204,15 @@ def _demo(args: argparse.Namespace) -> int:
     path = args.db.expanduser() if args.db else folder / "demo.db"
     db = open_database(path, create=True)
     try:
+        from .services import meetings as meetings_svc
+        from .services import roles as roles_svc
+
         with db.scope() as session:
             group = groupfile.import_group(session, groupfile.read(content.demo_group_file()))
+            # The file plans six months from its first meeting; a demo opened
+            # today should also show the next six months, with roles rotated.
+            meetings_svc.generate_meetings(session, group)
+            roles_svc.rotate(session, group)
             name = group.name
     finally:
         db.close()

@@ -39,6 +39,7 @@ class HomeScreen(Screen):
         Binding("1", "step('peer')", "Peers"),
         Binding("2", "step('membership')", "Members"),
         Binding("3", "step('goals')", "Goals"),
+        Binding("4", "step('logistics')", "Calendar"),
         Binding("n", "do_next", "Next thing"),
     ]
 

@@ -13,11 +13,12 @@ from .safe import literal
 
 
 def _screens() -> dict[str, type[Screen]]:
+    from .calendar import CalendarScreen
     from .goals import GoalsScreen
     from .membership import MembershipScreen
     from .peer import PeerScreen
 
-    return {"peer": PeerScreen, "membership": MembershipScreen, "goals": GoalsScreen}
+    return {"peer": PeerScreen, "membership": MembershipScreen, "goals": GoalsScreen, "logistics": CalendarScreen}
 
 
 def screen_for(key: str) -> Screen:

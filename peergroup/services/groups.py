@@ -54,6 +54,19 @@ def _check_unique_name(session: Session, name: str, exclude_id: int | None = Non
             raise InputError("name", f"a group called {other.name!r} already exists; choose another name.")
 
 
+def group_uid(name: str) -> str:
+    """A calendar identity derived from the name the group was created with.
+
+    Derived rather than random so that importing the same group file into a
+    fresh database gives the same calendar UIDs (re-importing the .ics then
+    updates events instead of duplicating them). It is fixed at creation, so
+    renaming the group later does not change it.
+    """
+    import uuid
+
+    return uuid.uuid5(uuid.NAMESPACE_URL, "peergroup:group:" + name.casefold()).hex
+
+
 def create_group(session: Session, name: str, *, timezone: str | None = None) -> Group:
     name = validate.required_line("name", name)
     _check_unique_name(session, name)
@@ -61,7 +74,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
         from ..calendar.recurrence import machine_timezone
 
         timezone = machine_timezone()
-    group = Group(name=name, timezone=timezone)
+    group = Group(name=name, timezone=timezone, uuid=group_uid(name))
     session.add(group)
     session.flush()
     for role_name, rotates in DEFAULT_ROLES:

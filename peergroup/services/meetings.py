@@ -194,6 +194,7 @@ def generate_meetings(
     for d in dates:
         m = Meeting(
             group_id=group.id,
+            uid=meeting_uid(group, d),
             series_date=d,
             on=d,
             start_time=schedule.start_time,
@@ -203,6 +204,11 @@ def generate_meetings(
         created.append(m)
     session.flush()
     return created
+
+
+def meeting_uid(group: Group, series_date: dt.date) -> str:
+    """Stable calendar UID: the group's identity plus the date the schedule gave."""
+    return f"{series_date:%Y%m%d}-{group.uuid[:16]}@peergroup"
 
 
 def extend_preview(session: Session, group: Group, *, months: int = HORIZON_MONTHS) -> list[dt.date]:

@@ -1,0 +1,105 @@
+"""The group's meetings as an .ics calendar, for the group or for one member.
+
+One VEVENT per meeting, cancelled meetings included with STATUS:CANCELLED so
+that re-importing removes them for everyone. The DTSTAMP is the export time,
+or SOURCE_DATE_EPOCH when set (reproducible output).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from sqlmodel import Session, select
+
+from .. import content
+from ..calendar.ics import IcsEvent, build_calendar
+from ..models import Group, Meeting, Member, Role, RoleAssignment, Topic
+from . import meetings as meetings_svc
+from .membership import find_member
+from .roles import is_member_on
+
+
+def export_time() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _roles_by_meeting(session: Session, group: Group) -> dict[int, dict[str, tuple[int, str]]]:
+    """meeting id -> role name -> (member id, member name)."""
+    rows = session.exec(
+        select(RoleAssignment.meeting_id, Role.name, Member.id, Member.name)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .join(Member, Member.id == RoleAssignment.member_id)
+        .where(Role.group_id == group.id)
+    )
+    out: dict[int, dict[str, tuple[int, str]]] = {}
+    for meeting_id, role, member_id, name in rows:
+        out.setdefault(meeting_id, {})[role] = (member_id, name)
+    return out
+
+
+def meeting_events(
+    session: Session, group: Group, meetings: list[Meeting], member: Member | None = None
+) -> list[IcsEvent]:
+    topics = {t.id: t.title for t in session.exec(select(Topic).where(Topic.group_id == group.id))}
+    prompts = {p["key"]: p["text"] for p in content.prompts()}
+    roles = _roles_by_meeting(session, group)
+    events = []
+    for m in meetings:
+        topic = topics.get(m.topic_id, "") if m.topic_id else ""
+        held = roles.get(m.id, {})
+        mine = [role for role, (mid, _n) in held.items() if member is not None and mid == member.id]
+        summary = f"{group.name}: {m.title or topic}" if (m.title or topic) else f"{group.name} meeting"
+        if mine:
+            summary += f" (you: {', '.join(sorted(mine)).lower()})"
+        lines = []
+        if topic:
+            lines.append(f"Topic: {topic}")
+        for role in ("Scribe", "Discussion lead"):
+            if role in held:
+                lines.append(f"{role}: {held[role][1]}")
+        place = m.place or group.place
+        if place:
+            lines.append(f"Place: {place}")
+        if group.video_link:
+            lines.append(f"Video: {group.video_link}")
+        if m.agenda_note:
+            lines.append(f"Agenda: {m.agenda_note}")
+        if m.prompt_key and m.prompt_key in prompts:
+            lines.append(f"Reflection prompt: {prompts[m.prompt_key]}")
+        events.append(
+            IcsEvent(
+                uid=m.uid,
+                local_start=dt.datetime.combine(m.on, m.start_time),
+                duration_minutes=m.duration_minutes,
+                summary=summary,
+                description="\n".join(lines),
+                location=place,
+                url=group.video_link,
+                cancelled=m.status == "cancelled",
+                sequence=m.sequence,
+                last_modified=_aware(m.updated_at) if m.sequence else None,
+            )
+        )
+    return events
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def group_calendar(
+    session: Session, group: Group, *, member_name: str | None = None, member: Member | None = None
+) -> tuple[bytes, int]:
+    """The .ics bytes and the number of events, for the group or one member."""
+    if member is None and member_name:
+        member = find_member(session, group, member_name)
+    meetings = meetings_svc.list_meetings(session, group)
+    if member is not None:
+        meetings = [m for m in meetings if is_member_on(member, m.on)]
+    events = meeting_events(session, group, meetings, member)
+    name = group.name if member is None else f"{group.name} ({member.name})"
+    return build_calendar(name, group.timezone, events, export_time()), len(events)

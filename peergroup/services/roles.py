@@ -1,0 +1,210 @@
+"""Step 4: roles, shared out fairly.
+
+Standing roles (facilitator, correspondence) have one holder. Rotating roles
+(scribe, discussion lead, and any custom role marked as rotating) are given
+per meeting: ``rotate`` fills the upcoming meetings so that each member's
+count stays as even as possible, skipping members who sent apologies or are
+not members on that date. Assignments made by hand are marked ``manual`` and
+rotation leaves them alone (but counts them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..errors import InputError, NotFound
+from ..models import Attendance, Group, Meeting, Member, Role, RoleAssignment
+from . import validate
+
+
+def list_roles(session: Session, group: Group) -> list[Role]:
+    return list(session.exec(select(Role).where(Role.group_id == group.id).order_by(Role.id)))
+
+
+def find_role(session: Session, group: Group, name: str) -> Role:
+    for role in list_roles(session, group):
+        if role.name.casefold() == name.strip().casefold():
+            return role
+    raise NotFound(f"No role called {name!r} in {group.name}.")
+
+
+def add_role(session: Session, group: Group, name: str, rotates: bool = True) -> Role:
+    name = validate.required_line("role", name, 80)
+    if any(r.name.casefold() == name.casefold() for r in list_roles(session, group)):
+        raise InputError("role", f"a role called {name!r} already exists.")
+    role = Role(group_id=group.id, name=name, rotates=rotates)
+    session.add(role)
+    session.flush()
+    return role
+
+
+def set_holder(session: Session, role: Role, member: Member | None) -> Role:
+    if member is not None and member.group_id != role.group_id:
+        raise InputError("holder", "that member is not in this group.")
+    role.holder_id = member.id if member else None
+    session.add(role)
+    session.flush()
+    return role
+
+
+def is_member_on(member: Member, day: dt.date) -> bool:
+    """Whether ``member`` belongs to the group on ``day`` (prospective never do)."""
+    if member.status == "prospective":
+        return False
+    if member.joined_on and member.joined_on > day:
+        return False
+    return not (member.left_on and member.left_on <= day)
+
+
+def assignments(session: Session, meeting: Meeting) -> dict[int, RoleAssignment]:
+    """role_id -> assignment for one meeting."""
+    rows = session.exec(select(RoleAssignment).where(RoleAssignment.meeting_id == meeting.id))
+    return {a.role_id: a for a in rows}
+
+
+def holder_name(session: Session, meeting: Meeting, role_name: str) -> str:
+    stmt = (
+        select(Member.name)
+        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .where(RoleAssignment.meeting_id == meeting.id, Role.name == role_name)
+    )
+    return session.exec(stmt).first() or ""
+
+
+def assign(session: Session, meeting: Meeting, role: Role, member: Member | None) -> RoleAssignment | None:
+    """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it)."""
+    if role.group_id != meeting.group_id:
+        raise InputError("role", "that role belongs to another group.")
+    current = assignments(session, meeting).get(role.id)
+    if member is None:
+        if current is not None:
+            session.delete(current)
+            session.flush()
+        return None
+    if member.group_id != meeting.group_id:
+        raise InputError("member", "that member is not in this group.")
+    if not is_member_on(member, meeting.on):
+        raise InputError("member", f"{member.name} is not a member on {meeting.on}.")
+    row = current or RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id)
+    row.member_id = member.id
+    row.manual = True
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]:
+    if not meeting_ids:
+        return set()
+    rows = session.exec(
+        select(Attendance.meeting_id, Attendance.member_id).where(
+            Attendance.meeting_id.in_(meeting_ids), Attendance.status == "apologies"
+        )
+    )
+    return set(rows)
+
+
+def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
+    """(Re)assign rotating roles for upcoming meetings. Returns how many were set."""
+    today = today or dt.date.today()
+    roles = [r for r in list_roles(session, group) if r.rotates]
+    members = list(session.exec(select(Member).where(Member.group_id == group.id)))
+    meetings = list(
+        session.exec(
+            select(Meeting)
+            .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
+            .order_by(Meeting.on, Meeting.start_time, Meeting.id)
+        )
+    )
+    upcoming = [m for m in meetings if m.on >= today]
+    past_ids = {m.id for m in meetings if m.on < today}
+    away = _apologies(session, [m.id for m in upcoming])
+    all_rows = list(
+        session.exec(select(RoleAssignment).join(Meeting).where(Meeting.group_id == group.id, Meeting.status == "scheduled"))
+    )
+    changed = 0
+    for role in roles:
+        rows = [a for a in all_rows if a.role_id == role.id]
+        # Counts start from what is fixed: past meetings and manual choices.
+        counts: Counter[int] = Counter(a.member_id for a in rows if a.meeting_id in past_ids or a.manual)
+        last_turn: dict[int, int] = {}
+        for i, m in enumerate(meetings):
+            for a in rows:
+                if a.meeting_id == m.id and (a.meeting_id in past_ids or a.manual):
+                    last_turn[a.member_id] = i
+        by_meeting = {a.meeting_id: a for a in rows}
+        order = {m.id: i for i, m in enumerate(meetings)}
+        for m in upcoming:
+            current = by_meeting.get(m.id)
+            if current is not None and current.manual:
+                continue
+            others = {
+                a.member_id for a in all_rows if a.meeting_id == m.id and a.role_id != role.id
+            }
+            eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
+            if not eligible:
+                if current is not None:
+                    session.delete(current)
+                    all_rows.remove(current)
+                    changed += 1
+                continue
+            pick = min(
+                eligible,
+                key=lambda p: (counts[p.id], p.id in others, last_turn.get(p.id, -1), p.name.casefold(), p.id),
+            )
+            counts[pick.id] += 1
+            last_turn[pick.id] = order[m.id]
+            if current is None:
+                current = RoleAssignment(meeting_id=m.id, role_id=role.id, member_id=pick.id)
+                all_rows.append(current)
+                changed += 1
+            elif current.member_id != pick.id:
+                changed += 1
+            current.member_id = pick.id
+            session.add(current)
+    session.flush()
+    return changed
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    member_id: int
+    name: str
+    status: str
+    done: dict[str, int]  # role name -> count at past meetings
+    planned: dict[str, int]  # role name -> count at upcoming meetings
+
+
+def role_counts(session: Session, group: Group, today: dt.date | None = None) -> list[RoleCount]:
+    """Per-member counts of rotating roles, past and planned."""
+    today = today or dt.date.today()
+    roles = {r.id: r.name for r in list_roles(session, group) if r.rotates}
+    rows = session.exec(
+        select(RoleAssignment, Meeting.on)
+        .join(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
+    ).all()
+    done: Counter[tuple[int, str]] = Counter()
+    planned: Counter[tuple[int, str]] = Counter()
+    for a, on in rows:
+        if a.role_id not in roles:
+            continue
+        (done if on < today else planned)[(a.member_id, roles[a.role_id])] += 1
+    members = session.exec(select(Member).where(Member.group_id == group.id, Member.status != "prospective")).all()
+    out = []
+    for m in sorted(members, key=lambda m: (m.status != "active", m.name.casefold())):
+        out.append(
+            RoleCount(
+                member_id=m.id,
+                name=m.name,
+                status=m.status,
+                done={name: done[(m.id, name)] for name in roles.values()},
+                planned={name: planned[(m.id, name)] for name in roles.values()},
+            )
+        )
+    return out
