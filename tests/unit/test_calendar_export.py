@@ -49,7 +49,6 @@ def test_times_on_both_sides_of_spring_forward_as_vobject_reads_them(db):
 def test_moved_and_cancelled_meetings_come_out_right_after_reexport(db):
     with db.scope() as s:
         g = _weekly_over_dst(s)
-        first, _data = None, None
         data1, _ = calendar_export.group_calendar(s, g)
         ms = meetings.list_meetings(s, g)
         moved, cancelled = ms[1], ms[2]
