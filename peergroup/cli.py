@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="open a sample group in a throwaway database")
     sub.add_parser("init", help="create an empty database at --db PATH")
     sub.add_parser("groups", help="list the groups in the database")
+    mt = sub.add_parser("meeting", help="open the scribe's screen for today's (or the next) meeting")
+    mt.add_argument("date", nargs="?", metavar="YYYY-MM-DD", help="the meeting's date (default: today or the next one)")
     imp = sub.add_parser("import", help="load a group described in a TOML group file")
     imp.add_argument("file", type=Path, metavar="FILE.toml")
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
@@ -73,8 +75,13 @@ def run(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "open"
     try:
-        if command == "open":
+        if command in ("open", "meeting"):
             path, create = _db_path(args)
+            start = None
+            if command == "meeting":
+                from .services.validate import parse_date
+
+                start = parse_date("date", args.date).isoformat() if args.date else "today"
             from .db import inspect_database
 
             inspect_database(path)  # fail before the TUI starts, without writing
@@ -82,7 +89,7 @@ def run(argv: list[str] | None = None) -> int:
                 from .db import open_database
 
                 open_database(path)  # raises the "no database here" message
-            return _open_tui(path, group=args.group, create=create)
+            return _open_tui(path, group=args.group, create=create, start_meeting=start)
         if command == "demo":
             return _demo(args)
         if command == "init":
@@ -220,10 +227,10 @@ def _demo(args: argparse.Namespace) -> int:
     return _open_tui(path, group=name, create=False)
 
 
-def _open_tui(path: Path, *, group: str | None, create: bool) -> int:
+def _open_tui(path: Path, *, group: str | None, create: bool, start_meeting: str | None = None) -> int:
     from screens.app import make_app
 
-    app = make_app(path, group=group, create=create)
+    app = make_app(path, group=group, create=create, start_meeting=start_meeting)
     app.run()
     return app.return_code or 0
 

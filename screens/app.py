@@ -8,6 +8,7 @@ and the tests.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,8 +44,11 @@ class PeergroupApp(App[int]):
         Binding("f1", "show_help", "Help"),
     ]
 
-    def __init__(self, db_path: Path, *, group: str | None = None, create: bool = False) -> None:
+    def __init__(
+        self, db_path: Path, *, group: str | None = None, create: bool = False, start_meeting: str | None = None
+    ) -> None:
         super().__init__()
+        self.start_meeting = start_meeting  # "today" or YYYY-MM-DD: open the meeting screen at once
         self.db_path = Path(db_path)
         self.requested_group = group
         self.create = create
@@ -58,6 +62,13 @@ class PeergroupApp(App[int]):
 
         self.push_screen(HomeScreen())
         self._open_database()
+        if not self.is_headless:
+            import asyncio
+            import signal
+
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_terminate_signal)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _open_database(self) -> None:
@@ -97,6 +108,24 @@ class PeergroupApp(App[int]):
         if self.group_id is None:
             self.action_new_group(first_run=True)
         self.refresh_group()
+        if self.start_meeting and self.group_id is not None:
+            self._open_start_meeting()
+
+    def _open_start_meeting(self) -> None:
+        from peergroup.services import groups as groups_svc
+        from peergroup.services import meetings as meetings_svc
+
+        if self.start_meeting == "today":
+            self.open_meeting()
+            return
+        day = self.start_meeting
+        with self.db.scope() as session:
+            group = groups_svc.get_group(session, self.group_id)
+            found = [m.id for m in meetings_svc.list_meetings(session, group) if m.on.isoformat() == day]
+        if found:
+            self.open_meeting(found[0])
+        else:
+            self.notify(f"No meeting on {day}; showing the roadmap.", severity="warning", markup=False)
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
         self.exit(2, return_code=2, message=message.error)
@@ -161,6 +190,56 @@ class PeergroupApp(App[int]):
         screen = steps.screen_for(key)
         self.push_screen(screen)
 
+    def open_meeting(self, meeting_id: int | None = None) -> None:
+        """The scribe's screen for a meeting (default: today's or the next one)."""
+        if self.db is None or self.group_id is None:
+            return
+        from .meeting import MeetingScreen, default_meeting_id
+
+        if meeting_id is None:
+            meeting_id = default_meeting_id(self)
+        if meeting_id is None:
+            self.notify("No meetings yet: set the schedule and generate meetings on the calendar (step 4).", severity="warning")
+            return
+        from peergroup.services import minutes as minutes_svc
+
+        with self.db.scope() as session:
+            meeting = minutes_svc.get_meeting(session, meeting_id)
+            cancelled, on = meeting.status == "cancelled", meeting.on
+        if cancelled:
+            self.notify(f"The meeting of {on:%d %b %Y} is cancelled; restore it on the calendar first.", severity="warning")
+            return
+        self.push_screen(MeetingScreen(meeting_id))
+
+    def flush_all(self) -> None:
+        """Save whatever any open screen holds unsaved (minutes being typed)."""
+        for screen in reversed(self.screen_stack):
+            flush = getattr(screen, "flush", None)
+            if flush is not None:
+                with contextlib.suppress(Exception):  # keep flushing the others
+                    flush()
+
+    def _on_terminate_signal(self) -> None:
+        # SIGHUP (terminal closed) and SIGTERM end a Textual app without
+        # on_unmount (Textual issue 5140): save first, then exit.
+        self.flush_all()
+        self.exit(0)
+
+    def action_open_meeting(self) -> None:
+        self.open_meeting()
+
+    def action_search(self) -> None:
+        from .tracking import SearchScreen
+
+        if self.db is not None:
+            self.push_screen(SearchScreen())
+
+    def action_my_items(self) -> None:
+        from .tracking import MyItemsScreen
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(MyItemsScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.db is None:
@@ -170,8 +249,18 @@ class PeergroupApp(App[int]):
         yield SystemCommand("Roadmap (home)", "The ten steps and what to do next", self.action_go_home)
         yield SystemCommand("Switch group", "Open another group in this database", self.action_switch_group)
         yield SystemCommand("New group", "Create another group in this database", self.action_new_group)
+        yield SystemCommand("Meeting day", "Open today's (or the next) meeting to take minutes", self.action_open_meeting)
+        yield SystemCommand("Search minutes", "Full-text search over minutes, decisions and action items", self.action_search)
+        yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
+        yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
         for number, key, title in steps.palette_entries():
             yield SystemCommand(f"Step {number}: {title}", f"Open step {number} of the roadmap", lambda k=key: self.open_step(k))
+
+    def action_roles(self) -> None:
+        from .roles import RolesScreen
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(RolesScreen())
 
     def action_go_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -179,5 +268,7 @@ class PeergroupApp(App[int]):
         self.refresh_group()
 
 
-def make_app(db_path: Path, *, group: str | None = None, create: bool = False) -> PeergroupApp:
-    return PeergroupApp(db_path, group=group, create=create)
+def make_app(
+    db_path: Path, *, group: str | None = None, create: bool = False, start_meeting: str | None = None
+) -> PeergroupApp:
+    return PeergroupApp(db_path, group=group, create=create, start_meeting=start_meeting)

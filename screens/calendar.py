@@ -124,6 +124,9 @@ class CalendarScreen(StepScreen):
             row = keep if keep > 0 else (first_upcoming or 0)
             table.move_cursor(row=min(row, table.row_count - 1))
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_meeting(int(event.row_key.value))
+
     def _selected(self) -> int | None:
         table = self.query_one("#meetings", DataTable)
         if not table.row_count:

@@ -40,6 +40,8 @@ class HomeScreen(Screen):
         Binding("2", "step('membership')", "Members"),
         Binding("3", "step('goals')", "Goals"),
         Binding("4", "step('logistics')", "Calendar"),
+        Binding("m", "app.open_meeting", "Meeting day"),
+        Binding("0", "step('tracking')", "Minutes"),
         Binding("n", "do_next", "Next thing"),
     ]
 

@@ -17,8 +17,15 @@ def _screens() -> dict[str, type[Screen]]:
     from .goals import GoalsScreen
     from .membership import MembershipScreen
     from .peer import PeerScreen
+    from .tracking import TrackingScreen
 
-    return {"peer": PeerScreen, "membership": MembershipScreen, "goals": GoalsScreen, "logistics": CalendarScreen}
+    return {
+        "peer": PeerScreen,
+        "membership": MembershipScreen,
+        "goals": GoalsScreen,
+        "logistics": CalendarScreen,
+        "tracking": TrackingScreen,
+    }
 
 
 def screen_for(key: str) -> Screen:
