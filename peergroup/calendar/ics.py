@@ -181,23 +181,39 @@ def build_vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     zone = zoneinfo.ZoneInfo(tzid)
     begin = dt.datetime(first_year, 1, 1, tzinfo=zone).astimezone(_UTC)
     stop = dt.datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(_UTC)
-
+    # Open with the last real change before 1 January, not a made-up one on that
+    # day: dateutil (vobject) takes a DAYLIGHT block's DST amount from TZOFFSETTO
+    # minus TZOFFSETFROM, so a January-in-summer zone (Sydney) opened with
+    # FROM == TO would convert UTC times wrongly until its first change.
+    changes = _changes(zone, begin - _LOOKBACK, stop)
+    earlier = [c for c in changes if c[0] <= begin]
     vtz = Timezone()
     vtz.add("TZID", tzid)
-    state = _state(begin, zone)
-    # The opening observance: what is in force on 1 January (no change at that point).
-    _add_observance(vtz, begin.astimezone(zone).replace(tzinfo=None), state, state)
-    here = begin
+    if not earlier:  # no change for over a year: one fixed observance is the truth
+        state = _state(begin, zone)
+        _add_observance(vtz, begin.astimezone(zone).replace(tzinfo=None), state, state)
+    for instant, old, new in earlier[-1:] + [c for c in changes if c[0] > begin]:
+        onset = (instant + old[0]).replace(tzinfo=None)  # local time, old offset
+        _add_observance(vtz, onset, old, new)
+    return vtz
+
+
+_LOOKBACK = dt.timedelta(days=400)  # further back than any yearly clock change
+
+
+def _changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, stop: dt.datetime) -> list[tuple]:
+    """Every (instant, old state, new state) in ``[start, stop)``, to the second."""
+    found = []
+    here, state = start, _state(start, zone)
     while here < stop:
         nxt = min(here + _STEP, stop)
         if _state(nxt, zone) != state:
             instant = _find_change(here, nxt, zone, state)
             new_state = _state(instant, zone)
-            onset = (instant + state[0]).replace(tzinfo=None)  # local time, old offset
-            _add_observance(vtz, onset, state, new_state)
+            found.append((instant, state, new_state))
             state = new_state
         here = nxt
-    return vtz
+    return found
 
 
 def _state(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[dt.timedelta, bool, str]:
