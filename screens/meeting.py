@@ -32,16 +32,18 @@ ATTENDANCE = [("present", "present"), ("apologies", "apologies"), ("absent", "ab
 
 class MeetingScreen(Screen):
     CSS_PATH = "meeting.tcss"
+    # F-keys are priority bindings: the minutes editor (a TextArea) has its own
+    # F6/F7 shortcuts, and the scribe's keys must work while typing.
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save_now", "Save", priority=True),
-        Binding("f2", "attendance", "Attendance"),
-        Binding("f3", "decision", "Decision"),
-        Binding("f4", "action_item", "Action"),
-        Binding("f5", "close_item", "Close item"),
-        Binding("f6", "scribe", "Scribe"),
-        Binding("f7", "finalise", "Finalise"),
-        Binding("f8", "amend", "Amend"),
+        Binding("f2", "attendance", "Attendance", priority=True),
+        Binding("f3", "decision", "Decision", priority=True),
+        Binding("f4", "action_item", "Action", priority=True),
+        Binding("f5", "close_item", "Close item", priority=True),
+        Binding("f6", "scribe", "Scribe", priority=True),
+        Binding("f7", "finalise", "Finalise", priority=True),
+        Binding("f8", "amend", "Amend", priority=True),
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -67,6 +69,7 @@ class MeetingScreen(Screen):
     def on_mount(self) -> None:
         # Kept as an attribute: on_unmount runs after the children are gone.
         self.editor = self.query_one("#minutes-editor", TextArea)
+        self.state_line = self.query_one("#save-state", Static)
         self.refresh_data()
         self.set_interval(0.2, self._autosave_tick)
         self.query_one("#minutes-editor", TextArea).focus()
@@ -107,6 +110,15 @@ class MeetingScreen(Screen):
     def _render_agenda(self) -> None:
         d = self.day
         t = Text()
+        if d.amendments:  # first: after finalising, corrections matter most
+            t.append("Amendments (F8)\n", style="bold underline")
+            for a in d.amendments:
+                t.append(f"{a.created_at:%Y-%m-%d %H:%M} ", style="dim")
+                t.append_text(literal(a.author_name))
+                t.append(": ")
+                t.append_text(literal(a.text))
+                t.append("\n")
+            t.append("\n")
         t.append("Agenda\n", style="bold underline")
         t.append("Topic: ", style="bold")
         t.append_text(literal(d.topic_title or "(none set)"))
@@ -137,14 +149,6 @@ class MeetingScreen(Screen):
         t.append("\nAction items (F4)\n", style="bold underline")
         for r in d.action_items:
             self._item_line(t, r)
-        if d.amendments:
-            t.append("\nAmendments\n", style="bold underline")
-            for a in d.amendments:
-                t.append(f"{a.created_at:%Y-%m-%d %H:%M} ", style="dim")
-                t.append_text(literal(a.author_name))
-                t.append(": ")
-                t.append_text(literal(a.text))
-                t.append("\n")
         self.query_one("#agenda-text", Static).update(t)
 
     @staticmethod
@@ -165,7 +169,7 @@ class MeetingScreen(Screen):
                 message = "Unsaved changes…"
             else:
                 message = f"All changes saved (revision {self.revision})."
-        self.query_one("#save-state", Static).update(Text(message, style="dim"))
+        self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------
 

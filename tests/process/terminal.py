@@ -1,0 +1,90 @@
+"""Run the real app in a pseudo-terminal, type into it, and kill it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+
+class AppInTerminal:
+    def __init__(self, args: list[str], env: dict[str, str] | None = None, size: tuple[int, int] = (80, 24)) -> None:
+        master, slave = pty.openpty()
+        cols, rows = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "peergroup", *args],
+            stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True, close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output.extend(chunk)
+
+    def wait_for(self, needle: bytes, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.output:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"app exited ({self.proc.returncode}) before showing {needle!r}: {bytes(self.output[-2000:])!r}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"app did not show {needle!r} within {timeout}s")
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode("utf-8"))
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
+
+def minutes_text(db: Path, on: str) -> str:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        row = con.execute(
+            'select minutes.text from minutes join meeting on meeting.id = minutes.meeting_id where meeting."on" = ?',
+            (on,),
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else ""
+
+
+def demo_database(folder: Path) -> Path:
+    from peergroup import content, groupfile
+    from peergroup.db import open_database
+
+    path = folder / "meeting.db"
+    db = open_database(path, create=True)
+    with db.scope() as session:
+        groupfile.import_group(session, groupfile.read(content.demo_group_file()))
+    db.close()
+    return path
+
+
+MEETING_DAY = "2026-12-08"

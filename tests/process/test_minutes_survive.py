@@ -1,0 +1,82 @@
+"""Minutes typed in the real app survive SIGKILL, SIGTERM and SIGHUP.
+
+These start `python -m peergroup meeting DATE` in a pseudo-terminal, type as
+a scribe would, end the process, and read the database afterwards.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from .terminal import MEETING_DAY, AppInTerminal, demo_database, minutes_text
+
+READY = b"Type the minutes here"
+MAX_LOSS_SECONDS = 2.0
+
+
+def _start(tmp_path):  # noqa: ANN001, ANN202
+    db = demo_database(tmp_path)
+    app = AppInTerminal(["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(tmp_path / "home")})
+    app.wait_for(READY)
+    return db, app
+
+
+def _type_steadily(app: AppInTerminal, seconds: float) -> list[tuple[float, int]]:
+    """Type words for ``seconds``; returns (time, characters typed so far) marks."""
+    typed = ""
+    marks = []
+    start = time.monotonic()
+    n = 0
+    while time.monotonic() - start < seconds:
+        word = f"w{n:03d} "
+        app.type(word)
+        typed += word
+        marks.append((time.monotonic(), len(typed)))
+        n += 1
+        time.sleep(0.04)
+    app.typed = typed
+    return marks
+
+
+def test_sigkill_loses_at_most_the_last_two_seconds(tmp_path):
+    db, app = _start(tmp_path)
+    try:
+        marks = _type_steadily(app, 3.0)
+        killed_at = time.monotonic()
+        app.proc.kill()
+        app.proc.wait(timeout=10)
+    finally:
+        app.close()
+    saved = minutes_text(db, MEETING_DAY)
+    assert app.typed.startswith(saved), "saved text must be exactly what was typed, in order"
+    typed_before_limit = max((n for t, n in marks if t <= killed_at - MAX_LOSS_SECONDS), default=0)
+    assert typed_before_limit > 0
+    assert len(saved) >= typed_before_limit
+
+
+def test_pause_then_sigkill_loses_nothing(tmp_path):
+    db, app = _start(tmp_path)
+    try:
+        app.type("Decided to nominate Priya for the teaching award.")
+        time.sleep(MAX_LOSS_SECONDS)
+        app.proc.send_signal(signal.SIGKILL)
+        app.proc.wait(timeout=10)
+    finally:
+        app.close()
+    assert minutes_text(db, MEETING_DAY) == "Decided to nominate Priya for the teaching award."
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_save_everything_typed(tmp_path, sig):
+    db, app = _start(tmp_path)
+    try:
+        app.type("Action: Marcus drafts the award letter")
+        time.sleep(0.3)  # let the keystrokes reach the app, less than the autosave delay
+        app.proc.send_signal(sig)
+        app.proc.wait(timeout=15)
+    finally:
+        app.close()
+    assert minutes_text(db, MEETING_DAY) == "Action: Marcus drafts the award letter"

@@ -1,0 +1,156 @@
+"""The scribe's screen, driven by keys: minutes, attendance, decisions, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from peergroup.models import ActionItem, Attendance, Decision, Meeting, Minutes, MinutesConflict
+from peergroup.services import minutes as minutes_svc
+
+from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
+
+DAY = "2026-12-08"
+
+
+def _meeting(db, on: str = DAY) -> Meeting:  # noqa: ANN001
+    with db.scope() as s:
+        return s.exec(select(Meeting).where(Meeting.on == dt.date.fromisoformat(on))).one()
+
+
+async def _open(pilot, app) -> None:  # noqa: ANN001
+    await settle(pilot)
+    assert type(app.screen).__name__ == "MeetingScreen"
+
+
+async def test_scribe_types_minutes_and_they_are_saved_while_typing(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        assert "Meeting Tue 08 Dec 2026 07:30" in screen_text(app)
+        await type_text(pilot, "Dana shared her promotion dossier; group gave feedback.")
+        await pilot.pause(1.3)  # autosave runs without any key press
+        with demo_db.scope() as s:
+            saved = s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(demo_db).id)).one().text
+        assert saved == "Dana shared her promotion dossier; group gave feedback."
+        assert "All changes saved" in screen_text(app)
+
+
+async def test_markup_typed_in_minutes_shows_literally(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await type_text(pilot, "[bold]not bold[/] and [link=x]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "[bold]not bold[/] and [link=x]" in screen_text(app)
+
+
+async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await pilot.press("f2")
+        await pilot.pause()
+        first = app.screen._fields[0].name
+        app.screen.query_one(f"#field-{first}").value = "apologies"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        await type_text(pilot, "Meet in person in March")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, "Book the room")
+        owner = app.screen._fields[1].options[0][1]
+        app.screen.query_one("#field-owner_id").value = owner
+        app.screen.query_one("#field-due").value = "2026-12-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "before the meeting" in flat(screen_text(app))  # due before the meeting: refused
+        app.screen.query_one("#field-due").value = "2027-01-05"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Meet in person in March" in text and "Book the room" in text
+    with demo_db.scope() as s:
+        mid = _meeting(demo_db).id
+        assert s.exec(select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")).all()
+        assert [d.text for d in s.exec(select(Decision).where(Decision.meeting_id == mid))] == ["Meet in person in March"]
+        item = s.exec(select(ActionItem)).one()
+        assert item.owner_id == owner and item.due == dt.date(2027, 1, 5) and item.status == "open"
+
+
+async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed(demo_db):
+    from peergroup.models import Member
+
+    earlier = _meeting(demo_db, "2026-11-10")
+    today = _meeting(demo_db)
+    with demo_db.scope() as s:
+        member = s.exec(select(Member).where(Member.status == "active")).first()
+        minutes_svc.add_action_item(s, s.get(Meeting, earlier.id), "Circulate the CV template", member.id)
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        assert "Circulate the CV template" in screen_text(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with demo_db.scope() as s:
+        item = s.exec(select(ActionItem)).one()
+        assert item.status == "done" and item.closed_meeting_id == today.id
+
+
+async def test_finalised_minutes_are_read_only_and_take_amendments(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await type_text(pilot, "Short meeting.")
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#field-member_id").value = app.screen._fields[0].options[0][1]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Scribe: nobody yet" not in screen_text(app)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert "Finalise the minutes?" in flat(screen_text(app))
+        await pilot.press("y")
+        await settle(pilot)
+        assert "FINALISED" in screen_text(app)
+        await type_text(pilot, "more")
+        await pilot.pause()
+        assert app.screen.editor.text == "Short meeting."
+        await pilot.press("f8")
+        await pilot.pause()
+        app.screen.query_one("#field-author_id").value = app.screen._fields[0].options[0][1]
+        app.screen.query_one("#field-text").text = "Correction: the meeting ran long."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Correction: the meeting ran long." in flat(screen_text(app))
+
+
+async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        # Another copy of the app saves first, from the same starting revision.
+        with demo_db.scope() as s:
+            result = minutes_svc.save_minutes(s, mid, "Other laptop's notes", 0)
+            assert result.saved
+        await type_text(pilot, "My notes")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "Saved by two copies at once" in text and "Other laptop's notes" in text
+        await pilot.press("m")
+        await settle(pilot)
+    with demo_db.scope() as s:
+        assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "My notes"
+        kept = [c.text for c in s.exec(select(MinutesConflict))]
+        assert "My notes" in kept
