@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -57,10 +58,8 @@ class AppInTerminal:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=10)
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.master)
-        except OSError:
-            pass
 
 
 def minutes_text(db: Path, on: str) -> str:
