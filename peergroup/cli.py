@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _say(message: str) -> None:
-    print(message)
+def _say(message: str, *, to_stderr: bool = False) -> None:
+    print(message, file=sys.stderr if to_stderr else sys.stdout)
 
 
 def _fail(message: str) -> int:
@@ -172,7 +172,7 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             group = _group(session, args)
             data, count = calendar_export.group_calendar(session, group, member_name=args.member)
         _write(args.output, data)
-        _say(f"Wrote {count} meeting(s) to {args.output}.")
+        _say(f"Wrote {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     if args.what == "minutes":
         from .export import minutes_md
@@ -184,7 +184,7 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             group = _group(session, args)
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         _write(args.output, text.encode("utf-8"))
-        _say(f"Wrote the minutes of {count} meeting(s) to {args.output}.")
+        _say(f"Wrote the minutes of {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 
@@ -193,7 +193,11 @@ def _write(path: Path, data: bytes) -> None:
     from .errors import InputError
 
     if str(path) == "-":
-        sys.stdout.buffer.write(data)
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. piped into `head`
+            pass
         return
     try:
         path.write_bytes(data)

@@ -65,7 +65,10 @@ class PeerScreen(StepScreen):
             with self.app.db.scope() as session:
                 peer_svc.set_definition(session, self.group(session), snap, free)
         except InputError as exc:
-            self.query_one("#peer-error", Static).update(Text(str(exc), style="bold red"))
+            from peergroup.services.peer import TRAIT_KINDS
+
+            label = TRAIT_KINDS.get(exc.field, "In our own words" if exc.field == "free_text" else exc.field)
+            self.query_one("#peer-error", Static).update(Text(f"{label}: {exc.message}", style="bold red"))
             return
         self.query_one("#peer-error", Static).update("")
         self.notify("Saved the definition of 'peer'.")

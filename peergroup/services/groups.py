@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from ..errors import InputError, NotFound
 from ..models import Group, Role
@@ -48,9 +48,9 @@ def find_group(session: Session, name: str | None) -> Group:
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
-    stmt = select(Group).where(func.lower(Group.name) == name.lower())
-    for other in session.exec(stmt):
-        if other.id != exclude_id:
+    # Compared in Python: SQLite's lower() folds ASCII only ("Zoë" vs "ZOË").
+    for other in session.exec(select(Group)):
+        if other.id != exclude_id and other.name.casefold() == name.casefold():
             raise InputError("name", f"a group called {other.name!r} already exists; choose another name.")
 
 
@@ -67,6 +67,16 @@ def group_uid(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, "peergroup:group:" + name.casefold()).hex
 
 
+def _free_uid(session: Session, name: str) -> str:
+    """group_uid(name), or a numbered variant if a renamed group already holds it."""
+    taken = set(session.exec(select(Group.uuid)))
+    uid, n = group_uid(name), 1
+    while uid in taken:
+        n += 1
+        uid = group_uid(f"{name}#{n}")
+    return uid
+
+
 def create_group(session: Session, name: str, *, timezone: str | None = None) -> Group:
     name = validate.required_line("name", name)
     _check_unique_name(session, name)
@@ -74,7 +84,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
         from ..calendar.recurrence import machine_timezone
 
         timezone = machine_timezone()
-    group = Group(name=name, timezone=timezone, uuid=group_uid(name))
+    group = Group(name=name, timezone=timezone, uuid=_free_uid(session, name))
     session.add(group)
     session.flush()
     for role_name, rotates in DEFAULT_ROLES:

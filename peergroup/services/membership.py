@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from ..errors import InputError, NotFound
 from ..models import Group, Member, OptInRound
@@ -65,9 +65,9 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
     if joined and left and left < joined:
         raise InputError("left", f"{left} is before the joining date {joined}; check both dates.")
     if email:
-        stmt = select(Member).where(Member.group_id == group.id, func.lower(Member.email) == email.lower())
-        for other in session.exec(stmt):
-            if other.id != member_id:
+        # Compared in Python: SQLite's lower() folds ASCII only.
+        for other in session.exec(select(Member).where(Member.group_id == group.id, Member.email != "")):
+            if other.id != member_id and other.email.casefold() == email.casefold():
                 raise InputError("email", f"{email} already belongs to {other.name}; each member needs their own address.")
     return dict(name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes)
 

@@ -43,9 +43,9 @@ def set_definition(
         if kind not in TRAIT_KINDS:
             raise validate.InputError(kind, f"is not a peer characteristic; use one of {', '.join(TRAIT_KINDS)}.")
         items = split_values(raw) if isinstance(raw, str) else list(raw)
-        cleaned[kind] = [validate.required_line(TRAIT_KINDS[kind], v, validate.LINE_MAX) for v in items]
+        cleaned[kind] = [validate.required_line(kind, v, validate.LINE_MAX) for v in items]
         if len(cleaned[kind]) > 50:
-            raise validate.InputError(TRAIT_KINDS[kind], "has more than 50 entries; keep the definition short.")
+            raise validate.InputError(kind, "has more than 50 entries; keep the definition short.")
     note = validate.text("free_text", free_text, limit=5_000) if free_text is not None else group.peer_note
     for old in session.exec(select(PeerTrait).where(PeerTrait.group_id == group.id, PeerTrait.kind.in_(list(cleaned)))):
         session.delete(old)

@@ -1,0 +1,359 @@
+"""The meeting day: attendance, minutes, decisions and action items carried forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from peergroup.errors import InputError
+from peergroup.models import (
+    ActionItem,
+    Attendance,
+    Meeting,
+    Member,
+    Minutes,
+    MinutesConflict,
+    Role,
+    RoleAssignment,
+    ScribeChange,
+    Topic,
+)
+from peergroup.services import groups as groups_svc
+from peergroup.services import membership as membership_svc
+from peergroup.services import minutes as minutes_svc
+
+TODAY = dt.date(2026, 11, 25)
+DATES = [dt.date(2026, 9, 8), dt.date(2026, 10, 13), dt.date(2026, 11, 10), dt.date(2026, 12, 8)]
+
+
+def build_group(session, name="Harbour Peers", people=("Ada Lin", "Ben Osei", "Cleo Park", "Dev Rao")):
+    """A group with four active members and four monthly meetings."""
+    group = groups_svc.create_group(session, name, timezone="America/New_York")
+    members = {
+        p.split()[0].lower(): membership_svc.add_member(
+            session, group, membership_svc.MemberInput(name=p, joined_on=dt.date(2025, 1, 1))
+        )
+        for p in people
+    }
+    meetings = []
+    for d in DATES:
+        m = Meeting(group_id=group.id, on=d, series_date=d, start_time=dt.time(7, 30))
+        session.add(m)
+        meetings.append(m)
+    session.flush()
+    return group, members, meetings
+
+
+def assign(session, meeting, role_name, member):
+    role = session.exec(select(Role).where(Role.group_id == meeting.group_id, Role.name == role_name)).one()
+    session.add(RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id))
+    session.flush()
+
+
+@pytest.fixture
+def world(db):
+    with db.scope() as s:
+        group, members, meetings = build_group(s)
+    return db, group, members, meetings
+
+
+# --- the stories ------------------------------------------------------------
+
+
+def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agenda(world):
+    db, group, people, (sep, octo, *_rest) = world
+    with db.scope() as s:
+        assign(s, sep, "Scribe", people["ada"])
+        day = minutes_svc.open_meeting(s, sep, today=sep.on)
+        assert day.scribe_name == "Ada Lin"
+        for p in people.values():
+            minutes_svc.set_attendance(s, sep, p, "present")
+        saved = minutes_svc.save_minutes(s, sep.id, "We discussed teaching portfolios.", day.revision)
+        assert saved.saved and saved.revision == day.revision + 1
+        minutes_svc.add_decision(s, sep, "Meet at 07:30 from now on.")
+        minutes_svc.add_action_item(s, sep, "Share a portfolio template", people["ben"].id, "2026-10-01")
+        minutes_svc.add_action_item(s, sep, "Book the room", people["cleo"].id, None)
+        minutes_svc.finalise(s, sep.id, people["ada"].id)
+
+    with db.scope() as s:
+        agenda = minutes_svc.open_meeting(s, octo, today=octo.on)
+    carried = {(r.text, r.owner_name, r.due) for r in agenda.carried_forward}
+    assert carried == {
+        ("Share a portfolio template", "Ben Osei", dt.date(2026, 10, 1)),
+        ("Book the room", "Cleo Park", None),
+    }
+    assert all(r.raised_on == sep.on for r in agenda.carried_forward)
+    overdue = {r.text for r in agenda.carried_forward if r.overdue}
+    assert overdue == {"Share a portfolio template"}  # due 1 Oct, agenda opened 13 Oct
+    assert agenda.action_items == []  # nothing raised at October yet
+
+    with db.scope() as s:
+        again = minutes_svc.open_meeting(s, sep, today=TODAY)
+    assert again.finalised and again.finalised_by == "Ada Lin"
+    assert [d.text for d in again.decisions] == ["Meet at 07:30 from now on."]
+    assert {r.text for r in again.action_items} == {"Share a portfolio template", "Book the room"}
+    assert again.carried_forward == []  # nothing earlier than the first meeting
+
+
+def test_an_action_item_is_carried_forward_until_closed(world):
+    db, group, people, (m1, m2, m3, m4) = world
+    with db.scope() as s:
+        item = minutes_svc.add_action_item(s, m1, "Draft the support request", people["dev"].id, "2026-12-31")
+    with db.scope() as s:
+        assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
+        day3 = minutes_svc.open_meeting(s, m3)
+        assert [r.id for r in day3.carried_forward] == [item.id]
+        minutes_svc.close_action_item(s, s.get(ActionItem, item.id), "done", at_meeting=m3)
+    with db.scope() as s:
+        day3 = minutes_svc.open_meeting(s, m3)
+        day4 = minutes_svc.open_meeting(s, m4)
+        row = s.get(ActionItem, item.id)
+    assert day3.carried_forward == []
+    assert [r.id for r in day3.closed_here] == [item.id]  # the scribe still sees what was closed today
+    assert day4.carried_forward == [] and day4.closed_here == []
+    assert row.status == "done" and row.closed_meeting_id == m3.id and row.closed_at is not None
+
+
+def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
+    db, group, people, (m1, m2, m3, _m4) = world
+    with db.scope() as s:
+        minutes_svc.add_action_item(s, m3, "Later item", people["ada"].id)
+        same_day = Meeting(group_id=group.id, on=m2.on, start_time=dt.time(12, 0))
+        s.add(same_day)
+        s.flush()
+        minutes_svc.add_action_item(s, m2, "Morning item", people["ben"].id)
+        assert [r.text for r in minutes_svc.open_meeting(s, m2).carried_forward] == []
+        # A second meeting on the same day comes after the first one.
+        assert [r.text for r in minutes_svc.open_meeting(s, same_day).carried_forward] == ["Morning item"]
+        before_m3 = minutes_svc.open_action_items(s, group, before_meeting=m3)
+        assert {r.text for r in before_m3} == {"Morning item"}
+        assert {r.text for r in minutes_svc.open_action_items(s, group)} == {"Morning item", "Later item"}
+
+
+def test_reopened_item_is_back_on_the_agenda(world):
+    db, group, people, (m1, m2, *_r) = world
+    with db.scope() as s:
+        item = minutes_svc.add_action_item(s, m1, "Ask the chair", people["ada"].id)
+        minutes_svc.close_action_item(s, item, "dropped")
+        assert minutes_svc.open_meeting(s, m2).carried_forward == []
+        minutes_svc.reopen(s, item)
+        assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
+        assert item.closed_at is None and item.closed_meeting_id is None
+
+
+def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
+    from peergroup.db import open_database
+
+    db, _group, _people, (m1, *_r) = world
+    other = open_database(db_path)  # a second copy of the app on the same file
+    try:
+        with db.scope() as s:
+            base = minutes_svc.open_meeting(s, m1).revision
+        copy_a, copy_b = db.session(), other.session()
+        try:
+            # Both copies have loaded the minutes at the same revision; copy B keeps
+            # its object cached after the short read transaction ends.
+            assert copy_b.exec(select(Minutes)).one().revision == base
+            copy_b.commit()
+            first = minutes_svc.save_minutes(copy_a, m1.id, "Ada's notes", base)
+            copy_a.commit()
+            second = minutes_svc.save_minutes(copy_b, m1.id, "Ben's notes", base)
+            copy_b.commit()
+        finally:
+            copy_a.close()
+            copy_b.close()
+    finally:
+        other.close()
+    assert first.saved and not first.conflict
+    assert second.conflict and not second.saved
+    assert second.their_text == "Ada's notes" and second.revision == first.revision
+    assert "kept" in second.message
+    with db.scope() as s:
+        assert s.exec(select(Minutes)).one().text == "Ada's notes"
+        kept = minutes_svc.conflicts(s, m1.id)
+        assert [(c.text, c.based_on_revision) for c in kept] == [("Ben's notes", base)]
+        assert minutes_svc.open_meeting(s, m1).kept_conflicts == 1
+        # The losing copy retrying the same save does not pile up copies.
+        minutes_svc.save_minutes(s, m1.id, "Ben's notes", base)
+        assert len(minutes_svc.conflicts(s, m1.id)) == 1
+
+
+def test_saving_the_same_text_again_changes_nothing(world):
+    db, _g, _p, (m1, *_r) = world
+    with db.scope() as s:
+        r1 = minutes_svc.save_minutes(s, m1.id, "Notes", 0)
+        r2 = minutes_svc.save_minutes(s, m1.id, "Notes", r1.revision)
+        stale = minutes_svc.save_minutes(s, m1.id, "Notes", 0)  # same text from an old copy
+        assert (r1.revision, r2.revision, stale.revision) == (1, 1, 1)
+        assert not r2.saved and not stale.conflict
+        assert s.exec(select(MinutesConflict)).all() == []
+
+
+def test_minutes_over_a_million_characters_are_refused(world):
+    db, _g, _p, (m1, *_r) = world
+    with db.scope() as s:
+        with pytest.raises(InputError, match="1,000,001 characters.*1,000,000"):
+            minutes_svc.save_minutes(s, m1.id, "x" * 1_000_001, 0)
+        assert minutes_svc.save_minutes(s, m1.id, "x" * 1_000_000, 0).saved
+
+
+def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(world):
+    db, _g, people, (m1, *_r) = world
+    with db.scope() as s:
+        with pytest.raises(InputError, match="not finalised yet"):
+            minutes_svc.amend(s, m1.id, people["ben"].id, "Too early")
+        minutes_svc.save_minutes(s, m1.id, "Final words", 0)
+        minutes_svc.finalise(s, m1.id, people["ada"].id)
+    with db.scope() as s:
+        with pytest.raises(InputError, match="amendment"):
+            minutes_svc.save_minutes(s, m1.id, "Sneaky edit", 1)
+        with pytest.raises(InputError, match="read-only"):
+            minutes_svc.add_decision(s, m1, "Late decision")
+        with pytest.raises(InputError, match="read-only"):
+            minutes_svc.set_attendance(s, m1, people["ben"], "absent")
+        before = dt.datetime.now(dt.UTC)
+        row = minutes_svc.amend(s, m1.id, people["ben"].id, "Cleo was present, not absent.")
+        assert row.created_at >= before
+    with db.scope() as s:
+        day = minutes_svc.open_meeting(s, m1)
+        again = minutes_svc.finalise(s, m1.id, people["ben"].id)  # a second click changes nothing
+    assert day.text == "Final words" and day.revision == 1
+    assert [(a.author_name, a.text) for a in day.amendments] == [("Ben Osei", "Cleo was present, not absent.")]
+    assert again.finalised_by_id == people["ada"].id
+
+
+def test_a_present_member_takes_over_as_scribe(world):
+    db, _g, people, (m1, *_r) = world
+    with db.scope() as s:
+        assign(s, m1, "Scribe", people["ada"])
+        minutes_svc.open_meeting(s, m1)
+        minutes_svc.set_attendance(s, m1, people["ada"], "present")
+        minutes_svc.set_attendance(s, m1, people["ben"], "present")
+        minutes_svc.set_attendance(s, m1, people["cleo"], "apologies")
+        with pytest.raises(InputError, match="not marked present"):
+            minutes_svc.take_over_scribe(s, m1.id, people["cleo"].id)
+        change = minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
+        assert minutes_svc.take_over_scribe(s, m1.id, people["ben"].id) is None
+    with db.scope() as s:
+        rows = s.exec(select(ScribeChange)).all()
+        day = minutes_svc.open_meeting(s, m1)
+    assert change is not None
+    assert [(r.from_member_id, r.to_member_id) for r in rows] == [(people["ada"].id, people["ben"].id)]
+    assert day.scribe_id == people["ben"].id and day.scribe_name == "Ben Osei"
+
+
+def test_without_attendance_any_active_member_may_take_over(world):
+    db, group, people, (m1, *_r) = world
+    with db.scope() as s:
+        newcomer = membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Eve Prospect", status="prospective")
+        )
+        with pytest.raises(InputError, match="not an active member"):
+            minutes_svc.take_over_scribe(s, m1.id, newcomer.id)
+        assert minutes_svc.take_over_scribe(s, m1.id, people["dev"].id) is not None
+        assert s.exec(select(Attendance)).all() == []
+
+
+def test_action_items_are_validated(world, db):
+    _db, group, people, (m1, *_r) = world
+    with db.scope() as s:
+        other_group, others, _m = build_group(s, name="Other Group", people=("Zed Zhu",))
+        with pytest.raises(InputError, match="action item: is empty"):
+            minutes_svc.add_action_item(s, m1, "   ", people["ada"].id)
+        with pytest.raises(InputError, match="due:.*not a date"):
+            minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "next week")
+        with pytest.raises(InputError, match="due:.*before the meeting"):
+            minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-01-01")
+        with pytest.raises(InputError, match="owner:.*not a member of this group"):
+            minutes_svc.add_action_item(s, m1, "Do it", others["zed"].id)
+        with pytest.raises(InputError, match="owner: is empty"):
+            minutes_svc.add_action_item(s, m1, "Do it", None)
+        with pytest.raises(InputError, match="attendance:"):
+            minutes_svc.set_attendance(s, m1, people["ada"], "late")
+        item = minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-09-30")
+        with pytest.raises(InputError, match="status:"):
+            minutes_svc.close_action_item(s, item, "finished")
+        assert s.exec(select(ActionItem)).all() == [item]
+
+
+def test_my_open_action_items(world):
+    db, _g, people, (m1, m2, *_r) = world
+    with db.scope() as s:
+        a = minutes_svc.add_action_item(s, m1, "Read the paper", people["ada"].id, "2026-10-01")
+        b = minutes_svc.add_action_item(s, m2, "Write the abstract", people["ada"].id)
+        c = minutes_svc.add_action_item(s, m1, "Not mine", people["ben"].id)
+        minutes_svc.close_action_item(s, a, at_meeting=m2)
+        mine = minutes_svc.member_action_items(s, people["ada"])
+        everything = minutes_svc.member_action_items(s, people["ada"], include_closed=True)
+    assert [r.id for r in mine] == [b.id]
+    assert [r.id for r in everything] == [b.id, a.id]  # open first
+    assert c.id not in {r.id for r in everything}
+
+
+def test_open_meeting_shows_the_agenda(world):
+    from peergroup import content
+
+    db, group, people, (m1, *_r) = world
+    prompt = content.prompts()[0]
+    with db.scope() as s:
+        topic = Topic(group_id=group.id, family="career", title="Promotion dossiers")
+        s.add(topic)
+        s.flush()
+        m1.topic_id, m1.prompt_key, m1.agenda_note = topic.id, prompt["key"], "Bring your CV"
+        s.add(m1)
+        assign(s, m1, "Discussion lead", people["cleo"])
+        day = minutes_svc.open_meeting(s, m1)
+        assert s.exec(select(Minutes)).one().meeting_id == m1.id  # created on first open
+    assert (day.topic_title, day.discussion_lead, day.agenda_note) == ("Promotion dossiers", "Cleo Park", "Bring your CV")
+    assert day.prompt_text == prompt["text"]
+    assert [a.name for a in day.attendance] == ["Ada Lin", "Ben Osei", "Cleo Park", "Dev Rao"]
+    assert all(a.status is None for a in day.attendance)
+
+
+def test_a_cancelled_meeting_cannot_be_opened(world):
+    db, _g, _p, (m1, *_r) = world
+    with db.scope() as s:
+        m1.status = "cancelled"
+        s.add(m1)
+        with pytest.raises(InputError, match="cancelled"):
+            minutes_svc.open_meeting(s, m1)
+
+
+def test_running_list_of_meeting_dates_and_topics(world):
+    db, group, people, (m1, m2, m3, m4) = world
+    with db.scope() as s:
+        m2.title = "Ad hoc: budget"
+        m3.status = "cancelled"
+        s.add_all([m2, m3])
+        assign(s, m1, "Scribe", people["ada"])
+        assign(s, m4, "Scribe", people["dev"])
+        minutes_svc.save_minutes(s, m1.id, "Notes", 0)
+        minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
+        minutes_svc.finalise(s, m1.id, people["ben"].id)
+        rows = minutes_svc.running_list(s, group)
+    assert [(r.on, r.status, r.topic_title, r.scribe_name, r.has_minutes, r.finalised) for r in rows] == [
+        (DATES[0], "scheduled", "", "Ben Osei", True, True),
+        (DATES[1], "scheduled", "Ad hoc: budget", "", False, False),
+        (DATES[2], "cancelled", "", "", False, False),
+        (DATES[3], "scheduled", "", "Dev Rao", False, False),
+    ]
+
+
+def test_demo_group_meeting_day(demo_db):
+    """The bundled demo group: open its first meeting and take minutes."""
+    from peergroup.services import groups
+
+    with demo_db.scope() as s:
+        group = groups.list_groups(s)[0]
+        first = s.exec(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.on)).first()
+        priya = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
+        day = minutes_svc.open_meeting(s, first, today=first.on)
+        names = [a.name for a in day.attendance]
+        assert "Priya Raman" in names and "Mei-Lin Zhou" in names
+        assert "Rachel Goldberg" not in names  # left in June 2026
+        assert "Tomás Herrera" not in names  # prospective
+        minutes_svc.add_action_item(s, first, "Circulate the plan template", priya.id, "2026-10-01")
+        second = s.exec(select(Meeting).where(Meeting.group_id == group.id, Meeting.on > first.on).order_by(Meeting.on)).first()
+        assert [r.owner_name for r in minutes_svc.open_meeting(s, second).carried_forward] == ["Priya Raman"]

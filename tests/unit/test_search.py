@@ -1,0 +1,228 @@
+"""Full-text search: the FTS5 index, its triggers, ranking, snippets and odd input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from peergroup.errors import InputError
+from peergroup.models import Meeting, Minutes, Reflection
+from peergroup.services import groups as groups_svc
+from peergroup.services import membership as membership_svc
+from peergroup.services import minutes as minutes_svc
+from peergroup.services import search as search_svc
+
+TRIGGERS = {
+    f"search_index_{table}_{when}"
+    for table in ("minutes", "decision", "actionitem", "minutesamendment")
+    for when in ("ai", "au", "ad")
+}
+
+
+def exclude_search_index(name, type_, parent_names):  # noqa: ANN001, ARG001
+    """The include_name filter env.py needs: FTS5 tables are not in the models."""
+    return not (type_ == "table" and name.startswith("search_index"))
+
+
+def build(session, name="Harbour Peers", dates=(dt.date(2026, 9, 8), dt.date(2026, 10, 13))):
+    group = groups_svc.create_group(session, name, timezone="UTC")
+    ada = membership_svc.add_member(session, group, membership_svc.MemberInput(name="Ada Lin", joined_on=dt.date(2025, 1, 1)))
+    meetings = [Meeting(group_id=group.id, on=d, start_time=dt.time(8, 0)) for d in dates]
+    session.add_all(meetings)
+    session.flush()
+    return group, ada, meetings
+
+
+def write_minutes(session, meeting, text):
+    day = minutes_svc.open_meeting(session, meeting)
+    assert minutes_svc.save_minutes(session, meeting.id, text, day.revision).saved
+
+
+@pytest.fixture
+def world(db):
+    with db.scope() as s:
+        group, ada, (m1, m2) = build(s)
+    return db, group, ada, m1, m2
+
+
+def test_more_mentions_rank_higher_and_snippets_mark_the_term(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "Budget talk. We reviewed the budget and agreed the budget is tight.")
+        write_minutes(s, m2, "Teaching awards were discussed; the budget came up once.")
+        hits = search_svc.search(s, "budget")
+    assert [(h.meeting_id, h.kind) for h in hits] == [(m1.id, "minutes"), (m2.id, "minutes")]
+    assert hits[0].rank < hits[1].rank  # bm25: lower is better
+    assert all("«budget»" in h.snippet.lower() for h in hits)
+    assert hits[0].on == m1.on and hits[0].group_name == "Harbour Peers"
+    assert "\n" not in hits[0].snippet
+
+
+def test_decisions_action_items_and_amendments_are_found(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        minutes_svc.add_decision(s, m1, "Adopt the portfolio template")
+        minutes_svc.add_action_item(s, m1, "Circulate the portfolio checklist", ada.id)
+        write_minutes(s, m2, "Nothing about it here.")
+        minutes_svc.finalise(s, m2.id, ada.id)
+        minutes_svc.amend(s, m2.id, ada.id, "Add: the portfolio deadline moved to March.")
+        hits = search_svc.search(s, "portfolio")
+    assert sorted(h.kind for h in hits) == ["action", "amendment", "decision"]
+    assert {h.meeting_id for h in hits if h.kind == "amendment"} == {m2.id}
+
+
+def test_the_index_follows_edits_and_deletes(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "We talked about sabbaticals.")
+    with db.scope() as s:
+        minutes_svc.save_minutes(s, m1.id, "We talked about fellowships.", 1)
+        assert search_svc.search(s, "sabbaticals") == []
+        assert [h.meeting_id for h in search_svc.search(s, "fellowships")] == [m1.id]
+        decision = minutes_svc.add_decision(s, m2, "Fellowships need a letter")
+        s.delete(decision)
+        s.flush()
+        assert [h.kind for h in search_svc.search(s, "fellowships")] == ["minutes"]
+        s.delete(s.get(Meeting, m1.id))  # cascades to its minutes
+        s.flush()
+        assert search_svc.search(s, "fellowships") == []
+        assert s.connection().exec_driver_sql("select count(*) from search_index").scalar() == 0
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "a:b", "NOT", "*", "AND OR", "(x", "-minus", "NEAR(a b)", "col:term", "^start", "'"]
+)
+def test_fts_syntax_in_user_input_never_raises(world, query):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "Notes NOT final: a:b (x) minus start")
+        hits = search_svc.search(s, query)
+    assert isinstance(hits, list)
+
+
+def test_operators_are_searched_as_words(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "These notes are NOT final")
+        write_minutes(s, m2, "Final notes")
+        assert [h.meeting_id for h in search_svc.search(s, "not final")] == [m1.id]
+        assert [h.meeting_id for h in search_svc.search(s, '"unbalanced')] == []
+
+
+def test_empty_query_is_refused(world):
+    db, *_ = world
+    with db.scope() as s:
+        for query in ("", "   ", None):
+            with pytest.raises(InputError, match="search: is empty"):
+                search_svc.search(s, query)
+
+
+def test_last_word_matches_as_a_prefix_stems_and_diacritics(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "Mentoring plans for the café meeting")
+        assert [h.meeting_id for h in search_svc.search(s, "mentoring pla")] == [m1.id]
+        assert search_svc.search(s, "pla mentoring") == []  # only the last word is a prefix
+        assert [h.meeting_id for h in search_svc.search(s, "mentor")] == [m1.id]  # porter stemming
+        assert [h.meeting_id for h in search_svc.search(s, "cafe")] == [m1.id]  # diacritics removed
+
+
+def test_search_within_one_group_and_limit(db):
+    with db.scope() as s:
+        g1, _a, (m1, _) = build(s, "Group One")
+        g2, _b, (m3, _) = build(s, "Group Two")
+        write_minutes(s, m1, "curriculum review")
+        write_minutes(s, m3, "curriculum design")
+        assert {h.group_name for h in search_svc.search(s, "curriculum")} == {"Group One", "Group Two"}
+        assert [h.group_name for h in search_svc.search(s, "curriculum", group=g2)] == ["Group Two"]
+        assert len(search_svc.search(s, "curriculum", limit=1)) == 1
+
+
+def test_private_reflections_are_never_searched(world):
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        s.add(Reflection(member_id=ada.id, meeting_id=m1.id, text="My private burnout worries"))
+        s.add(Reflection(member_id=ada.id, meeting_id=m1.id, text="Shared burnout note", shared=True))
+        s.flush()
+        assert search_svc.search(s, "burnout") == []
+
+
+def test_fts_query_quotes_every_term():
+    assert search_svc.fts_query('say "hi" NOT a:b *') == '"say" "\"\"hi\"\"" "NOT" "a:b"*'
+    assert search_svc.fts_query("* - ()") == ""
+
+
+def test_like_fallback_ranks_and_marks(world):
+    """The PostgreSQL path, exercised on SQLite (it uses only portable SQL)."""
+    db, group, ada, m1, m2 = world
+    with db.scope() as s:
+        write_minutes(s, m1, "Grant, grant, grant: 100% of the grant_writing time")
+        write_minutes(s, m2, "One grant mentioned.")
+        hits = search_svc._like_search(s, "GRANT", None, 10)
+        assert search_svc._like_search(s, "100%", None, 10)[0].meeting_id == m1.id
+        assert search_svc._like_search(s, "t_me", None, 10) == []  # "_" is not a LIKE wildcard here
+    assert [h.meeting_id for h in hits] == [m1.id, m2.id]
+    assert "«Grant»" in hits[0].snippet and "«grant»" in hits[1].snippet
+
+
+# --- the migration ----------------------------------------------------------
+
+
+def test_migration_installs_the_index_and_its_triggers(db):
+    with db.engine.connect() as c:
+        names = {r[0] for r in c.exec_driver_sql("select name from sqlite_master where type = 'trigger'")}
+        sql = c.exec_driver_sql("select sql from sqlite_master where name = 'search_index'").scalar()
+    assert names >= TRIGGERS
+    assert "fts5" in sql and "porter unicode61 remove_diacritics 2" in sql
+
+
+def test_schema_matches_models_once_the_search_index_is_filtered(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from peergroup.models import metadata
+
+    with db.engine.connect() as c:
+        unfiltered = compare_metadata(MigrationContext.configure(c), metadata)
+        ctx = MigrationContext.configure(
+            c, opts={"include_name": exclude_search_index, "compare_type": True, "render_as_batch": True}
+        )
+        diffs = compare_metadata(ctx, metadata)
+    assert diffs == []
+    assert any("search_index" in str(d) for d in unfiltered)  # the filter is what hides it
+
+
+def test_downgrade_drops_and_upgrade_backfills(db):
+    from alembic import command
+    from alembic.config import Config
+
+    from peergroup.db import MIGRATIONS_DIR
+
+    with db.scope() as s:
+        _g, ada, (m1, _m2) = build(s)
+        write_minutes(s, m1, "Written before the index existed")
+        minutes_svc.add_decision(s, m1, "Decided before too")
+        minutes_svc.finalise(s, m1.id, ada.id)
+        minutes_svc.amend(s, m1.id, ada.id, "Amended before too")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+
+    def run(fn, target):  # noqa: ANN001
+        with db.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            fn(cfg, target)
+
+    run(command.downgrade, "0001")
+    with db.engine.connect() as c:
+        left = c.exec_driver_sql("select name from sqlite_master where name like 'search_index%'").all()
+    assert left == []
+    run(command.upgrade, "head")
+    with db.scope() as s:
+        kinds = sorted(h.kind for h in search_svc.search(s, "before"))
+        minutes_id = s.exec(select(Minutes.id)).one()
+    assert kinds == ["amendment", "decision", "minutes"]
+    with db.engine.connect() as c:
+        rowid = c.exec_driver_sql("select rowid from search_index where kind = 'minutes'").scalar()
+    assert rowid == minutes_id * 4
