@@ -42,6 +42,7 @@ class HomeScreen(Screen):
         Binding("4", "step('logistics')", "Calendar"),
         Binding("m", "app.open_meeting", "Meeting day"),
         Binding("0", "step('tracking')", "Minutes"),
+        Binding("slash", "app.search", "Search", show=False),
         Binding("n", "do_next", "Next thing"),
     ]
 

@@ -254,6 +254,12 @@ class MeetingScreen(Screen):
             self.flush()
             self.refresh_data(reload_text=False)
 
+    def _after_addition(self, result: Any) -> None:
+        """After a new decision or action item, show the end of the list it joined."""
+        self._after(result)
+        if result is not None:
+            self.query_one("#agenda", VerticalScroll).scroll_end(animate=False)
+
     def _editable(self) -> bool:
         if self.finalised:
             self.notify("These minutes are finalised. Use F8 to add an amendment.", severity="warning")
@@ -266,11 +272,11 @@ class MeetingScreen(Screen):
 
     def action_decision(self) -> None:
         if self._editable():
-            self.app.push_screen(DecisionDialog(self.meeting_id), self._after)
+            self.app.push_screen(DecisionDialog(self.meeting_id), self._after_addition)
 
     def action_action_item(self) -> None:
         if self._editable():
-            self.app.push_screen(ActionItemDialog(self.meeting_id, self.day.attendance), self._after)
+            self.app.push_screen(ActionItemDialog(self.meeting_id, self.day.attendance), self._after_addition)
 
     def action_close_item(self) -> None:
         items = [r for r in (*self.day.carried_forward, *self.day.action_items) if r.status == "open"]

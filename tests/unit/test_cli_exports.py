@@ -1,0 +1,85 @@
+"""Scriptable commands: export ics, export minutes, search, meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import vobject
+from sqlmodel import select
+
+from peergroup import content
+from peergroup.cli import run
+from peergroup.db import open_database
+from peergroup.models import Meeting, Member
+from peergroup.services import minutes as minutes_svc
+
+
+def _imported(tmp_path):  # noqa: ANN001, ANN202
+    db = tmp_path / "g.db"
+    assert run(["--db", str(db), "import", str(content.demo_group_file())]) == 0
+    return db
+
+
+def test_import_then_export_ics_gives_a_deterministic_calendar(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    outs = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        db = _imported(folder)
+        out = folder / "out.ics"
+        assert run(["--db", str(db), "export", "ics", "-o", str(out)]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    cal = vobject.readOne(outs[0].decode())
+    starts = sorted(ev.dtstart.value for ev in cal.vevent_list)
+    assert [d.date() for d in starts[:3]] == [dt.date(2026, 9, 8), dt.date(2026, 10, 13), dt.date(2026, 11, 10)]
+    assert dt.date(2027, 1, 12) not in [d.date() for d in starts]  # the skipped date
+    assert "Wrote 5 meeting(s)" in capsys.readouterr().out
+
+
+def test_export_ics_for_one_member_and_unknown_member(tmp_path, capsys):
+    db = _imported(tmp_path)
+    out = tmp_path / "me.ics"
+    assert run(["--db", str(db), "export", "ics", "--member", "priya raman", "-o", str(out)]) == 0
+    assert b"X-WR-CALNAME:Northbridge GIM Clinician-Educator Peer Group (Priya Raman)" in out.read_bytes()
+    assert run(["--db", str(db), "export", "ics", "--member", "Nobody", "-o", str(tmp_path / "x.ics")]) == 2
+    assert "No member called 'Nobody'" in capsys.readouterr().err
+    assert not (tmp_path / "x.ics").exists()
+
+
+def test_export_minutes_and_search_from_the_command_line(tmp_path, capsys):
+    db_path = _imported(tmp_path)
+    db = open_database(db_path)
+    with db.scope() as s:
+        nov = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 11, 10))).one()
+        member = s.exec(select(Member).where(Member.status == "active")).first()
+        minutes_svc.save_minutes(s, nov.id, "Long talk about the clerkship curriculum redesign.", 0)
+        minutes_svc.add_action_item(s, nov, "Draft curriculum outline", member.id)
+    db.close()
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "search", "curriculum"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("2026-11-10") == 2 and "«curriculum" in out
+    md = tmp_path / "m.md"
+    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(md)]) == 0
+    text = md.read_text()
+    assert "clerkship curriculum redesign" in text and "Draft curriculum outline" in text
+    assert "2026-10-13" not in text
+    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-31", "-o", str(md)]) == 2
+    assert "--from" in capsys.readouterr().err
+
+
+def test_export_minutes_to_stdout_keeps_the_message_off_the_document(tmp_path, capsysbinary):
+    db = _imported(tmp_path)
+    capsysbinary.readouterr()
+    assert run(["--db", str(db), "export", "minutes", "-o", "-"]) == 0
+    captured = capsysbinary.readouterr()
+    assert b"Wrote the minutes" not in captured.out
+    assert b"Wrote the minutes" in captured.err
+
+
+def test_meeting_command_refuses_an_impossible_date(tmp_path, capsys):
+    db = _imported(tmp_path)
+    assert run(["--db", str(db), "meeting", "2026-02-30"]) == 2
+    assert "not a real calendar date" in capsys.readouterr().err
