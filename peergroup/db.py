@@ -72,7 +72,16 @@ def inspect_database(path: Path) -> DatabaseState:
             f"{path} is not a Peergroup database (it is not an SQLite file at all). "
             "It was left untouched; check the --db path."
         )
-    uri = "file:" + _uri_path(path) + "?mode=ro"
+    # A read-only look at a WAL database still creates a -shm file. When no
+    # -wal/-shm exists, no connection has the file open, so it is read as
+    # immutable (no locks, no side files); otherwise those files are already
+    # there and a normal read-only connection adds nothing.
+    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
+    uri = "file:" + _uri_path(path) + ("?mode=ro" if in_use else "?mode=ro&immutable=1")
+    return _inspect_sqlite(path, uri)
+
+
+def _inspect_sqlite(path: Path, uri: str) -> DatabaseState:
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:

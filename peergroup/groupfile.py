@@ -101,7 +101,7 @@ def _prefix(where: str, exc: InputError) -> InputError:
     return InputError(field, exc.message)
 
 
-def import_group(session: Session, doc: dict[str, Any], *, today: dt.date | None = None) -> Group:
+def import_group(session: Session, doc: dict[str, Any]) -> Group:
     """Create a group from a parsed group file. Raises InputError; the caller rolls back."""
     from .services import goals as goals_svc
     from .services import groups as groups_svc
@@ -224,12 +224,17 @@ def import_group(session: Session, doc: dict[str, Any], *, today: dt.date | None
         session.add(group)
 
     if "logistics" in doc:
-        _import_logistics(session, group, _table(doc, "logistics", "logistics"), today=today)
+        _import_logistics(session, group, _table(doc, "logistics", "logistics"))
     session.flush()
     return group
 
 
-def _import_logistics(session: Session, group: Group, lg: dict, *, today: dt.date | None) -> None:
+def _import_logistics(session: Session, group: Group, lg: dict) -> None:
+    """Store the schedule and plan meetings from the file's first meeting.
+
+    Planning starts at ``first_meeting`` (not today) so that importing the same
+    file always gives the same meetings and the same calendar.
+    """
     from .services import meetings as meetings_svc
 
     try:

@@ -11,10 +11,10 @@ from ..errors import InputError
 
 def backup_to(db: Database, target: Path) -> Path:
     target = Path(target).expanduser()
-    if target.exists():
-        raise InputError(str(target), "already exists; choose a new file name so nothing is overwritten.")
     if target.resolve() == db.path.resolve():
         raise InputError(str(target), "is the database itself; choose another file.")
+    if target.exists():
+        raise InputError(str(target), "already exists; choose a new file name so nothing is overwritten.")
     try:
         create_empty_file(target)
     except OSError as exc:

@@ -1,0 +1,245 @@
+"""Group files: a whole group from TOML, in one transaction, with errors that
+name the field at fault (``members[2].emial``) and leave nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from peergroup import content, groupfile
+from peergroup.errors import InputError
+from peergroup.models import (
+    Goal,
+    GoalCheckin,
+    Group,
+    Meeting,
+    Member,
+    MissionVersion,
+    PeerTrait,
+    Role,
+    SkipDate,
+)
+from peergroup.services import goals as goals_svc
+from peergroup.services import groups as groups_svc
+from peergroup.services import meetings as meetings_svc
+from peergroup.services import membership as membership_svc
+
+TODAY = dt.date(2026, 11, 25)  # "today" for the demo
+DEMO_NAME = "Northbridge GIM Clinician-Educator Peer Group"
+
+SMALL_GROUP = """\
+[group]
+name = "Harbour Lights Peer Group"
+target_size = 6
+
+[[members]]
+name = "Ada Byron"
+email = "ada@example.org"
+joined = 2026-01-13
+
+[[members]]
+name = "Ben Okri"
+email = "ben@example.org"
+joined = 2026-01-13
+
+[[goals]]
+title = "Everyone drafts a teaching portfolio"
+specific = "Each member drafts a teaching portfolio and shares it."
+"""
+
+ALL_TABLES = (Group, Member, Role, PeerTrait, Goal, GoalCheckin, MissionVersion, Meeting, SkipDate)
+
+
+def _write(tmp_path: Path, text: str, name: str = "group.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _row_counts(db) -> dict[str, int]:  # noqa: ANN001
+    with db.scope() as s:
+        return {m.__name__: s.exec(select(func.count()).select_from(m)).one() for m in ALL_TABLES}
+
+
+def _import(db, path: Path) -> str:  # noqa: ANN001
+    with db.scope() as s:
+        return groupfile.import_group(s, groupfile.read(path)).name
+
+
+def _refused(db, path: Path) -> InputError:  # noqa: ANN001
+    """Import ``path`` as the CLI does and return the error; the scope rolls back."""
+    with pytest.raises(InputError) as err, db.scope() as s:
+        groupfile.import_group(s, groupfile.read(path))
+    return err.value
+
+
+# --- the demo file -----------------------------------------------------------
+
+
+def test_the_demo_group_file_imports_whole(demo_db):
+    with demo_db.scope() as s:
+        group = groups_svc.find_group(s, None)
+        assert group.name == DEMO_NAME
+        assert (group.target_size, group.membership, group.opt_in_month) == (8, "ongoing", 9)
+
+        summary = membership_svc.summary(s, group, TODAY)
+        assert (summary.active, summary.prospective, summary.alumni) == (7, 2, 1)
+        assert (summary.openings, summary.recruits_short) == (1, 0)
+        rachel = membership_svc.find_member(s, group, "Rachel Goldberg")
+        assert (rachel.status, rachel.joined_on, rachel.left_on) == ("alumni", dt.date(2024, 9, 10), dt.date(2026, 6, 30))
+
+        goals = goals_svc.list_goals(s, group)
+        assert len(goals) == 8
+        assert sum(g.member_id is None for g in goals) == 3
+        priya = membership_svc.find_member(s, group, "Priya Raman")
+        review = next(g for g in goals if g.title == "Submit a first-author systematic review")
+        assert review.member_id == priya.id
+        assert goals_svc.latest_progress(s, review) == 55
+        assert s.exec(select(func.count()).select_from(GoalCheckin)).one() == 8
+
+        mission = goals_svc.current_mission(s, group)
+        assert (mission.adopted_on, mission.revisit_by) == (dt.date(2026, 9, 8), dt.date(2027, 9, 7))
+        assert mission.text.startswith("We are junior clinician-educators")
+
+        assert "Clinician-educator track" in [t.value for t in s.exec(select(PeerTrait))]
+        assert group.expect_agenda.startswith("The facilitator circulates the agenda")
+
+
+def test_the_demos_deliberate_gaps_are_the_only_smart_problems(demo_db):
+    with demo_db.scope() as s:
+        group = groups_svc.find_group(s, DEMO_NAME)
+        badges = {g.title: goals_svc.smart_badge(g, TODAY) for g in goals_svc.list_goals(s, group)}
+    flagged = {title: badge for title, badge in badges.items() if badge != "SMART"}
+    assert flagged == {
+        "Win protected time for the group": "SMAR·",  # no due date
+        "Get better at difficult feedback conversations": "S·ART",  # no measure
+    }
+
+
+DEMO_MEETINGS = [
+    dt.date(2026, 9, 8),
+    dt.date(2026, 10, 13),
+    dt.date(2026, 11, 10),
+    dt.date(2026, 12, 8),
+    # 2027-01-12 is a skip date (interview season)
+    dt.date(2027, 2, 9),
+]
+
+
+def _meeting_dates(db) -> list[tuple[dt.date, dt.time, str]]:  # noqa: ANN001
+    with db.scope() as s:
+        group = groups_svc.find_group(s, None)
+        return [(m.on, m.start_time, m.status) for m in meetings_svc.list_meetings(s, group)]
+
+
+def test_the_demo_schedule_gives_the_same_second_tuesdays_every_time(demo_db, db):
+    expected = [(d, dt.time(7, 30), "scheduled") for d in DEMO_MEETINGS]
+    assert _meeting_dates(demo_db) == expected
+    _import(db, content.demo_group_file())  # a second, separate database
+    assert _meeting_dates(db) == expected
+    with db.scope() as s:
+        assert [d.on for d in s.exec(select(SkipDate))] == [dt.date(2027, 1, 12)]
+        group = groups_svc.find_group(s, None)
+        assert (group.frequency, group.weekday, group.nth, group.timezone) == (
+            "monthly-nth-weekday", 1, 2, "America/New_York",
+        )
+
+
+def test_a_small_group_file_imports(db, tmp_path: Path):
+    assert _import(db, _write(tmp_path, SMALL_GROUP)) == "Harbour Lights Peer Group"
+    counts = _row_counts(db)
+    assert (counts["Group"], counts["Member"], counts["Goal"], counts["Meeting"]) == (1, 2, 1, 0)
+
+
+# --- bad files: the field is named and nothing is written -----------------------
+
+
+def test_a_misspelt_member_field_is_named_and_nothing_is_saved(db, tmp_path: Path):
+    text = SMALL_GROUP.replace('email = "ben@example.org"', 'emial = "ben@example.org"')
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == "members[2].emial"
+    assert "not a field here" in err.message and "email" in err.message
+    assert str(err).startswith("members[2].emial: ")
+    assert set(_row_counts(db).values()) == {0}
+
+
+BAD_INPUTS = [
+    pytest.param(
+        SMALL_GROUP + 'owner = "Zed Unknown"\n',
+        "goals[1].owner", ["'Zed Unknown'", "not one of the [[members]]"], id="unknown-goal-owner",
+    ),
+    pytest.param(
+        SMALL_GROUP.replace("joined = 2026-01-13\n\n[[members]]", "joined = 2026-01-13T09:00:00\n\n[[members]]"),
+        "members[1].joined", ["without a time"], id="datetime-for-a-date",
+    ),
+    pytest.param(
+        SMALL_GROUP.replace("joined = 2026-01-13\n\n[[goals]]", 'joined = "2026-02-30"\n\n[[goals]]'),
+        "members[2].joined", ["2026-02-30", "not a real calendar date"], id="impossible-date",
+    ),
+    pytest.param(
+        SMALL_GROUP.replace('name = "Harbour Lights Peer Group"\n', ""),
+        "group.name", ["is missing"], id="group-without-a-name",
+    ),
+    pytest.param(
+        SMALL_GROUP.replace('name = "Ben Okri"', 'name = "ada byron"'),
+        "members[2].name", ["appears twice"], id="same-member-twice",
+    ),
+    pytest.param(
+        SMALL_GROUP + "[agenda]\nfirst = 1\n",
+        "file.agenda", ["not a field here"], id="unknown-section",
+    ),
+    pytest.param(
+        SMALL_GROUP.replace("target_size = 6", "target_size = 600"),
+        "group.target_size", ["600", "out of range"], id="target-size-out-of-range",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "words"), BAD_INPUTS)
+def test_a_bad_group_file_names_the_field_and_writes_nothing(db, tmp_path: Path, text: str, field: str, words: list[str]):
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == field
+    for word in words:
+        assert word in err.message, f"{word!r} missing from {err.message!r}"
+    assert set(_row_counts(db).values()) == {0}
+
+
+def test_a_file_that_is_not_toml_is_refused_with_where_it_broke(tmp_path: Path):
+    path = _write(tmp_path, '[group]\nname = "Harbour Lights\n')
+    with pytest.raises(InputError) as err:
+        groupfile.read(path)
+    assert err.value.field == str(path)
+    assert "not valid TOML" in err.value.message and "line 2" in err.value.message
+
+
+def test_a_missing_or_non_utf8_file_is_refused(tmp_path: Path):
+    with pytest.raises(InputError) as err:
+        groupfile.read(tmp_path / "nowhere.toml")
+    assert "no such file" in err.value.message
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('[group]\nname = "Études"\n'.encode("latin-1"))
+    with pytest.raises(InputError) as err:
+        groupfile.read(latin1)
+    assert "not UTF-8" in err.value.message
+
+
+def test_importing_a_group_whose_name_is_taken_is_refused_and_the_first_is_kept(db, tmp_path: Path):
+    _import(db, _write(tmp_path, SMALL_GROUP))
+    before = _row_counts(db)
+    again = SMALL_GROUP.replace("Harbour Lights Peer Group", "HARBOUR LIGHTS peer group")
+    err = _refused(db, _write(tmp_path, again, "again.toml"))
+    assert err.field == "group.name"
+    assert "'Harbour Lights Peer Group' already exists" in err.message
+    assert _row_counts(db) == before
+
+
+def test_a_peer_value_error_names_the_group_file_key(db, tmp_path: Path):
+    text = SMALL_GROUP.replace("target_size = 6\n", 'target_size = 6\n\n[peer]\ninstitution = ["Northbridge", ""]\n')
+    err = _refused(db, _write(tmp_path, text))
+    # the group file calls it `institution` (the form's label is "Institution")
+    assert err.field.startswith("peer.institution"), err.field
+    assert "empty" in err.message
+    assert set(_row_counts(db).values()) == {0}

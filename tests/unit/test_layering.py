@@ -1,0 +1,110 @@
+"""Dependencies point one way: screens -> peergroup.services -> models/db.
+
+The domain package must be usable from a script or a test without Textual
+or Rich, and screens must ask services for data instead of building queries.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import peergroup
+
+PACKAGE_ROOT = str(Path(peergroup.__file__).resolve().parent.parent)
+# The CLI may start the TUI (lazily); Alembic's env.py only runs inside Alembic.
+NOT_DOMAIN = {"peergroup.cli", "peergroup.__main__", "peergroup.migrations.env"}
+UI_MODULES = ("textual", "rich", "screens")
+
+
+def _domain_modules() -> list[str]:
+    found = ["peergroup"]
+    for info in pkgutil.walk_packages(peergroup.__path__, prefix="peergroup."):
+        if info.name not in NOT_DOMAIN:
+            found.append(info.name)
+    return sorted(found)
+
+
+def _loaded_after(code: str) -> dict:
+    probe = code + (
+        "\nimport json, sys\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {UI_MODULES!r})))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_domain_modules_are_all_found():
+    modules = _domain_modules()
+    for expected in ("peergroup.db", "peergroup.models", "peergroup.groupfile", "peergroup.services.membership",
+                     "peergroup.services.goals", "peergroup.services.roadmap", "peergroup.calendar.recurrence"):
+        assert expected in modules
+    assert not NOT_DOMAIN & set(modules)
+
+
+def test_importing_every_domain_module_loads_neither_textual_nor_rich():
+    modules = _domain_modules()
+    code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
+    assert _loaded_after(code) == []
+
+
+def test_opening_a_database_and_importing_a_group_loads_neither_textual_nor_rich(tmp_path: Path):
+    # Migrations (Alembic) and the group-file import run too, not only the imports.
+    code = (
+        "from pathlib import Path\n"
+        "from peergroup import content, groupfile\n"
+        "from peergroup.db import open_database\n"
+        "from peergroup.services import roadmap\n"
+        f"db = open_database(Path({str(tmp_path / 'probe.db')!r}), create=True)\n"
+        "with db.scope() as s:\n"
+        "    g = groupfile.import_group(s, groupfile.read(content.demo_group_file()))\n"
+        "    roadmap.roadmap(s, g)\n"
+        "db.close()\n"
+    )
+    assert _loaded_after(code) == []
+    assert (tmp_path / "probe.db").exists()
+
+
+# --- screens never query the database themselves -----------------------------------
+
+SESSION_CALL = re.compile(r"\b(?:session|sess|s)\.(?:exec|add|add_all|delete|commit|execute|query)\(")
+SELECT_CALL = re.compile(r"(?<![\w.])select\(")
+# Importing Session for a type hint is fine; importing the query builders is not.
+QUERY_IMPORT = re.compile(r"^\s*from\s+(?:sqlmodel|sqlalchemy)[\w.]*\s+import\s+.*\b(?:select|func|delete|update|insert|text)\b")
+
+
+def _screen_files() -> list[Path]:
+    spec = importlib.util.find_spec("screens")  # finds the package without importing Textual
+    assert spec is not None and spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    files = sorted(folder.rglob("*.py"))
+    assert files, f"no screen modules found in {folder}"
+    return files
+
+
+def test_screens_call_services_instead_of_building_queries():
+    offences = []
+    for path in _screen_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if SESSION_CALL.search(code) or SELECT_CALL.search(code) or QUERY_IMPORT.search(code):
+                offences.append(f"{path.name}:{number}: {line.strip()}")
+    assert offences == [], "screens must call peergroup.services:\n" + "\n".join(offences)
+
+
+def test_the_screen_check_would_catch_a_query():
+    # The patterns above must recognise the calls they are meant to forbid.
+    for bad in ("rows = session.exec(select(Member))", "s.add(member)", "session.commit()",
+                "stmt = select(Group)", "from sqlmodel import Session, select"):
+        assert SESSION_CALL.search(bad) or SELECT_CALL.search(bad) or QUERY_IMPORT.search(bad), bad
+    for fine in ("self.query_one('#name').select()", "widget.add_class('x')", "options.add(item)",
+                 "    from sqlmodel import Session"):
+        assert not (SESSION_CALL.search(fine) or SELECT_CALL.search(fine) or QUERY_IMPORT.search(fine)), fine
