@@ -28,7 +28,7 @@ from peergroup.services import minutes as minutes_svc
 from screens.app import make_app
 
 DAY = dt.date(2026, 12, 8)
-WORDS = "the group discussed promotion portfolios teaching awards feedback from residents and curricula".split()
+WORDS = ["the", "group", "discussed", "promotion", "portfolios", "teaching", "awards", "feedback", "from", "residents", "and", "curricula"]
 
 
 def build(folder: Path, size: int) -> Path:

@@ -127,30 +127,31 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
     all_rows = list(
         session.exec(select(RoleAssignment).join(Meeting).where(Meeting.group_id == group.id, Meeting.status == "scheduled"))
     )
+    # Index once: role -> meeting -> assignment.
+    by_role: dict[int, dict[int, RoleAssignment]] = {r.id: {} for r in roles}
+    for a in all_rows:
+        if a.role_id in by_role:
+            by_role[a.role_id][a.meeting_id] = a
+    order = {m.id: i for i, m in enumerate(meetings)}
     changed = 0
     for role in roles:
-        rows = [a for a in all_rows if a.role_id == role.id]
+        by_meeting = by_role[role.id]
+        fixed = [a for a in by_meeting.values() if a.meeting_id in past_ids or a.manual]
         # Counts start from what is fixed: past meetings and manual choices.
-        counts: Counter[int] = Counter(a.member_id for a in rows if a.meeting_id in past_ids or a.manual)
+        counts: Counter[int] = Counter(a.member_id for a in fixed)
         last_turn: dict[int, int] = {}
-        for i, m in enumerate(meetings):
-            for a in rows:
-                if a.meeting_id == m.id and (a.meeting_id in past_ids or a.manual):
-                    last_turn[a.member_id] = i
-        by_meeting = {a.meeting_id: a for a in rows}
-        order = {m.id: i for i, m in enumerate(meetings)}
+        for a in sorted(fixed, key=lambda a: order[a.meeting_id]):
+            last_turn[a.member_id] = order[a.meeting_id]
         for m in upcoming:
             current = by_meeting.get(m.id)
             if current is not None and current.manual:
                 continue
-            others = {
-                a.member_id for a in all_rows if a.meeting_id == m.id and a.role_id != role.id
-            }
+            others = {rows[m.id].member_id for rid, rows in by_role.items() if rid != role.id and m.id in rows}
             eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
             if not eligible:
                 if current is not None:
                     session.delete(current)
-                    all_rows.remove(current)
+                    del by_meeting[m.id]
                     changed += 1
                 continue
             pick = min(
@@ -161,7 +162,7 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
             last_turn[pick.id] = order[m.id]
             if current is None:
                 current = RoleAssignment(meeting_id=m.id, role_id=role.id, member_id=pick.id)
-                all_rows.append(current)
+                by_meeting[m.id] = current
                 changed += 1
             elif current.member_id != pick.id:
                 changed += 1
