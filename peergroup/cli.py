@@ -39,14 +39,20 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write calendars, minutes or reports to files")
     exp_sub = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
-    ics = exp_sub.add_parser("ics", help="the meeting calendar as an .ics file")
+    # --group is accepted after the subcommand too; SUPPRESS keeps a value
+    # given before it (peergroup --group X export ...) from being reset.
+    group_after = argparse.ArgumentParser(add_help=False)
+    group_after.add_argument("--group", metavar="NAME", default=argparse.SUPPRESS, help="which group")
+    ics = exp_sub.add_parser("ics", parents=[group_after], help="the meeting calendar as an .ics file")
     ics.add_argument("--member", metavar="NAME", help="only meetings for this member, with their roles")
     ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    mins = exp_sub.add_parser("minutes", help="meeting minutes as Markdown")
+    mins = exp_sub.add_parser("minutes", parents=[group_after], help="meeting minutes as Markdown")
     mins.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     mins.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     mins.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    srch = sub.add_parser("search", help="full-text search over minutes, decisions and action items")
+    lst = exp_sub.add_parser("list", parents=[group_after], help="the running list of meeting dates and topics (Markdown)")
+    lst.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    srch = sub.add_parser("search", parents=[group_after], help="full-text search over minutes, decisions and action items")
     srch.add_argument("query", nargs="+")
     srch.add_argument("--limit", type=int, default=20)
     return p
@@ -185,6 +191,14 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         _write(args.output, text.encode("utf-8"))
         _say(f"Wrote the minutes of {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    if args.what == "list":
+        from .export import minutes_md
+
+        with db.scope() as session:
+            text = minutes_md.running_list_markdown(session, _group(session, args))
+        _write(args.output, text.encode("utf-8"))
+        _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 

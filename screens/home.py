@@ -36,6 +36,7 @@ class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open_selected", "Open step", show=False),
+        Binding("n", "do_next", "Next thing"),
         Binding("1", "step('peer')", "Peers"),
         Binding("2", "step('membership')", "Members"),
         Binding("3", "step('goals')", "Goals"),
@@ -43,7 +44,6 @@ class HomeScreen(Screen):
         Binding("m", "app.open_meeting", "Meeting day"),
         Binding("0", "step('tracking')", "Minutes"),
         Binding("slash", "app.search", "Search", show=False),
-        Binding("n", "do_next", "Next thing"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -16,6 +16,7 @@ from .widgets.confirm import ConfirmDialog
 class PeerScreen(StepScreen):
     step_key = "peer"
     CSS_PATH = "peer.tcss"
+    AUTO_FOCUS = "Input"
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
     def compose(self) -> ComposeResult:

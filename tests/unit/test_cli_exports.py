@@ -83,3 +83,13 @@ def test_meeting_command_refuses_an_impossible_date(tmp_path, capsys):
     db = _imported(tmp_path)
     assert run(["--db", str(db), "meeting", "2026-02-30"]) == 2
     assert "not a real calendar date" in capsys.readouterr().err
+
+
+def test_group_may_follow_the_subcommand_and_the_running_list_exports(tmp_path, capsys):
+    db = _imported(tmp_path)
+    out = tmp_path / "list.md"
+    assert run(["--db", str(db), "export", "list", "--group", "northbridge gim clinician-educator peer group", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "2026-09-08" in text and "2026-11-10" in text
+    assert run(["--db", str(db), "export", "ics", "--group", "Nope", "-o", str(tmp_path / "n.ics")]) == 2
+    assert "No group called 'Nope'" in capsys.readouterr().err
