@@ -336,11 +336,20 @@ class AttendanceDialog(FormDialog[int]):
         from peergroup.models import Member
         from peergroup.services import minutes as minutes_svc
 
+        from peergroup.services import groups as groups_svc
+        from peergroup.services import roles as roles_svc
+
+        changed = 0
         with self.app.db.scope() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             for a in self.rows:
                 status = values[f"m{a.member_id}"] or "present"
                 minutes_svc.set_attendance(session, meeting, session.get(Member, a.member_id), status)
+            if meeting.on >= dt.date.today():
+                # Apologies sent ahead: whoever was due a rotating role steps aside.
+                changed = roles_svc.rotate(session, groups_svc.get_group(session, meeting.group_id))
+        if changed:
+            self.app.notify(f"Roles re-rotated around the apologies ({changed} change(s)).")
         return self.meeting_id
 
 

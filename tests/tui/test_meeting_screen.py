@@ -154,3 +154,30 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
         assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "My notes"
         kept = [c.text for c in s.exec(select(MinutesConflict))]
         assert "My notes" in kept
+
+
+async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db):
+    from peergroup.models import Member
+    from peergroup.services import groups, roles
+
+    from peergroup.services import meetings
+
+    with demo_db.scope() as s:
+        g = groups.list_groups(s)[0]
+        meetings.generate_meetings(s, g)  # six months from the real today
+        roles.rotate(s, g)
+        meeting = meetings.list_meetings(s, g, include_cancelled=False)[-1]
+        day = meeting.on
+        scribe_before = roles.holder_name(s, meeting, "Scribe")
+        scribe_id = s.exec(select(Member.id).where(Member.name == scribe_before)).one()
+    app = app_for(demo_db.path, start_meeting=day.isoformat())
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one(f"#field-m{scribe_id}").value = "apologies"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with demo_db.scope() as s:
+        meeting = s.exec(select(Meeting).where(Meeting.on == day)).one()
+        assert scribe_before and roles.holder_name(s, meeting, "Scribe") not in ("", scribe_before)
