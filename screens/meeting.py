@@ -334,9 +334,8 @@ class AttendanceDialog(FormDialog[int]):
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.models import Member
-        from peergroup.services import minutes as minutes_svc
-
         from peergroup.services import groups as groups_svc
+        from peergroup.services import minutes as minutes_svc
         from peergroup.services import roles as roles_svc
 
         changed = 0

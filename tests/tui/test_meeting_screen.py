@@ -158,9 +158,7 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
 
 async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db):
     from peergroup.models import Member
-    from peergroup.services import groups, roles
-
-    from peergroup.services import meetings
+    from peergroup.services import groups, meetings, roles
 
     with demo_db.scope() as s:
         g = groups.list_groups(s)[0]
