@@ -17,6 +17,7 @@ from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.confirm import ConfirmDialog
 from .widgets.form import FormDialog, FormField
+from .widgets.tables import restore_cursor, selected_id
 
 FREQUENCIES = [
     ("weekly", "weekly"),
@@ -120,25 +121,16 @@ class CalendarScreen(StepScreen):
                 one_line(scribes.get(m.id, ""), 12),
                 key=str(m.id),
             )
-        if table.row_count:
-            row = keep if keep > 0 else (first_upcoming or 0)
-            table.move_cursor(row=min(row, table.row_count - 1))
+        restore_cursor(table, keep, fallback=first_upcoming or 0)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_meeting(int(event.row_key.value))
 
     def _selected(self) -> int | None:
-        table = self.query_one("#meetings", DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
-
-    def _after(self, result: Any) -> None:
-        if result is not None:
-            self.refresh_data()
+        return selected_id(self.query_one("#meetings", DataTable))
 
     def action_logistics(self) -> None:
-        self.app.push_screen(LogisticsDialog(), self._after)
+        self.app.push_screen(LogisticsDialog(), self.after_dialog)
 
     def action_generate(self) -> None:
         self._preview(extend=False)
@@ -184,7 +176,7 @@ class CalendarScreen(StepScreen):
     def action_move(self) -> None:
         mid = self._selected()
         if mid is not None:
-            self.app.push_screen(MoveDialog(mid), self._after)
+            self.app.push_screen(MoveDialog(mid), self.after_dialog)
 
     def action_cancel_meeting(self) -> None:
         from peergroup.models import Meeting
@@ -213,10 +205,10 @@ class CalendarScreen(StepScreen):
         self.app.push_screen(ConfirmDialog(f"Cancel the meeting on {when:%A %d %B %Y}? Other meetings stay as they are.", "Cancel it", "Keep it"), answered)
 
     def action_skip(self) -> None:
-        self.app.push_screen(SkipDialog(), self._after)
+        self.app.push_screen(SkipDialog(), self.after_dialog)
 
     def action_expectations(self) -> None:
-        self.app.push_screen(ExpectationsDialog(), self._after)
+        self.app.push_screen(ExpectationsDialog(), self.after_dialog)
 
     def action_roles(self) -> None:
         from .roles import RolesScreen

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
+from .widgets.tables import restore_cursor, selected_id
 
 
 class GoalsScreen(StepScreen):
@@ -89,8 +90,7 @@ class GoalsScreen(StepScreen):
                 f"{progress}%" if progress is not None else "",
                 key=str(g.id),
             )
-        if table.row_count:
-            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        restore_cursor(table, keep)
         self._show_smart()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -112,30 +112,23 @@ class GoalsScreen(StepScreen):
         self.query_one("#smart", Static).update(out)
 
     def _selected(self) -> int | None:
-        table = self.query_one("#goals", DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
-
-    def _after(self, result: Any) -> None:
-        if result is not None:
-            self.refresh_data()
+        return selected_id(self.query_one("#goals", DataTable))
 
     def action_add(self) -> None:
-        self.app.push_screen(GoalDialog(None), self._after)
+        self.app.push_screen(GoalDialog(None), self.after_dialog)
 
     def action_edit(self) -> None:
         gid = self._selected()
         if gid is not None:
-            self.app.push_screen(GoalDialog(gid), self._after)
+            self.app.push_screen(GoalDialog(gid), self.after_dialog)
 
     def action_checkin(self) -> None:
         gid = self._selected()
         if gid is not None:
-            self.app.push_screen(CheckinDialog(gid), self._after)
+            self.app.push_screen(CheckinDialog(gid), self.after_dialog)
 
     def action_mission(self) -> None:
-        self.app.push_screen(MissionDialog(), self._after)
+        self.app.push_screen(MissionDialog(), self.after_dialog)
 
     def action_history(self) -> None:
         self.app.push_screen(MissionHistory())

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from .safe import literal, one_line
+from .widgets.tables import restore_cursor
 
 STATE_LABEL = {
     "done": ("✔ done", "green"),
@@ -101,8 +102,7 @@ class HomeScreen(Screen):
         for s in data.statuses:
             label, style = STATE_LABEL[s.state]
             table.add_row(str(s.number), one_line(s.title, 52), Text(label, style=style), key=s.key)
-        if table.row_count:
-            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        restore_cursor(table, keep)
         self._show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
+from .widgets.tables import restore_cursor, selected_id
 
 STATUS_STYLE = {"active": "green", "prospective": "yellow", "alumni": "dim"}
 MONTHS = [(calendar.month_name[i], i) for i in range(1, 13)]
@@ -85,32 +86,23 @@ class MembershipScreen(StepScreen):
                 m.left_on.isoformat() if m.left_on else "",
                 key=str(m.id),
             )
-        if table.row_count:
-            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+        restore_cursor(table, keep)
 
     def _selected_id(self) -> int | None:
-        table = self.query_one("#members", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        return int(key.value)
-
-    def _after(self, result: Any) -> None:
-        if result is not None:
-            self.refresh_data()
+        return selected_id(self.query_one("#members", DataTable))
 
     def action_add(self) -> None:
-        self.app.push_screen(MemberDialog(None), self._after)
+        self.app.push_screen(MemberDialog(None), self.after_dialog)
 
     def action_edit(self) -> None:
         mid = self._selected_id()
         if mid is not None:
-            self.app.push_screen(MemberDialog(mid), self._after)
+            self.app.push_screen(MemberDialog(mid), self.after_dialog)
 
     def action_leaves(self) -> None:
         mid = self._selected_id()
         if mid is not None:
-            self.app.push_screen(LeaveDialog(mid), self._after)
+            self.app.push_screen(LeaveDialog(mid), self.after_dialog)
 
     def action_joins(self) -> None:
         from peergroup.services import membership as membership_svc
@@ -129,7 +121,7 @@ class MembershipScreen(StepScreen):
         self.refresh_data()
 
     def action_rules(self) -> None:
-        self.app.push_screen(RulesDialog(), self._after)
+        self.app.push_screen(RulesDialog(), self.after_dialog)
 
 
 class MemberDialog(FormDialog[int]):

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
+from .widgets.tables import restore_cursor, selected_id
 
 
 class RolesScreen(StepScreen):
@@ -72,12 +73,7 @@ class RolesScreen(StepScreen):
             u.add_column(name, width=18)
         for m in upcoming:
             u.add_row(f"{m.on:%a %d %b %Y}", *[one_line(holders[m.id][n], 18) for n in rotating], key=str(m.id))
-        if u.row_count:
-            u.move_cursor(row=min(max(keep, 0), u.row_count - 1))
-
-    def _after(self, result: Any) -> None:
-        if result is not None:
-            self.refresh_data()
+        restore_cursor(u, keep)
 
     def action_rotate(self) -> None:
         from peergroup.services import roles as roles_svc
@@ -88,18 +84,17 @@ class RolesScreen(StepScreen):
         self.refresh_data()
 
     def action_assign(self) -> None:
-        u = self.query_one("#upcoming", DataTable)
-        if not u.row_count:
+        mid = selected_id(self.query_one("#upcoming", DataTable))
+        if mid is None:
             self.notify("No upcoming meetings: generate them on the calendar first.", severity="warning")
             return
-        mid = int(u.coordinate_to_cell_key((u.cursor_row, 0)).row_key.value)
-        self.app.push_screen(AssignDialog(mid), self._after)
+        self.app.push_screen(AssignDialog(mid), self.after_dialog)
 
     def action_holders(self) -> None:
-        self.app.push_screen(HoldersDialog(), self._after)
+        self.app.push_screen(HoldersDialog(), self.after_dialog)
 
     def action_new_role(self) -> None:
-        self.app.push_screen(NewRoleDialog(), self._after)
+        self.app.push_screen(NewRoleDialog(), self.after_dialog)
 
 
 def _member_options(session, group, on: dt.date | None = None):  # noqa: ANN001, ANN202

@@ -61,6 +61,11 @@ class StepScreen(Screen):
     def refresh_data(self) -> None:  # pragma: no cover - overridden
         pass
 
+    def after_dialog(self, result: object) -> None:
+        """Callback for dialogs: refresh when they saved something."""
+        if result is not None:
+            self.refresh_data()
+
     def group(self, session):  # noqa: ANN001, ANN201
         from peergroup.services import groups as groups_svc
 

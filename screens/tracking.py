@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
+from .widgets.tables import restore_cursor, selected_id
 
 
 class TrackingScreen(StepScreen):
@@ -65,16 +66,15 @@ class TrackingScreen(StepScreen):
             state = "cancelled" if r.status == "cancelled" else ("final" if r.finalised else ("draft" if r.has_minutes else ""))
             style = "strike dim" if r.status == "cancelled" else ""
             t.add_row(Text(f"{r.on:%a %d %b %Y}", style=style), one_line(r.topic_title, 30), one_line(r.scribe_name, 14), state, key=str(r.meeting_id))
-        if t.row_count:
-            t.move_cursor(row=min(keep if keep > 0 else nearest, t.row_count - 1))
+        restore_cursor(t, keep, fallback=nearest)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_meeting(int(event.row_key.value))
 
     def action_open(self) -> None:
-        t = self.query_one("#running", DataTable)
-        if t.row_count:
-            self.app.open_meeting(int(t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value))
+        meeting_id = selected_id(self.query_one("#running", DataTable))
+        if meeting_id is not None:
+            self.app.open_meeting(meeting_id)
 
     def action_search(self) -> None:
         self.app.push_screen(SearchScreen())
@@ -198,10 +198,9 @@ class MyItemsScreen(Screen):
         from peergroup.models import ActionItem
         from peergroup.services import minutes as minutes_svc
 
-        t = self.query_one("#items", DataTable)
-        if not t.row_count:
+        item_id = selected_id(self.query_one("#items", DataTable))
+        if item_id is None:
             return
-        item_id = int(t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value)
         with self.app.db.scope() as session:
             minutes_svc.close_action_item(session, session.get(ActionItem, item_id), "done")
         self.notify("Marked done.")
