@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"peergroup {__version__}")
     p.add_argument("--db", metavar="PATH", type=Path, help="database file to use (default: your user data folder)")
     p.add_argument("--group", metavar="NAME", help="which group to work with, when the database holds several")
+    p.add_argument("--demo", action="store_true", help="same as the 'demo' command: a sample group in a throwaway database")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("open", help="open the app (the default)")
@@ -79,7 +80,7 @@ def _db_path(args: argparse.Namespace) -> tuple[Path, bool]:
 def run(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    command = args.command or "open"
+    command = "demo" if args.demo else (args.command or "open")
     try:
         if command in ("open", "meeting"):
             path, create = _db_path(args)

@@ -23,7 +23,10 @@ class HelpScreen(ModalScreen[None]):
             "  ctrl+p  command palette: every screen and action by name\n"
             "  ctrl+g  switch group or create one\n"
             "  escape  back to the roadmap / close a dialog\n"
-            "  ctrl+s  save a form      ctrl+q  quit\n\n"
+            "  ctrl+s  save a form      ctrl+q  quit\n"
+            "On the roadmap: n the next thing to do, 1-4 and 0 open steps, m meeting day,\n"
+            "  / search. In a meeting: F2 attendance, F3 decision, F4 action item,\n"
+            "  F5 close an item, F6 change scribe, F7 finalise, F8 amend.\n\n"
         )
         text.append("The ten steps\n", style="bold")
         for s in content.steps():
