@@ -242,10 +242,17 @@ class MeetingScreen(Screen):
     # --- actions ------------------------------------------------------------
 
     def action_back(self) -> None:
+        # Let the editor take any keystrokes still queued for it first.
+        self.editor.call_later(self._back)
+
+    def _back(self) -> None:
         self.flush()
         self.app.pop_screen()
 
     def action_save_now(self) -> None:
+        self.editor.call_later(self._save_now)
+
+    def _save_now(self) -> None:
         if self.flush():
             self._render_state(f"Saved (revision {self.revision}).")
 

@@ -57,6 +57,10 @@ class PeerScreen(StepScreen):
         return snap
 
     def action_save(self) -> None:
+        # Save after the focused field has taken any keys still queued for it.
+        (self.focused or self).call_later(self._save)
+
+    def _save(self) -> None:
         from peergroup.errors import InputError
         from peergroup.services import peer as peer_svc
 

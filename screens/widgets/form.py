@@ -110,6 +110,12 @@ class FormDialog(ModalScreen[T], Generic[T]):
         self.query_one("#form-error", Static).update(Text(label, style="bold red"))
 
     def action_save(self) -> None:
+        # Keys typed just before ctrl+s may still wait in the focused field's
+        # queue (a fast typist, a paste): save only after that field has
+        # processed them, so the saved value is what is on screen.
+        (self.focused or self).call_later(self._save_now)
+
+    def _save_now(self) -> None:
         from peergroup.errors import InputError, PeergroupError
 
         try:
