@@ -125,3 +125,21 @@ async def test_time_limited_without_an_end_is_refused(demo_db):
         assert "needs an end" in screen_text(app)
     with demo_db.scope() as s:
         assert s.exec(select(Group)).one().membership == "ongoing"
+
+
+async def test_keys_still_queued_when_ctrl_s_arrives_are_saved_too(demo_db):
+    """A fast typist (or a paste through tmux): the field's queue is not yet drained."""
+    from textual import events
+
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        field = app.screen.query_one("#field-name")
+        for ch in "Quick Typist":
+            field.post_message(events.Key("space" if ch == " " else ch, ch))
+        app.screen.action_save()  # what ctrl+s runs, before the field drained its queue
+        await settle(pilot)
+    with demo_db.scope() as s:
+        assert s.exec(select(Member).where(Member.name == "Quick Typist")).one()
