@@ -1,0 +1,118 @@
+"""Six months ahead: generate, preview, skip, move, cancel, extend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import func, select
+
+from peergroup.errors import InputError
+from peergroup.models import Meeting
+from peergroup.services import groups, meetings
+
+FIRST = dt.date(2027, 1, 12)  # a Tuesday
+
+
+def _group(session, **logistics):  # noqa: ANN001, ANN202
+    g = groups.create_group(session, "Schedulers", timezone="America/New_York")
+    spec = dict(frequency="monthly-nth-weekday", weekday="tuesday", nth=2, start_time="07:30", first_meeting=FIRST)
+    spec.update(logistics)
+    meetings.set_logistics(session, g, meetings.LogisticsInput(**spec))
+    return g
+
+
+def test_preview_saves_nothing_and_generate_saves_exactly_the_preview(db):
+    with db.scope() as s:
+        g = _group(s)
+        preview = meetings.preview_meetings(s, g, today=FIRST)
+        assert s.exec(select(func.count()).select_from(Meeting)).one() == 0
+        created = meetings.generate_meetings(s, g, today=FIRST)
+        assert [m.on for m in created] == preview
+        assert preview == [dt.date(2027, 1, 12), dt.date(2027, 2, 9), dt.date(2027, 3, 9),
+                           dt.date(2027, 4, 13), dt.date(2027, 5, 11), dt.date(2027, 6, 8)]
+        assert meetings.generate_meetings(s, g, today=FIRST) == []  # nothing twice
+
+
+def test_extend_adds_the_following_months_without_touching_what_is_there(db):
+    with db.scope() as s:
+        g = _group(s)
+        first = meetings.generate_meetings(s, g, today=FIRST)
+        moved, cancelled = first[1], first[2]
+        meetings.move_meeting(s, moved, "2027-02-11", "12:00")
+        meetings.cancel_meeting(s, cancelled)
+        before = {m.id: (m.on, m.start_time, m.status, m.sequence) for m in meetings.list_meetings(s, g)}
+        added = meetings.extend_meetings(s, g, months=6)
+        # the six months after the last planned meeting (9 June to 8 December)
+        assert [m.on for m in added] == [dt.date(2027, 7, 13), dt.date(2027, 8, 10), dt.date(2027, 9, 14),
+                                         dt.date(2027, 10, 12), dt.date(2027, 11, 9)]
+        after = meetings.list_meetings(s, g)
+        for m in after:
+            if m.id in before:
+                assert (m.on, m.start_time, m.status, m.sequence) == before[m.id]
+        series = [m.series_date for m in after]
+        assert len(series) == len(set(series))  # no duplicates, the moved one is not re-added
+        assert sum(1 for m in after if m.on == dt.date(2027, 2, 9)) == 0
+
+
+def test_move_and_cancel_change_one_meeting_and_raise_its_sequence(db):
+    with db.scope() as s:
+        g = _group(s)
+        ms = meetings.generate_meetings(s, g, today=FIRST)
+        meetings.move_meeting(s, ms[0], "2027-01-14")
+        assert (ms[0].on, ms[0].start_time, ms[0].sequence) == (dt.date(2027, 1, 14), dt.time(7, 30), 1)
+        meetings.cancel_meeting(s, ms[1])
+        meetings.cancel_meeting(s, ms[1])  # twice changes nothing more
+        assert (ms[1].status, ms[1].sequence) == ("cancelled", 1)
+        meetings.restore_meeting(s, ms[1])
+        assert (ms[1].status, ms[1].sequence) == ("scheduled", 2)
+        assert all(m.sequence == 0 for m in ms[2:])
+        with pytest.raises(InputError, match="not a real calendar date"):
+            meetings.move_meeting(s, ms[2], "2027-02-30")
+        assert ms[2].on == dt.date(2027, 3, 9)
+
+
+def test_a_skip_date_keeps_generation_off_it_and_cancels_a_meeting_already_there(db):
+    with db.scope() as s:
+        g = _group(s)
+        meetings.add_skip_date(s, g, "2027-02-09", "Winter break")
+        ms = meetings.generate_meetings(s, g, today=FIRST)
+        assert dt.date(2027, 2, 9) not in [m.on for m in ms]
+        meetings.add_skip_date(s, g, "2027-03-09")
+        march = next(m for m in ms if m.on == dt.date(2027, 3, 9))
+        assert march.status == "cancelled"
+
+
+def test_a_0730_meeting_stays_0730_local_across_dst(db):
+    from peergroup.calendar.recurrence import utc_start
+
+    with db.scope() as s:
+        g = _group(s, frequency="weekly", nth=None, first_meeting="2027-03-09")
+        ms = meetings.generate_meetings(s, g, months=1, today=dt.date(2027, 3, 9))
+        schedule = meetings.schedule_for(g)
+        assert {m.start_time for m in ms} == {dt.time(7, 30)}
+        assert utc_start(ms[0].on, schedule).hour == 12  # EST
+        assert utc_start(ms[1].on, schedule).hour == 11  # EDT after 14 March
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"frequency": "fortnightly"}, "frequency"),
+        ({"start_time": "25:00"}, "start_time"),
+        ({"duration_minutes": 10}, "duration_minutes"),
+        ({"duration_minutes": 300}, "duration_minutes"),
+        ({"timezone": "Mars/Base"}, "timezone"),
+        ({"first_meeting": "2027-02-30"}, "first_meeting"),
+        ({"nth": 0}, "nth"),
+    ],
+)
+def test_bad_logistics_name_the_field_and_change_nothing(db, change, field):
+    with db.scope() as s:
+        g = groups.create_group(s, "Strict", timezone="UTC")
+        spec = dict(frequency="monthly-nth-weekday", weekday="tuesday", nth=2, start_time="07:30", first_meeting=FIRST)
+        spec.update(change)
+        with pytest.raises(InputError) as err:
+            meetings.set_logistics(s, g, meetings.LogisticsInput(**spec))
+        assert err.value.field == field
+        assert g.frequency is None and g.start_time is None
