@@ -242,8 +242,15 @@ def _demo(args: argparse.Namespace) -> int:
             name = group.name
     finally:
         db.close()
-    _say(f"Demo database: {path} (throwaway; delete it when done).")
-    return _open_tui(path, group=name, create=False)
+    if args.db:
+        _say(f"Demo database: {path}.")
+        return _open_tui(path, group=name, create=False)
+    try:
+        return _open_tui(path, group=name, create=False)
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)  # a throwaway database
 
 
 def _open_tui(path: Path, *, group: str | None, create: bool, start_meeting: str | None = None) -> int:

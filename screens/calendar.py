@@ -39,6 +39,7 @@ class CalendarScreen(StepScreen):
         Binding("x", "extend", "Extend"),
         Binding("v", "move", "Move"),
         Binding("c", "cancel_meeting", "Cancel/restore"),
+        Binding("t", "agenda", "Topic/agenda"),
         Binding("s", "skip", "Skip date"),
         Binding("e", "expectations", "Norms"),
         Binding("o", "roles", "Roles"),
@@ -56,10 +57,11 @@ class CalendarScreen(StepScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#meetings", DataTable)
-        t.add_column("Date", width=15, key="date")
+        t.add_column("Date", width=13, key="date")
         t.add_column("Time", width=5, key="time")
-        t.add_column("Status", width=9, key="status")
-        t.add_column("Scribe", width=12, key="scribe")
+        t.add_column("", width=1, key="status")  # ✘ cancelled, ↷ moved
+        t.add_column("Scribe", width=11, key="scribe")
+        t.add_column("Topic", width=12, key="topic")
         super().on_mount()
 
     def refresh_data(self) -> None:
@@ -77,6 +79,7 @@ class CalendarScreen(StepScreen):
             norms = (group.expect_attendance, group.expect_communication, group.expect_agenda)
             place, link = group.place, group.video_link
         text = Text()
+        legend = "  (✘ cancelled, ↷ moved; enter opens a meeting)"
         if schedule is None:
             text.append("No schedule yet: press l to set how often, when and where you meet.", style="yellow")
         else:
@@ -95,6 +98,7 @@ class CalendarScreen(StepScreen):
                 + (f", planned to {horizon:%d %b %Y}" if horizon else "; press g to generate six months"),
                 style="bold",
             )
+            text.append(legend, style="dim")
         self.query_one("#schedule", Static).update(text)
 
         norm_text = Text()
@@ -112,13 +116,14 @@ class CalendarScreen(StepScreen):
             if first_upcoming is None and m.on >= today:
                 first_upcoming = i
             moved = m.series_date is not None and m.series_date != m.on
-            status = "cancelled" if m.status == "cancelled" else ("moved" if moved else "")
+            status = "✘" if m.status == "cancelled" else ("↷" if moved else "")
             style = "strike dim" if m.status == "cancelled" else ("dim" if m.on < today else "")
             table.add_row(
-                Text(f"{m.on:%a %d %b %Y}", style=style),
+                Text(f"{m.on:%a %d %b %y}", style=style),
                 Text(f"{m.start_time:%H:%M}", style=style),
                 Text(status, style="red" if m.status == "cancelled" else "yellow"),
-                one_line(scribes.get(m.id, ""), 12),
+                one_line(scribes.get(m.id, ""), 11),
+                one_line(m.title, 12),
                 key=str(m.id),
             )
         restore_cursor(table, keep, fallback=first_upcoming or 0)
@@ -203,6 +208,11 @@ class CalendarScreen(StepScreen):
                 self.refresh_data()
 
         self.app.push_screen(ConfirmDialog(f"Cancel the meeting on {when:%A %d %B %Y}? Other meetings stay as they are.", "Cancel it", "Keep it"), answered)
+
+    def action_agenda(self) -> None:
+        mid = self._selected()
+        if mid is not None:
+            self.app.push_screen(AgendaDialog(mid), self.after_dialog)
 
     def action_skip(self) -> None:
         self.app.push_screen(SkipDialog(), self.after_dialog)
@@ -319,6 +329,39 @@ class MoveDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             return meetings_svc.move_meeting(session, session.get(Meeting, self.meeting_id), values["on"], values["start_time"]).id
+
+
+class AgendaDialog(FormDialog[int]):
+    title_text = "This meeting's topic, agenda and reflection prompt"
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+
+    def fields(self) -> list[FormField]:
+        from peergroup import content
+        from peergroup.models import Meeting
+
+        with self.app.db.scope() as session:
+            m = session.get(Meeting, self.meeting_id)
+        prompts = [(f"{p['theme']}: {p['text'][:52]}", p["key"]) for p in content.prompts()]
+        return [
+            FormField("title", "Topic", m.title, placeholder="what this meeting is about"),
+            FormField("agenda_note", "Agenda", m.agenda_note, "text"),
+            FormField("prompt_key", "Reflect on", m.prompt_key or None, "select", prompts, allow_blank=True,
+                      hint="A prompt from the library for a few minutes of reflective writing."),
+        ]
+
+    def save(self, values: dict[str, Any]) -> int:
+        from peergroup.models import Meeting
+        from peergroup.services import meetings as meetings_svc
+
+        with self.app.db.scope() as session:
+            m = session.get(Meeting, self.meeting_id)
+            meetings_svc.set_agenda(
+                session, m, title=values["title"], agenda_note=values["agenda_note"], prompt_key=values["prompt_key"] or ""
+            )
+            return m.id
 
 
 class SkipDialog(FormDialog[int]):

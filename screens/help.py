@@ -26,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
             "  ctrl+s  save a form      ctrl+q  quit\n"
             "On the roadmap: n the next thing to do, 1-4 and 0 open steps, m meeting day,\n"
             "  / search. In a meeting: F2 attendance, F3 decision, F4 action item,\n"
-            "  F5 close an item, F6 change scribe, F7 finalise, F8 amend.\n\n"
+            "  F5 close an item, F6 change scribe, F7 finalise, F8 amend,\n  F9 export these minutes as Markdown.\n\n"
         )
         text.append("The ten steps\n", style="bold")
         for s in content.steps():

@@ -44,6 +44,7 @@ class MeetingScreen(Screen):
         Binding("f6", "scribe", "Scribe", priority=True),
         Binding("f7", "finalise", "Finalise", priority=True),
         Binding("f8", "amend", "Amend", priority=True),
+        Binding("f9", "export", "Export", priority=True),
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -316,6 +317,12 @@ class MeetingScreen(Screen):
             ConfirmDialog("Finalise the minutes? They become read-only; later corrections are added as amendments.", "Finalise", "Not yet"),
             answered,
         )
+
+    def action_export(self) -> None:
+        from .tracking import ExportMinutesDialog
+
+        self.flush()
+        self.app.push_screen(ExportMinutesDialog(self.day.on))
 
     def action_amend(self) -> None:
         if not self.finalised:

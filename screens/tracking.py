@@ -213,11 +213,17 @@ class MyItemsScreen(Screen):
 class ExportMinutesDialog(FormDialog[str]):
     title_text = "Export minutes as Markdown (for e-mail or a shared drive)"
 
+    def __init__(self, day: dt.date | None = None) -> None:
+        super().__init__()
+        self.day = day  # one meeting's date, or None for a range
+
     def fields(self) -> list[FormField]:
+        day = self.day.isoformat() if self.day else ""
+        name = f"minutes-{day}.md" if day else "minutes.md"
         return [
-            FormField("start", "From", placeholder="YYYY-MM-DD (empty: from the start)"),
-            FormField("end", "To", placeholder="YYYY-MM-DD (empty: up to today)"),
-            FormField("path", "Save as", str(Path.home() / "minutes.md")),
+            FormField("start", "From", day, placeholder="YYYY-MM-DD (empty: from the start)"),
+            FormField("end", "To", day, placeholder="YYYY-MM-DD (empty: up to today)"),
+            FormField("path", "Save as", str(Path.home() / name)),
         ]
 
     def save(self, values: dict[str, Any]) -> str:

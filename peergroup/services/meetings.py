@@ -272,6 +272,25 @@ def restore_meeting(session: Session, meeting: Meeting) -> Meeting:
     return meeting
 
 
+def set_agenda(
+    session: Session, meeting: Meeting, *, title: str, agenda_note: str = "", prompt_key: str = ""
+) -> Meeting:
+    """The meeting's own topic line, agenda note and reflection prompt (ad hoc agendas)."""
+    from .. import content
+
+    title = validate.optional_line("title", title, validate.LINE_MAX)
+    note = validate.text("agenda_note", agenda_note, 5_000)
+    key = (prompt_key or "").strip()
+    if key and key not in {p["key"] for p in content.prompts()}:
+        raise InputError("prompt_key", "is not one of the bundled reflection prompts; pick one from the list.")
+    if (title, note, key) != (meeting.title, meeting.agenda_note, meeting.prompt_key):
+        meeting.title, meeting.agenda_note, meeting.prompt_key = title, note, key
+        _touch(meeting)  # the calendar event's text changes
+        session.add(meeting)
+        session.flush()
+    return meeting
+
+
 def next_meeting(session: Session, group: Group, today: dt.date | None = None) -> Meeting | None:
     today = today or dt.date.today()
     stmt = (

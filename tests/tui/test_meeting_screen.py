@@ -179,3 +179,20 @@ async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db
     with demo_db.scope() as s:
         meeting = s.exec(select(Meeting).where(Meeting.on == day)).one()
         assert scribe_before and roles.holder_name(s, meeting, "Scribe") not in ("", scribe_before)
+
+
+async def test_f9_exports_this_meetings_minutes_as_markdown(demo_db, tmp_path):
+    out = tmp_path / "one.md"
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await type_text(pilot, "Agreed # not a heading | nor a table")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.screen.query_one("#field-start").value == DAY
+        app.screen.query_one("#field-path").value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    text = out.read_text()
+    assert "2026-12-08" in text and "Agreed" in text and "2026-11-10" not in text
+    assert "\n# not a heading" not in text
