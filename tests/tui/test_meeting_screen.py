@@ -80,7 +80,7 @@ async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
         mid = _meeting(demo_db).id
         assert s.exec(select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")).all()
         assert [d.text for d in s.exec(select(Decision).where(Decision.meeting_id == mid))] == ["Meet in person in March"]
-        item = s.exec(select(ActionItem)).one()
+        item = s.exec(select(ActionItem).where(ActionItem.text == "Book the room")).one()
         assert item.owner_id == owner and item.due == dt.date(2027, 1, 5) and item.status == "open"
 
 
@@ -98,10 +98,13 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
         assert "Circulate the CV template" in screen_text(app)
         await pilot.press("f5")
         await pilot.pause()
+        dialog = app.screen
+        wanted = next(v for label, v in dialog._fields[0].options if label.startswith("Circulate the CV"))
+        dialog.query_one("#field-item_id").value = wanted
         await pilot.press("ctrl+s")
         await settle(pilot)
     with demo_db.scope() as s:
-        item = s.exec(select(ActionItem)).one()
+        item = s.exec(select(ActionItem).where(ActionItem.text == "Circulate the CV template")).one()
         assert item.status == "done" and item.closed_meeting_id == today.id
 
 

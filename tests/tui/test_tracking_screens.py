@@ -14,12 +14,14 @@ from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 def _seed(db) -> tuple[int, int]:  # noqa: ANN001
     with db.scope() as s:
-        nov = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 11, 10))).one()
-        member = s.exec(select(Member).where(Member.status == "active").order_by(Member.name)).first()
-        minutes_svc.save_minutes(s, nov.id, "We compared teaching portfolios and promotion timelines.", 0)
-        minutes_svc.add_decision(s, nov, "Adopt the shared portfolio template")
-        minutes_svc.add_action_item(s, nov, "Send portfolio examples", member.id, "2026-12-01")
-        return nov.id, member.id
+        # the demo holds records up to November; December is the next meeting
+        dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
+        member = s.exec(select(Member).where(Member.name == "Diego Alvarez")).one()
+        minutes_svc.open_meeting(s, dec)
+        minutes_svc.save_minutes(s, dec.id, "We compared reflective essays and promotion timelines.", 0)
+        minutes_svc.add_decision(s, dec, "Adopt the shared essay template")
+        minutes_svc.add_action_item(s, dec, "Send essay examples", member.id, "2026-12-20")
+        return dec.id, member.id
 
 
 async def test_running_list_shows_meetings_and_minutes_state(demo_db):
@@ -30,14 +32,16 @@ async def test_running_list_shows_meetings_and_minutes_state(demo_db):
         await pilot.press("0")
         await settle(pilot)
         text = screen_text(app)
-        assert "Tue 10 Nov 2026" in text and "draft" in text
-        assert "1 open action item(s)" in text
+        assert "Tue 10 Nov 2026" in text and "final" in text and "draft" in text
+        assert "3 meeting(s) held, 3 with minutes · 4 open action item(s)" in text
+        table = app.screen.query_one("#running")
+        table.move_cursor(row=[str(table.get_row_at(i)[0]) for i in range(table.row_count)].index("Tue 08 Dec 2026"))
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "MeetingScreen"
         app.screen.query_one("#agenda").scroll_end(animate=False)
         await pilot.pause()
-        assert "Send portfolio examples" in screen_text(app)
+        assert "Send essay examples" in screen_text(app)
 
 
 async def test_search_from_the_tui_lists_hits_with_date_and_snippet(demo_db):
@@ -49,12 +53,12 @@ async def test_search_from_the_tui_lists_hits_with_date_and_snippet(demo_db):
         await settle(pilot)
         await pilot.press("slash")
         await pilot.pause()
-        await type_text(pilot, "portfolio")
+        await type_text(pilot, "essay")
         await pilot.press("enter")
         await settle(pilot)
         text = screen_text(app)
         assert "match(es)" in text
-        assert "2026-11-10" in text and "«portfolio" in text
+        assert "2026-12-08" in text and "«essay" in text
         await type_text(pilot, "")
         await pilot.press("enter")  # open the highlighted hit
         await settle(pilot)
@@ -87,14 +91,18 @@ async def test_my_items_lists_and_closes_a_members_open_items(demo_db):
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
+        # members are listed by name: step to Diego with ]
+        while "Diego Alvarez" not in screen_text(app).splitlines()[0]:
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
         text = screen_text(app)
-        assert "Open action items of" in text and "Send portfolio examples" in text
-        assert ("overdue" if dt.date.today() > dt.date(2026, 12, 1) else "open") in text
+        assert "Open action items of" in text and "Send essay examples" in text
+        assert ("overdue" if dt.date.today() > dt.date(2026, 12, 20) else "open") in text
         await pilot.press("d")
         await settle(pilot)
     with demo_db.scope() as s:
-        assert s.exec(select(ActionItem)).one().status == "done"
-    assert member_id
+        item = s.exec(select(ActionItem).where(ActionItem.text == "Send essay examples")).one()
+        assert item.status == "done" and item.owner_id == member_id
 
 
 async def test_export_minutes_markdown_from_the_tui(demo_db, tmp_path):
@@ -111,10 +119,11 @@ async def test_export_minutes_markdown_from_the_tui(demo_db, tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "From:" in flat(screen_text(app))
-        app.screen.query_one("#field-start").value = "2026-11-01"
-        app.screen.query_one("#field-end").value = "2026-11-30"
+        app.screen.query_one("#field-start").value = "2026-12-01"
+        app.screen.query_one("#field-end").value = "2026-12-31"
         app.screen.query_one("#field-path").value = str(out)
         await pilot.press("ctrl+s")
         await settle(pilot)
     text = out.read_text()
-    assert "portfolio" in text and "Adopt the shared portfolio template" in text
+    assert "reflective essays" in text and "Adopt the shared essay template" in text
+    assert "2026-11-10" not in text

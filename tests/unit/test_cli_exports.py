@@ -52,20 +52,21 @@ def test_export_minutes_and_search_from_the_command_line(tmp_path, capsys):
     db_path = _imported(tmp_path)
     db = open_database(db_path)
     with db.scope() as s:
-        nov = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 11, 10))).one()
+        dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
         member = s.exec(select(Member).where(Member.status == "active")).first()
-        minutes_svc.save_minutes(s, nov.id, "Long talk about the clerkship curriculum redesign.", 0)
-        minutes_svc.add_action_item(s, nov, "Draft curriculum outline", member.id)
+        minutes_svc.open_meeting(s, dec)
+        minutes_svc.save_minutes(s, dec.id, "Long talk about the clerkship syllabus redesign.", 0)
+        minutes_svc.add_action_item(s, dec, "Draft syllabus outline", member.id)
     db.close()
     capsys.readouterr()
-    assert run(["--db", str(db_path), "search", "curriculum"]) == 0
+    assert run(["--db", str(db_path), "search", "syllabus"]) == 0
     out = capsys.readouterr().out
-    assert out.count("2026-11-10") == 2 and "«curriculum" in out
+    assert out.count("2026-12-08") == 2 and "«syllabus" in out
     md = tmp_path / "m.md"
-    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(md)]) == 0
+    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-12-01", "--to", "2026-12-31", "-o", str(md)]) == 0
     text = md.read_text()
-    assert "clerkship curriculum redesign" in text and "Draft curriculum outline" in text
-    assert "2026-10-13" not in text
+    assert "clerkship syllabus redesign" in text and "Draft syllabus outline" in text
+    assert "2026-11-10" not in text
     assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-31", "-o", str(md)]) == 2
     assert "--from" in capsys.readouterr().err
 

@@ -243,3 +243,56 @@ def test_a_peer_value_error_names_the_group_file_key(db, tmp_path: Path):
     assert err.field.startswith("peer.institution"), err.field
     assert "empty" in err.message
     assert set(_row_counts(db).values()) == {0}
+
+
+# --- records of meetings already held ---------------------------------------
+
+
+def _demo_doc() -> dict:
+    from peergroup import content, groupfile
+
+    return groupfile.read(content.demo_group_file())
+
+
+def test_demo_meeting_records_become_minutes_attendance_and_carried_items(db):
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from peergroup import groupfile
+    from peergroup.models import ActionItem, Attendance, Meeting, Minutes
+
+    with db.scope() as s:
+        groupfile.import_group(s, _demo_doc())
+        sept = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 9, 8))).one()
+        mins = s.exec(select(Minutes).where(Minutes.meeting_id == sept.id)).one()
+        assert "Welcomed Mei-Lin" in mins.text and mins.finalised_at is not None
+        assert len(s.exec(select(Attendance).where(Attendance.meeting_id == sept.id)).all()) == 7
+        statuses = {a.text[:30]: a.status for a in s.exec(select(ActionItem))}
+        assert statuses["Circulate a template for the te"[:30]] == "done"
+        assert sum(1 for v in statuses.values() if v == "open") == 3
+        assert sept.sequence == 0  # an imported record is the meeting's first version
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        (lambda d: d["meetings"][0].__setitem__("on", __import__("datetime").date(2026, 9, 9)), "meetings[1].on"),
+        (lambda d: d["meetings"][1]["actions"][0].__setitem__("owner", "Nobody Here"), "meetings[2].actions[1].owner"),
+        (lambda d: d["meetings"][0]["actions"][0].__setitem__("stat", "done"), "meetings[1].actions[1].stat"),
+        (lambda d: d["meetings"][2].__setitem__("present", ["Ghost"]), "meetings[3].present[1]"),
+    ],
+)
+def test_a_bad_meeting_record_names_its_field_and_imports_nothing(db, patch, field):
+    from sqlmodel import select
+
+    from peergroup import groupfile
+    from peergroup.models import Group
+
+    doc = _demo_doc()
+    patch(doc)
+    with pytest.raises(InputError) as err, db.scope() as s:
+        groupfile.import_group(s, doc)
+    assert err.value.field == field
+    with db.scope() as s:
+        assert s.exec(select(Group)).all() == []
