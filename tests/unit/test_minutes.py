@@ -12,7 +12,6 @@ from peergroup.models import (
     ActionItem,
     Attendance,
     Meeting,
-    Member,
     Minutes,
     MinutesConflict,
     Role,
