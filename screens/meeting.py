@@ -30,19 +30,26 @@ SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
 ATTENDANCE = [("present", "present"), ("apologies", "apologies"), ("absent", "absent")]
 
 
+class MinutesEditor(TextArea):
+    """TextArea without its F6/F7 shortcuts (select line/all): those keys are the scribe's."""
+
+    inherit_bindings = False
+    BINDINGS = [b for b in TextArea.BINDINGS if getattr(b, "key", "") not in ("f6", "f7")]
+
+
 class MeetingScreen(Screen):
     CSS_PATH = "meeting.tcss"
     # F-keys are priority bindings: the minutes editor (a TextArea) has its own
     # F6/F7 shortcuts, and the scribe's keys must work while typing.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+s", "save_now", "Save", priority=True),
-        Binding("f2", "attendance", "Attendance", priority=True),
-        Binding("f3", "decision", "Decision", priority=True),
+        Binding("escape", "back", "Back", show=False),  # named in the status line
+        Binding("ctrl+s", "save_now", "Save", priority=True, show=False),
+        Binding("f2", "attendance", "Attend", priority=True),
+        Binding("f3", "decision", "Decide", priority=True),
         Binding("f4", "action_item", "Action", priority=True),
-        Binding("f5", "close_item", "Close item", priority=True),
+        Binding("f5", "close_item", "Done", priority=True),
         Binding("f6", "scribe", "Scribe", priority=True),
-        Binding("f7", "finalise", "Finalise", priority=True),
+        Binding("f7", "finalise", "Final", priority=True),
         Binding("f8", "amend", "Amend", priority=True),
         Binding("f9", "export", "Export", priority=True),
     ]
@@ -63,9 +70,10 @@ class MeetingScreen(Screen):
         with Horizontal(id="meeting-body"):
             with VerticalScroll(id="agenda"):
                 yield Static("", id="agenda-text")
-            yield TextArea(id="minutes-editor", soft_wrap=True, placeholder="Type the minutes here. They save as you type.")
+            yield MinutesEditor(id="minutes-editor", soft_wrap=True, placeholder="Type the minutes here. They save as you type.")
         yield Static("", id="save-state")
-        yield Footer()
+        # Compact and without the palette hint so all the scribe's keys fit 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # Kept as an attribute: on_unmount runs after the children are gone.
@@ -165,11 +173,11 @@ class MeetingScreen(Screen):
     def _render_state(self, message: str | None = None) -> None:
         if message is None:
             if self.finalised:
-                message = "Finalised: read-only. Corrections go in as amendments (F8)."
+                message = "Finalised: read-only. Corrections go in as amendments (F8). Esc: back."
             elif self._first_unsaved is not None:
                 message = "Unsaved changes…"
             else:
-                message = f"All changes saved (revision {self.revision})."
+                message = f"All changes saved (revision {self.revision}). Esc: back, ctrl+p: more."
         self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------
