@@ -31,16 +31,8 @@ def one(sig: int, seconds: float) -> tuple[int, float, bool]:
         app = AppInTerminal(["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(folder / "home")})
         try:
             app.wait_for(b"Type the minutes here")
-            typed, marks = "", []
             start = time.monotonic()
-            n = 0
-            while time.monotonic() - start < seconds:
-                word = f"w{n:04d} "
-                app.type(word)
-                typed += word
-                marks.append((time.monotonic(), len(typed)))
-                n += 1
-                time.sleep(0.03)
+            typed, marks = app.type_steadily(seconds, gap=0.03)
             killed = time.monotonic()
             app.proc.send_signal(sig)
             app.proc.wait(timeout=15)

@@ -54,6 +54,23 @@ class AppInTerminal:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode("utf-8"))
 
+    def type_steadily(self, seconds: float, gap: float = 0.04) -> tuple[str, list[tuple[float, int]]]:
+        """Type numbered words for ``seconds``, like a scribe keeping up with the talk.
+
+        Returns everything typed and (time, characters typed so far) marks.
+        """
+        typed, marks = "", []
+        start = time.monotonic()
+        n = 0
+        while time.monotonic() - start < seconds:
+            word = f"w{n:04d} "
+            self.type(word)
+            typed += word
+            marks.append((time.monotonic(), len(typed)))
+            n += 1
+            time.sleep(gap)
+        return typed, marks
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()

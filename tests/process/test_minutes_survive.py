@@ -24,27 +24,10 @@ def _start(tmp_path):  # noqa: ANN001, ANN202
     return db, app
 
 
-def _type_steadily(app: AppInTerminal, seconds: float) -> list[tuple[float, int]]:
-    """Type words for ``seconds``; returns (time, characters typed so far) marks."""
-    typed = ""
-    marks = []
-    start = time.monotonic()
-    n = 0
-    while time.monotonic() - start < seconds:
-        word = f"w{n:03d} "
-        app.type(word)
-        typed += word
-        marks.append((time.monotonic(), len(typed)))
-        n += 1
-        time.sleep(0.04)
-    app.typed = typed
-    return marks
-
-
 def test_sigkill_loses_at_most_the_last_two_seconds(tmp_path):
     db, app = _start(tmp_path)
     try:
-        marks = _type_steadily(app, 3.0)
+        app.typed, marks = app.type_steadily(3.0)
         killed_at = time.monotonic()
         app.proc.kill()
         app.proc.wait(timeout=10)
