@@ -27,7 +27,7 @@ class PeerScreen(StepScreen):
             yield Static("Separate several values with ';'. Leave a line empty if it does not apply.", classes="muted")
             for kind, label in TRAIT_KINDS.items():
                 with Horizontal(classes="trait-row"):
-                    yield Label(label, classes="trait-label")
+                    yield Label(literal(label), classes="trait-label")
                     yield Input(id=f"trait-{kind}", compact=True)
             yield Label("In our own words", classes="trait-label")
             yield TextArea(id="free-text", compact=True)

@@ -60,7 +60,7 @@ class RolesScreen(StepScreen):
         t.clear(columns=True)
         t.add_column("Member", width=22)
         for name in rotating:
-            t.add_column(name[:16], width=16)
+            t.add_column(one_line(name, 16), width=16)
         for c in counts:
             style = "dim" if c.status == "alumni" else ""
             t.add_row(one_line(c.name, 22, style), *[f"{c.done[n]} / {c.planned[n]}" for n in rotating], key=str(c.member_id))
@@ -70,7 +70,7 @@ class RolesScreen(StepScreen):
         u.clear(columns=True)
         u.add_column("Meeting", width=15)
         for name in rotating:
-            u.add_column(name, width=18)
+            u.add_column(one_line(name, 18), width=18)
         for m in upcoming:
             u.add_row(f"{m.on:%a %d %b %Y}", *[one_line(holders[m.id][n], 18) for n in rotating], key=str(m.id))
         restore_cursor(u, keep)

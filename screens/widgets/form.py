@@ -59,7 +59,7 @@ class FormDialog(ModalScreen[T], Generic[T]):
             yield Static(literal(self.title_text), id="form-title")
             for f in self._fields:
                 with Horizontal(classes="form-row", id=f"row-{f.name}"):
-                    yield Label(f.label, classes="form-label")
+                    yield Label(literal(f.label), classes="form-label")
                     yield self._widget(f)
                 if f.hint:
                     yield Static(literal(f.hint), classes="form-hint")

@@ -40,3 +40,34 @@ async def test_markup_and_escape_codes_in_names_goals_and_mission_render_literal
         text = screen_text(app)
         assert "[b]Goal[/b] \\x1b[31m" in text
         assert "Our [i]mission[/i] \\x1b]8;;http://x\\x07link" in text
+
+
+async def test_markup_in_names_is_safe_in_dialog_labels_and_role_columns(demo_db):
+    """Found in review: '[/]' as a form label or a table header ended the app."""
+    from peergroup.services import roles
+
+    with demo_db.scope() as s:
+        g = groups.list_groups(s)[0]
+        membership.add_member(s, g, membership.MemberInput(name="[/]", joined_on="2026-01-01"))
+        membership.add_member(s, g, membership.MemberInput(name="Red \x1b[31mAlert", joined_on="2026-01-01"))
+        roles.add_role(s, g, "[/] [bold]keeper", rotates=True)
+        roles.add_role(s, g, "[b]Host[/b]", rotates=False)
+    app = app_for(demo_db.path, start_meeting="2026-12-08")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[/]" in text and "Red \\x1b[31mAlert" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        app.action_roles()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[/] [bold]keeper" in text and "[b]Host[/b]" in text
+        await pilot.press("h")
+        await pilot.pause()
+        assert "[b]Host[/b]" in screen_text(app)
+    assert app.return_code in (None, 0)
