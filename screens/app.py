@@ -144,6 +144,9 @@ class PeergroupApp(App[int]):
             refresh()
 
     def set_group(self, group_id: int) -> None:
+        if self._unsaved_conflict():
+            return
+        self.flush_all()
         self.group_id = group_id
         # Leave step screens of the old group behind.
         while len(self.screen_stack) > 2:
@@ -262,7 +265,16 @@ class PeergroupApp(App[int]):
         if self.db is not None and self.group_id is not None:
             self.push_screen(RolesScreen())
 
+    def _unsaved_conflict(self) -> bool:
+        if any(getattr(s, "_in_conflict", False) for s in self.screen_stack):
+            self.notify("A meeting's minutes wait for your choice of text (m or t) first.", severity="warning")
+            return True
+        return False
+
     def action_go_home(self) -> None:
+        if self._unsaved_conflict():
+            return
+        self.flush_all()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.refresh_group()

@@ -67,8 +67,14 @@ class HomeScreen(Screen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        if self.app.db is not None and self.app.group_id is not None:
-            self._load(self.app.group_id)
+        if self.app.db is None:
+            return
+        if self.app.group_id is None:
+            self.query_one("#group-name", Static).update(
+                Text.assemble(("No group yet. ", "bold"), "Press n to create your group (or ctrl+g).")
+            )
+            return
+        self._load(self.app.group_id)
 
     @work(thread=True, exclusive=True, group="home")
     def _load(self, group_id: int) -> None:
@@ -133,7 +139,7 @@ class HomeScreen(Screen):
             self.app.open_step(event.row_key.value)
 
     def action_open_selected(self) -> None:
-        if self._data is None:
+        if self._data is None or self.app.group_id is None:
             return
         table = self.query_one("#roadmap", DataTable)
         self.app.open_step(self._data.statuses[table.cursor_row].key)
@@ -142,5 +148,8 @@ class HomeScreen(Screen):
         self.app.open_step(key)
 
     def action_do_next(self) -> None:
+        if self.app.db is not None and self.app.group_id is None:
+            self.app.action_new_group(first_run=True)
+            return
         if self._data is not None and self._data.next_key:
             self.app.open_step(self._data.next_key)

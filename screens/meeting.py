@@ -199,22 +199,45 @@ class MeetingScreen(Screen):
             self.flush()
 
     def flush(self) -> bool:
-        """Save the editor's text now if it changed. Idempotent; True if nothing is pending."""
-        if self.finalised or self._in_conflict:
-            return self._first_unsaved is None
+        """Save the editor's text now if it changed. Idempotent.
+
+        True when nothing is left unsaved; False while a conflict waits for the
+        user's choice or the database is busy (the text stays pending and the
+        autosave tick tries again).
+        """
+        if self._in_conflict:
+            return False
+        if self.finalised:
+            return True
         text = self.editor.text
         if text == self.saved_text:
             self._first_unsaved = None
             return True
+        from sqlalchemy.exc import OperationalError
+
         from peergroup.errors import PeergroupError
         from peergroup.services import minutes as minutes_svc
 
         try:
             with self.app.db.scope() as session:
                 result = minutes_svc.save_minutes(session, self.meeting_id, text, self.revision)
-        except PeergroupError as exc:
-            self._render_state(str(exc))
+        except OperationalError:
+            self._render_state("The database is busy (another copy is saving); trying again…")
             return False
+        except PeergroupError as exc:
+            # Refused (finalised meanwhile by another copy, or too long): keep the
+            # text beside the minutes so nothing typed is lost.
+            with self.app.db.scope() as session:
+                minutes_svc.keep_copy(session, self.meeting_id, text, self.revision)
+            self.saved_text = text
+            self._first_unsaved = None
+            message = getattr(exc, "message", str(exc))
+            self.notify(f"Not saved as the minutes: {message} Your text was kept as a separate copy.", severity="warning", timeout=12, markup=False)
+            with self.app.db.scope() as session:
+                finalised_now = minutes_svc.open_meeting(session, minutes_svc.get_meeting(session, self.meeting_id)).finalised_at
+            if finalised_now is not None:
+                self.refresh_data(reload_text=True)
+            return True
         if result.conflict:
             self._in_conflict = True
             self.app.push_screen(ConflictDialog(result.message, result.their_text or "", text), self._resolve_conflict)
@@ -234,6 +257,9 @@ class MeetingScreen(Screen):
 
         with self.app.db.scope() as session:
             day = minutes_svc.open_meeting(session, minutes_svc.get_meeting(session, self.meeting_id))
+            if choice != "theirs":
+                # About to overwrite the other copy's text: keep it first.
+                minutes_svc.keep_copy(session, self.meeting_id, day.text, day.revision)
         self.revision = day.revision
         self.saved_text = day.text
         self._in_conflict = False
@@ -243,7 +269,7 @@ class MeetingScreen(Screen):
         else:
             self._first_unsaved = time.monotonic()
             self.flush()
-            self.notify("Saved your version; the other copy's text is kept too.")
+            self.notify("Saved your version; the other copy's text is kept in the database too.")
 
     def on_unmount(self) -> None:
         self.flush()
@@ -255,8 +281,12 @@ class MeetingScreen(Screen):
         self.editor.call_later(self._back)
 
     def _back(self) -> None:
-        self.flush()
-        self.app.pop_screen()
+        if not self.flush():
+            reason = "choose which text to keep first (m or t)" if self._in_conflict else "the minutes are not saved yet; try again in a moment"
+            self.notify(f"Staying here: {reason}.", severity="warning")
+            return
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def action_save_now(self) -> None:
         self.editor.call_later(self._save_now)
@@ -277,6 +307,9 @@ class MeetingScreen(Screen):
             self.query_one("#agenda", VerticalScroll).scroll_end(animate=False)
 
     def _editable(self) -> bool:
+        if self._in_conflict:
+            self.notify("First choose which text to keep (m: mine, t: theirs).", severity="warning")
+            return False
         if self.finalised:
             self.notify("These minutes are finalised. Use F8 to add an amendment.", severity="warning")
             return False
@@ -295,6 +328,8 @@ class MeetingScreen(Screen):
             self.app.push_screen(ActionItemDialog(self.meeting_id, self.day.attendance), self._after_addition)
 
     def action_close_item(self) -> None:
+        if not self._editable():
+            return
         items = [r for r in (*self.day.carried_forward, *self.day.action_items) if r.status == "open"]
         if not items:
             self.notify("No open action items.")
@@ -306,9 +341,8 @@ class MeetingScreen(Screen):
             self.app.push_screen(ScribeDialog(self.meeting_id, self.day.attendance), self._after)
 
     def action_finalise(self) -> None:
-        if not self._editable():
+        if not self._editable() or not self.flush():
             return
-        self.flush()
         if self.day.scribe_id is None:
             self.notify("Choose the scribe first (F6): finalised minutes record who took them.", severity="warning")
             return
@@ -329,7 +363,9 @@ class MeetingScreen(Screen):
     def action_export(self) -> None:
         from .tracking import ExportMinutesDialog
 
-        self.flush()
+        if self._in_conflict or not self.flush():
+            self.notify("Save the minutes first (choose which text to keep).", severity="warning")
+            return
         self.app.push_screen(ExportMinutesDialog(self.day.on))
 
     def action_amend(self) -> None:

@@ -319,6 +319,19 @@ def save_minutes(session: Session, meeting_id: int, text: str, base_revision: in
     return _keep_conflict(session, minutes, text, base_revision)
 
 
+def keep_copy(session: Session, meeting_id: int, text: str, based_on_revision: int) -> None:
+    """Keep ``text`` beside the minutes without changing them (nothing typed is dropped).
+
+    Used for text that cannot be saved as the minutes: the other side of a
+    conflict that the user chose to overwrite, or text refused because the
+    minutes were finalised meanwhile or are too long.
+    """
+    meeting = get_meeting(session, meeting_id)
+    minutes = _minutes(session, meeting, create=True)
+    if text.strip():
+        _keep_conflict(session, minutes, text, based_on_revision)
+
+
 def _keep_conflict(session: Session, minutes: Minutes, text: str, base_revision: int) -> SaveResult:
     duplicate = session.exec(
         select(MinutesConflict.id).where(

@@ -116,6 +116,8 @@ class FormDialog(ModalScreen[T], Generic[T]):
         (self.focused or self).call_later(self._save_now)
 
     def _save_now(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
         from peergroup.errors import InputError, PeergroupError
 
         try:
@@ -126,10 +128,26 @@ class FormDialog(ModalScreen[T], Generic[T]):
         except PeergroupError as exc:
             self.show_error(None, str(exc))
             return
+        except OperationalError:
+            self.show_error(None, "The database is busy (another copy of Peergroup is saving). Nothing was saved; press ctrl+s again in a moment.")
+            return
         self.dismiss(result)
 
+    def on_mount(self) -> None:
+        self._initial = self.values()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; if something was typed, ask first so it is not thrown away by a stray Esc."""
+        if self.values() == getattr(self, "_initial", None):
+            self.dismiss(None)
+            return
+        from .confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed in this form?", "Discard", "Keep editing"), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

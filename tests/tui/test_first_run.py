@@ -67,3 +67,19 @@ async def test_missing_database_path_given_explicitly_stops_with_a_message(tmp_p
     missing = tmp_path / "nope.db"
     assert run(["--db", str(missing)]) == 2
     assert not missing.exists()
+
+
+async def test_escaping_the_welcome_dialog_is_not_a_dead_end(db_path):
+    app = app_for(db_path, create=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "No group yet. Press n to create your group" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Welcome to Peergroup" in screen_text(app)
+        await type_text(pilot, "Second try")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Group: Second try" in screen_text(app)

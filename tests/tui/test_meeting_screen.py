@@ -157,6 +157,54 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
         assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "My notes"
         kept = [c.text for c in s.exec(select(MinutesConflict))]
         assert "My notes" in kept
+        assert "Other laptop's notes" in kept  # overwritten by choice, but kept
+
+
+async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        with demo_db.scope() as s:
+            minutes_svc.save_minutes(s, mid, "OTHER COPY TEXT", 0)
+        await type_text(pilot, "mine")
+        await pilot.press("escape")  # flushes, meets the conflict: the dialog opens, we stay
+        await pilot.pause()
+        assert "Saved by two copies at once" in flat(screen_text(app))
+        await pilot.press("escape")  # the dialog has no escape: still there
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConflictDialog"
+        await pilot.press("m")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MeetingScreen"
+        await type_text(pilot, " more")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "MeetingScreen"
+    with demo_db.scope() as s:
+        assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "mine more"
+        kept = {c.text for c in s.exec(select(MinutesConflict))}
+        assert {"mine", "OTHER COPY TEXT"} <= kept
+
+
+async def test_text_typed_after_another_copy_finalised_is_kept_as_a_copy(demo_db):
+    from peergroup.models import Member
+
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        with demo_db.scope() as s:
+            someone = s.exec(select(Member).where(Member.status == "active")).first()
+            minutes_svc.finalise(s, mid, someone.id)
+        await type_text(pilot, "late paragraph")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "FINALISED" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    with demo_db.scope() as s:
+        assert "late paragraph" in {c.text for c in s.exec(select(MinutesConflict))}
 
 
 async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db):
