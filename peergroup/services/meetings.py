@@ -48,7 +48,7 @@ def _weekday(value: str | int | None) -> int | None:
     return recurrence.parse_weekday(value)
 
 
-def set_logistics(session: Session, group: Group, data: LogisticsInput) -> Group:
+def set_logistics(session: Session, group: Group, data: LogisticsInput, *, today: dt.date | None = None) -> Group:
     """Validate the whole schedule, then store it on the group."""
     frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
     start = data.start_time if isinstance(data.start_time, dt.time) else recurrence.parse_time(data.start_time or "")
@@ -79,6 +79,7 @@ def set_logistics(session: Session, group: Group, data: LogisticsInput) -> Group
     recurrence.validate_schedule(schedule)
     place = validate.optional_line("place", data.place)
     link = validate.optional_line("video_link", data.video_link)
+    _carry_changes_to_future_meetings(session, group, start, duration, place, link, today or dt.date.today())
     group.frequency = frequency
     group.start_time = start
     group.duration_minutes = duration
@@ -94,6 +95,28 @@ def set_logistics(session: Session, group: Group, data: LogisticsInput) -> Group
     session.add(group)
     session.flush()
     return group
+
+
+def _carry_changes_to_future_meetings(
+    session: Session, group: Group, start: dt.time, duration: int, place: str, link: str, today: dt.date
+) -> None:
+    """A new start time or length applies to future meetings still at the old one
+    (meetings moved by hand keep theirs); a new place or link changes every future
+    event. Either way the events' SEQUENCE rises so calendars take the update."""
+    if group.id is None or group.start_time is None:
+        return
+    retime = (start, duration) != (group.start_time, group.duration_minutes)
+    relocate = (place, link) != (group.place, group.video_link)
+    if not (retime or relocate):
+        return
+    for m in list_meetings(session, group, start=today):
+        changed = relocate and not m.place
+        if retime and m.start_time == group.start_time and m.duration_minutes == group.duration_minutes:
+            m.start_time, m.duration_minutes = start, duration
+            changed = True
+        if changed:
+            touch_meeting(m)
+            session.add(m)
 
 
 def schedule_for(group: Group) -> recurrence.Schedule | None:
@@ -231,9 +254,13 @@ def _extend_start(session: Session, group: Group) -> dt.date:
 # --- changing one meeting ---------------------------------------------------
 
 
-def _touch(meeting: Meeting) -> None:
+def touch_meeting(meeting: Meeting) -> None:
+    """Record that what a calendar shows for ``meeting`` changed (raises .ics SEQUENCE)."""
     meeting.sequence += 1
     meeting.updated_at = utcnow()
+
+
+_touch = touch_meeting
 
 
 def move_meeting(

@@ -181,6 +181,15 @@ def _minutes(session: Session, meeting: Meeting, *, create: bool) -> Minutes | N
         row = Minutes(meeting_id=meeting.id, scribe_id=scribe.id if scribe else None)
         session.add(row)
         session.flush()
+    elif row is not None and row.finalised_at is None:
+        # Until someone takes over by hand, the scribe is whoever the rotation
+        # names now (it changes when the planned scribe sends apologies).
+        taken_over = session.exec(select(ScribeChange.id).where(ScribeChange.meeting_id == meeting.id)).first()
+        scribe = role_holder(session, meeting.id, SCRIBE)
+        if taken_over is None and scribe is not None and row.scribe_id != scribe.id:
+            row.scribe_id = scribe.id
+            session.add(row)
+            session.flush()
     return row
 
 

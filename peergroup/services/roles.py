@@ -80,10 +80,14 @@ def assign(session: Session, meeting: Meeting, role: Role, member: Member | None
     """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it)."""
     if role.group_id != meeting.group_id:
         raise InputError("role", "that role belongs to another group.")
+    from .meetings import touch_meeting
+
     current = assignments(session, meeting).get(role.id)
     if member is None:
         if current is not None:
             session.delete(current)
+            touch_meeting(meeting)  # the event's description names role holders
+            session.add(meeting)
             session.flush()
         return None
     if member.group_id != meeting.group_id:
@@ -91,6 +95,9 @@ def assign(session: Session, meeting: Meeting, role: Role, member: Member | None
     if not is_member_on(member, meeting.on):
         raise InputError("member", f"{member.name} is not a member on {meeting.on}.")
     row = current or RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id)
+    if current is None or current.member_id != member.id:
+        touch_meeting(meeting)
+        session.add(meeting)
     row.member_id = member.id
     row.manual = True
     session.add(row)
@@ -133,7 +140,10 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
         if a.role_id in by_role:
             by_role[a.role_id][a.meeting_id] = a
     order = {m.id: i for i, m in enumerate(meetings)}
+    from .meetings import touch_meeting
+
     changed = 0
+    touched: set[int] = set()
     for role in roles:
         by_meeting = by_role[role.id]
         fixed = [a for a in by_meeting.values() if a.meeting_id in past_ids or a.manual]
@@ -153,6 +163,7 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
                     session.delete(current)
                     del by_meeting[m.id]
                     changed += 1
+                    touched.add(m.id)
                 continue
             pick = min(
                 eligible,
@@ -164,10 +175,16 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
                 current = RoleAssignment(meeting_id=m.id, role_id=role.id, member_id=pick.id)
                 by_meeting[m.id] = current
                 changed += 1
+                touched.add(m.id)
             elif current.member_id != pick.id:
                 changed += 1
+                touched.add(m.id)
             current.member_id = pick.id
             session.add(current)
+    for m in upcoming:
+        if m.id in touched:  # the event's description names the role holders
+            touch_meeting(m)
+            session.add(m)
     session.flush()
     return changed
 

@@ -116,3 +116,36 @@ def test_bad_logistics_name_the_field_and_change_nothing(db, change, field):
             meetings.set_logistics(s, g, meetings.LogisticsInput(**spec))
         assert err.value.field == field
         assert g.frequency is None and g.start_time is None
+
+
+def test_a_new_start_time_moves_future_unmoved_meetings_and_raises_their_sequence(db):
+    with db.scope() as s:
+        g = _group(s)
+        ms = meetings.generate_meetings(s, g, today=FIRST)  # Jan..Jun 2027
+        meetings.move_meeting(s, ms[4], "2027-05-12", "12:00")  # May, moved by hand
+        meetings.set_logistics(
+            s, g, meetings.LogisticsInput(frequency="monthly-nth-weekday", weekday="tuesday", nth=2,
+                                          start_time="08:15", first_meeting=FIRST, place="Room 101"),
+            today=dt.date(2027, 3, 1),
+        )
+        by_day = {m.series_date: m for m in meetings.list_meetings(s, g)}
+        past, future, moved = by_day[dt.date(2027, 2, 9)], by_day[dt.date(2027, 3, 9)], by_day[dt.date(2027, 5, 11)]
+        assert (past.start_time, past.sequence) == (dt.time(7, 30), 0)  # history stays as it was
+        assert (future.start_time, future.sequence) == (dt.time(8, 15), 1)
+        assert (moved.start_time, moved.sequence) == (dt.time(12, 0), 2)  # moved, then relocated
+
+
+def test_rotation_raises_the_sequence_of_meetings_whose_roles_changed(db):
+    from peergroup.services import membership, roles
+
+    with db.scope() as s:
+        g = _group(s)
+        for name in ("Ana", "Ben", "Cy"):
+            membership.add_member(s, g, membership.MemberInput(name=name, joined_on="2026-01-01"))
+        ms = meetings.generate_meetings(s, g, today=FIRST)
+        roles.rotate(s, g, today=FIRST)
+        assert {m.sequence for m in ms} == {1}
+        roles.rotate(s, g, today=FIRST)  # nothing changes: no new sequence
+        assert {m.sequence for m in ms} == {1}
+        roles.assign(s, ms[0], roles.find_role(s, g, "Scribe"), membership.find_member(s, g, "Cy"))
+        assert roles.holder_name(s, ms[0], "Scribe") == "Cy" and ms[0].sequence == 2

@@ -12,6 +12,7 @@ from peergroup.models import (
     ActionItem,
     Attendance,
     Meeting,
+    Member,
     Minutes,
     MinutesConflict,
     Role,
@@ -358,3 +359,26 @@ def test_demo_group_meeting_day(demo_db):
         assert sorted(r.owner_name for r in carried) == ["Elena Sokolova", "Hannah Whitfield", "Mei-Lin Zhou"]
         # Priya's template was done: closed at the October meeting, not carried
         assert "Priya Raman" not in [r.owner_name for r in carried]
+
+
+def test_the_scribe_follows_the_rotation_until_someone_takes_over(demo_db):
+    from peergroup.services import groups, roles
+
+    with demo_db.scope() as s:
+        g = groups.list_groups(s)[0]
+        m = s.exec(select(Meeting).where(Meeting.on == dt.date(2027, 2, 9))).one()
+        roles.rotate(s, g, today=dt.date(2026, 12, 1))
+        planned = roles.holder_name(s, m, "Scribe")
+        assert minutes_svc.open_meeting(s, m).scribe_name == planned
+        scribe = s.exec(select(Member).where(Member.name == planned)).one()
+        minutes_svc.set_attendance(s, m, scribe, "apologies")
+        roles.rotate(s, g, today=dt.date(2026, 12, 1))
+        replacement = roles.holder_name(s, m, "Scribe")
+        assert replacement != planned
+        assert minutes_svc.open_meeting(s, m).scribe_name == replacement
+        # a hand-made takeover sticks, whatever the rotation says later
+        other = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
+        minutes_svc.set_attendance(s, m, other, "present")
+        minutes_svc.take_over_scribe(s, m.id, other.id)
+        roles.rotate(s, g, today=dt.date(2026, 12, 1))
+        assert minutes_svc.open_meeting(s, m).scribe_name == "Priya Raman"
