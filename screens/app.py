@@ -40,8 +40,8 @@ class PeergroupApp(App[int]):
     TITLE = "Peergroup"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+g", "switch_group", "Groups", tooltip="Switch to another group or create one"),
-        Binding("f1", "show_help", "Help"),
+        Binding("ctrl+g", "switch_group", "Groups", show=False, tooltip="Switch to another group or create one"),
+        Binding("f1", "show_help", "Help", show=False),  # named on the home screen and in the palette
     ]
 
     def __init__(
@@ -250,6 +250,7 @@ class PeergroupApp(App[int]):
         from . import steps
 
         yield SystemCommand("Roadmap (home)", "The ten steps and what to do next", self.action_go_home)
+        yield SystemCommand("Help: keys and steps", "Every key, and the ten steps in brief", self.action_show_help)
         yield SystemCommand("Switch group", "Open another group in this database", self.action_switch_group)
         yield SystemCommand("New group", "Create another group in this database", self.action_new_group)
         yield SystemCommand("Meeting day", "Open today's (or the next) meeting to take minutes", self.action_open_meeting)

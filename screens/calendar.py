@@ -34,16 +34,18 @@ class CalendarScreen(StepScreen):
     step_key = "logistics"
     CSS_PATH = "calendar.tcss"
     BINDINGS = [
-        Binding("l", "logistics", "Logistics"),
-        Binding("g", "generate", "Generate"),
+        # Short names so every key fits an 80-column footer; F1 explains them.
+        Binding("escape", "back", "Back", show=False),
+        Binding("l", "logistics", "Setup"),
+        Binding("g", "generate", "Plan"),
         Binding("x", "extend", "Extend"),
         Binding("v", "move", "Move"),
-        Binding("c", "cancel_meeting", "Cancel/restore"),
-        Binding("t", "agenda", "Topic/agenda"),
-        Binding("s", "skip", "Skip date"),
+        Binding("c", "cancel_meeting", "Cancel"),
+        Binding("t", "agenda", "Topic"),
+        Binding("s", "skip", "Skip"),
         Binding("e", "expectations", "Norms"),
         Binding("o", "roles", "Roles"),
-        Binding("i", "export", "Export .ics"),
+        Binding("i", "export", ".ics"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -53,7 +55,7 @@ class CalendarScreen(StepScreen):
             yield DataTable(id="meetings", cursor_type="row")
             with VerticalScroll(id="norms"):
                 yield Static("", id="norms-text")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         t = self.query_one("#meetings", DataTable)

@@ -24,6 +24,8 @@ class HelpScreen(ModalScreen[None]):
             "  ctrl+g  switch group or create one\n"
             "  escape  back to the roadmap / close a dialog\n"
             "  ctrl+s  save a form      ctrl+q  quit\n"
+            "On the calendar: l set up the schedule, g plan six months, x extend, v move,\n"
+            "  c cancel/restore, t topic and agenda, s skip a date, e norms, o roles, i .ics.\n"
             "On the roadmap: n the next thing to do, 1-4 and 0 open steps, m meeting day,\n"
             "  / search. In a meeting: F2 attendance, F3 decision, F4 action item,\n"
             "  F5 close an item, F6 change scribe, F7 finalise, F8 amend,\n  F9 export these minutes as Markdown.\n\n"

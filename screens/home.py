@@ -37,12 +37,12 @@ class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open_selected", "Open step", show=False),
-        Binding("n", "do_next", "Next thing"),
+        Binding("n", "do_next", "Next"),
         Binding("1", "step('peer')", "Peers"),
         Binding("2", "step('membership')", "Members"),
         Binding("3", "step('goals')", "Goals"),
         Binding("4", "step('logistics')", "Calendar"),
-        Binding("m", "app.open_meeting", "Meeting day"),
+        Binding("m", "app.open_meeting", "Meeting"),
         Binding("0", "step('tracking')", "Minutes"),
         Binding("slash", "app.search", "Search", show=False),
     ]
@@ -54,7 +54,7 @@ class HomeScreen(Screen):
             yield Static("", id="next")
             yield DataTable(id="roadmap", cursor_type="row", zebra_stripes=False)
             yield Static("", id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#roadmap", DataTable)
@@ -98,7 +98,7 @@ class HomeScreen(Screen):
     def _show(self, data: HomeData) -> None:
         self._data = data
         self.query_one("#group-name", Static).update(
-            Text.assemble(("Group: ", "bold"), literal(data.group_name, "bold"), ("   (ctrl+g to switch)", "dim"))
+            Text.assemble(("Group: ", "bold"), literal(data.group_name, "bold"), ("   ctrl+g switch · f1 help", "dim"))
         )
         self.query_one("#definition", Static).update(one_line(data.definition, 230, "italic"))
         self.query_one("#next", Static).update(Text.assemble(("Next: ", "bold reverse"), " ", literal(data.next_text)))

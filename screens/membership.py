@@ -38,8 +38,8 @@ class MembershipScreen(StepScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#members", DataTable)
-        table.add_column("Name", width=24, key="name")
-        table.add_column("E-mail", width=24, key="email")
+        table.add_column("Name", width=19, key="name")
+        table.add_column("E-mail", width=20, key="email")
         table.add_column("Status", width=11, key="status")
         table.add_column("Joined", width=10, key="joined")
         table.add_column("Left", width=10, key="left")
@@ -79,8 +79,8 @@ class MembershipScreen(StepScreen):
         table.clear()
         for m in members:
             table.add_row(
-                one_line(m.name, 24),
-                one_line(m.email, 24),
+                one_line(m.name, 19),
+                one_line(m.email, 20),
                 Text(m.status, style=STATUS_STYLE.get(m.status, "")),
                 m.joined_on.isoformat() if m.joined_on else "",
                 m.left_on.isoformat() if m.left_on else "",

@@ -49,7 +49,9 @@ class StepScreen(Screen):
         from peergroup import content
 
         s = content.step(self.step_key)
-        yield Static(Text(f"Step {s['number']}: {s['title']}", style="bold"), classes="step-heading")
+        heading = Text(f"Step {s['number']}: {s['title']}", style="bold")
+        heading.append("   esc: roadmap", style="dim")
+        yield Static(heading, classes="step-heading")
         yield Static(literal(s["summary"]), classes="muted")
 
     def action_back(self) -> None:
