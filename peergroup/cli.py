@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PeergroupError
+from .text import visible
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +65,7 @@ def _say(message: str, *, to_stderr: bool = False) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"peergroup: {message}", file=sys.stderr)
+    print(f"peergroup: {visible(message)}", file=sys.stderr)
     return 2
 
 
@@ -139,7 +140,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
 
             with db.scope() as session:
                 for g in groups_svc.list_groups(session):
-                    _say(g.name)
+                    _say(visible(g.name))
             return 0
         if command == "backup":
             from .services import backup as backup_svc
@@ -158,7 +159,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             if not hits:
                 _say("No matches.")
             for h in hits:
-                _say(f"{h.on:%Y-%m-%d}  {h.group_name}  [{h.kind}]  {h.snippet}")
+                _say(f"{h.on:%Y-%m-%d}  {visible(h.group_name)}  [{h.kind}]  {visible(h.snippet)}")
             return 0
     finally:
         db.close()

@@ -227,6 +227,12 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
 
     if "logistics" in doc:
         _import_logistics(session, group, _table(doc, "logistics", "logistics"))
+    if group.first_meeting is not None:
+        # Share the rotating roles over the imported meetings, from the first
+        # one on, so the result does not depend on the day of the import.
+        from .services import roles as roles_svc
+
+        roles_svc.rotate(session, group, today=group.first_meeting, touch=False)
     if "meetings" in doc:
         _import_meeting_records(session, group, _list(doc["meetings"], "meetings"), members_by_name)
     session.flush()

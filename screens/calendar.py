@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.confirm import ConfirmDialog
-from .widgets.form import FormDialog, FormField
+from .widgets.form import FormDialog, FormField, confirm_overwrite
 from .widgets.tables import restore_cursor, selected_id
 
 FREQUENCIES = [
@@ -429,6 +429,7 @@ class ExportDialog(FormDialog[str]):
         path = Path((values["path"] or "").strip()).expanduser()
         if not str(path) or path.is_dir():
             raise InputError("path", "give a file name ending in .ics.")
+        confirm_overwrite(self, path)
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             member = membership_svc.get_member(session, values["member_id"]) if values["member_id"] else None

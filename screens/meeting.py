@@ -27,7 +27,7 @@ from .widgets.form import FormDialog, FormField
 
 SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
 SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
-ATTENDANCE = [("present", "present"), ("apologies", "apologies"), ("absent", "absent")]
+ATTENDANCE = [("not recorded", ""), ("present", "present"), ("apologies", "apologies"), ("absent", "absent")]
 
 
 class MinutesEditor(TextArea):
@@ -366,7 +366,11 @@ class MeetingScreen(Screen):
         if self._in_conflict or not self.flush():
             self.notify("Save the minutes first (choose which text to keep).", severity="warning")
             return
-        self.app.push_screen(ExportMinutesDialog(self.day.on))
+        with self.app.db.scope() as session:
+            from peergroup.services import minutes as minutes_svc
+
+            group_id = minutes_svc.get_meeting(session, self.meeting_id).group_id
+        self.app.push_screen(ExportMinutesDialog(self.day.on, group_id))
 
     def action_amend(self) -> None:
         if not self.finalised:
@@ -388,7 +392,7 @@ class AttendanceDialog(FormDialog[int]):
         self.rows = attendance
 
     def fields(self) -> list[FormField]:
-        return [FormField(f"m{a.member_id}", a.name[:17], a.status or "present", "select", ATTENDANCE) for a in self.rows]
+        return [FormField(f"m{a.member_id}", a.name[:17], a.status or "", "select", ATTENDANCE) for a in self.rows]
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.models import Member
@@ -400,8 +404,9 @@ class AttendanceDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             for a in self.rows:
-                status = values[f"m{a.member_id}"] or "present"
-                minutes_svc.set_attendance(session, meeting, session.get(Member, a.member_id), status)
+                status = values[f"m{a.member_id}"]
+                if status:  # "not recorded" leaves the row alone (e.g. apologies sent ahead)
+                    minutes_svc.set_attendance(session, meeting, session.get(Member, a.member_id), status)
             if meeting.on >= dt.date.today():
                 # Apologies sent ahead: whoever was due a rotating role steps aside.
                 changed = roles_svc.rotate(session, groups_svc.get_group(session, meeting.group_id))

@@ -8,17 +8,9 @@ their visible escape form, so what the user sees is what they typed.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(value: object) -> str:
-    """The string with control characters (except newline and tab) spelled out."""
-    s = "" if value is None else str(value)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+from peergroup.text import visible
 
 
 def literal(value: object, style: str = "") -> Text:

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from .safe import literal, one_line
 from .steps import StepScreen
-from .widgets.form import FormDialog, FormField
+from .widgets.form import FormDialog, FormField, confirm_overwrite
 from .widgets.tables import restore_cursor, selected_id
 
 
@@ -213,9 +213,10 @@ class MyItemsScreen(Screen):
 class ExportMinutesDialog(FormDialog[str]):
     title_text = "Export minutes as Markdown (for e-mail or a shared drive)"
 
-    def __init__(self, day: dt.date | None = None) -> None:
+    def __init__(self, day: dt.date | None = None, group_id: int | None = None) -> None:
         super().__init__()
         self.day = day  # one meeting's date, or None for a range
+        self.group_id = group_id  # the meeting's group (search can open another group's meeting)
 
     def fields(self) -> list[FormField]:
         day = self.day.isoformat() if self.day else ""
@@ -237,8 +238,10 @@ class ExportMinutesDialog(FormDialog[str]):
         path = Path((values["path"] or "").strip()).expanduser()
         if not str(path) or path.is_dir():
             raise InputError("path", "give a file name, e.g. minutes.md.")
+        confirm_overwrite(self, path)
         with self.app.db.scope() as session:
-            text, count = minutes_md.minutes_document(session, groups_svc.get_group(session, self.app.group_id), start=start, end=end)
+            group = groups_svc.get_group(session, self.group_id or self.app.group_id)
+            text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as exc:

@@ -84,6 +84,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
         from ..calendar.recurrence import machine_timezone
 
         timezone = machine_timezone()
+    timezone = validate.timezone("timezone", timezone)
     group = Group(name=name, timezone=timezone, uuid=_free_uid(session, name))
     session.add(group)
     session.flush()

@@ -37,6 +37,7 @@ from ..models import (
     Topic,
     utcnow,
 )
+from ..text import without_lone_surrogates
 from . import validate
 
 MINUTES_MAX = 1_000_000
@@ -297,7 +298,7 @@ def set_attendance(session: Session, meeting: Meeting, member: Member, status: s
 
 def save_minutes(session: Session, meeting_id: int, text: str, base_revision: int) -> SaveResult:
     """Write the minutes if nobody else saved since ``base_revision``."""
-    text = text or ""
+    text = without_lone_surrogates(text or "")
     if len(text) > MINUTES_MAX:
         raise InputError(
             "minutes",

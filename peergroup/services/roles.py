@@ -116,8 +116,12 @@ def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]
     return set(rows)
 
 
-def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
-    """(Re)assign rotating roles for upcoming meetings. Returns how many were set."""
+def rotate(session: Session, group: Group, today: dt.date | None = None, *, touch: bool = True) -> int:
+    """(Re)assign rotating roles for upcoming meetings. Returns how many were set.
+
+    ``touch=False`` is for meetings being created (an import): their first
+    version, so the calendar SEQUENCE stays 0.
+    """
     today = today or dt.date.today()
     roles = [r for r in list_roles(session, group) if r.rotates]
     members = list(session.exec(select(Member).where(Member.group_id == group.id)))
@@ -182,7 +186,7 @@ def rotate(session: Session, group: Group, today: dt.date | None = None) -> int:
             current.member_id = pick.id
             session.add(current)
     for m in upcoming:
-        if m.id in touched:  # the event's description names the role holders
+        if touch and m.id in touched:  # the event's description names the role holders
             touch_meeting(m)
             session.add(m)
     session.flush()

@@ -21,6 +21,7 @@ from sqlmodel import Session, func, select
 
 from ..errors import InputError
 from ..models import ActionItem, Decision, Group, Meeting, Minutes, MinutesAmendment
+from ..text import without_lone_surrogates
 from . import validate
 
 QUERY_MAX = 500
@@ -60,7 +61,8 @@ def fts_query(query: str) -> str:
 
 
 def _clean(query: str | None) -> str:
-    query = (query or "").strip()
+    # Control characters (a NUL would end FTS5's string early) are only separators here.
+    query = re.sub(r"[\x00-\x1f\x7f]", " ", without_lone_surrogates(query or "")).strip()
     if not query:
         raise InputError("search", "is empty; type one or more words to look for.")
     if len(query) > QUERY_MAX:

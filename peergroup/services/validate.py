@@ -7,11 +7,15 @@ import datetime as dt
 import re
 
 from ..errors import InputError
+from ..text import without_lone_surrogates
 
 NAME_MAX = 200
 LINE_MAX = 500
 TEXT_MAX = 20_000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+YEAR_MIN, YEAR_MAX = 1900, 2200  # calendars and date arithmetic stay sane inside these
 
 
 def _too_long(field: str, value: str, limit: int) -> InputError:
@@ -22,7 +26,7 @@ def _too_long(field: str, value: str, limit: int) -> InputError:
 
 def required_line(field: str, value: str | None, limit: int = NAME_MAX) -> str:
     """A one-line value that must not be empty (names, titles)."""
-    value = (value or "").strip()
+    value = without_lone_surrogates((value or "").strip())
     if not value:
         raise InputError(field, "is empty; type a value.")
     if len(value) > limit:
@@ -41,7 +45,7 @@ def optional_line(field: str, value: str | None, limit: int = LINE_MAX) -> str:
 
 def text(field: str, value: str | None, limit: int = TEXT_MAX) -> str:
     """Free text (may span lines, may be empty)."""
-    value = (value or "").strip()
+    value = without_lone_surrogates((value or "").strip())
     if len(value) > limit:
         raise _too_long(field, value, limit)
     return value
@@ -60,9 +64,9 @@ def email(field: str, value: str | None) -> str:
 
 def parse_date(field: str, value: str | dt.date | None, *, required: bool = False) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return _in_range(field, value)
     value = (value or "").strip()
     if not value:
         if required:
@@ -72,11 +76,18 @@ def parse_date(field: str, value: str | dt.date | None, *, required: bool = Fals
     if not m:
         raise InputError(field, f"{value[:40]!r} is not a date; type it as YYYY-MM-DD, e.g. 2027-03-09.")
     try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise InputError(
             field, f"{value} is not a real calendar date; check the month and day."
         ) from None
+    return _in_range(field, day)
+
+
+def _in_range(field: str, day: dt.date) -> dt.date:
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise InputError(field, f"{day} is outside the years {YEAR_MIN} to {YEAR_MAX}; check the year.")
+    return day
 
 
 def int_in_range(field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False) -> int | None:
@@ -104,15 +115,9 @@ def choice(field: str, value: str | None, options: tuple[str, ...] | list[str]) 
 
 def timezone(field: str, value: str | None) -> str:
     """An IANA time zone name such as America/New_York."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from ..calendar.recurrence import check_timezone
 
     name = (value or "").strip()
     if not name:
         raise InputError(field, "is empty; type a time zone such as America/New_York or Europe/London.")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            field, f"{name[:60]!r} is not a known time zone; use a name such as America/Chicago or Europe/Berlin."
-        ) from None
-    return name
+    return check_timezone(name[:80], field)

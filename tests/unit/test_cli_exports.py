@@ -94,3 +94,22 @@ def test_group_may_follow_the_subcommand_and_the_running_list_exports(tmp_path, 
     assert "2026-09-08" in text and "2026-11-10" in text
     assert run(["--db", str(db), "export", "ics", "--group", "Nope", "-o", str(tmp_path / "n.ics")]) == 2
     assert "No group called 'Nope'" in capsys.readouterr().err
+
+
+def test_cli_output_spells_out_escape_codes_in_names(tmp_path, capsys):
+    db = tmp_path / "e.db"
+    gf = tmp_path / "g.toml"
+    gf.write_text('[group]\nname = "Evil \\u001b]0;pwned\\u0007\\u001b[2J"\n', encoding="utf-8")
+    assert run(["--db", str(db), "import", str(gf)]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db), "groups"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b]0;pwned\\x07\\x1b[2J" in out
+
+
+def test_odd_input_gets_a_message_not_a_traceback(tmp_path, capsys):
+    db = _imported(tmp_path)
+    capsys.readouterr()
+    assert run(["--db", str(db), "search", "a\x00b"]) == 0
+    assert run(["--db", str(db), "meeting", "9999-12-31"]) == 2
+    assert "outside the years 1900 to 2200" in capsys.readouterr().err

@@ -272,6 +272,9 @@ def test_demo_meeting_records_become_minutes_attendance_and_carried_items(db):
         assert statuses["Circulate a template for the te"[:30]] == "done"
         assert sum(1 for v in statuses.values() if v == "open") == 3
         assert sept.sequence == 0  # an imported record is the meeting's first version
+        from peergroup.services import roles
+
+        assert all(roles.holder_name(s, m, "Scribe") for m in s.exec(select(Meeting)) if m.status == "scheduled")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,22 @@
+"""Plain-text helpers shared by the CLI, exports and the UI."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(value: object) -> str:
+    """``value`` with control characters (except newline and tab) spelled out as \\xNN.
+
+    User text is shown as typed: an escape code in a name must appear as text,
+    never reach a terminal and recolour or clear it.
+    """
+    s = "" if value is None else str(value)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
+def without_lone_surrogates(value: str) -> str:
+    """Replace unpaired surrogates (invalid text SQLite cannot store) with U+FFFD."""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if value else value
