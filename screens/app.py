@@ -257,6 +257,14 @@ class PeergroupApp(App[int]):
         yield SystemCommand("Search minutes", "Full-text search over minutes, decisions and action items", self.action_search)
         yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
+        from .meeting import KeptCopiesScreen, MeetingScreen
+
+        if isinstance(screen, MeetingScreen):
+            yield SystemCommand(
+                "Kept copies of these minutes",
+                "Texts kept when two copies saved at once or a save was refused",
+                lambda: self.push_screen(KeptCopiesScreen(screen.meeting_id)),
+            )
         for number, key, title in steps.palette_entries():
             yield SystemCommand(f"Step {number}: {title}", f"Open step {number} of the roadmap", lambda k=key: self.open_step(k))
 

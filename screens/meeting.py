@@ -178,6 +178,8 @@ class MeetingScreen(Screen):
                 message = "Unsaved changes…"
             else:
                 message = f"All changes saved (revision {self.revision}). Esc: back, ctrl+p: more."
+            if getattr(self, "day", None) is not None and self.day.kept_conflicts:
+                message += f" {self.day.kept_conflicts} kept cop{'y' if self.day.kept_conflicts == 1 else 'ies'} (ctrl+p)."
         self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------
@@ -560,6 +562,36 @@ class ConflictDialog(ModalScreen[str]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id)
+
+
+class KeptCopiesScreen(ModalScreen[None]):
+    """Texts that could not become the minutes (lost races, refused saves), newest first."""
+
+    CSS_PATH = "meeting.tcss"
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+
+    def compose(self) -> ComposeResult:
+        from peergroup.services import minutes as minutes_svc
+
+        with self.app.db.scope() as session:
+            copies = list(reversed(minutes_svc.conflicts(session, self.meeting_id)))
+        text = Text()
+        if not copies:
+            text.append("No kept copies: every save became the minutes.")
+        for c in copies:
+            text.append(f"{c.created_at:%Y-%m-%d %H:%M} UTC, based on revision {c.based_on_revision}\n", style="bold")
+            text.append_text(literal(c.text))
+            text.append("\n\n")
+        with VerticalScroll(id="conflict"):
+            yield Static(Text("Kept copies of these minutes (escape to close)", style="bold"))
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def default_meeting_id(app: Any, today: dt.date | None = None) -> int | None:

@@ -247,3 +247,22 @@ async def test_f9_exports_this_meetings_minutes_as_markdown(demo_db, tmp_path):
     text = out.read_text()
     assert "2026-12-08" in text and "Agreed" in text and "2026-11-10" not in text
     assert "\n# not a heading" not in text
+
+
+async def test_kept_copies_can_be_read_from_the_palette(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        with demo_db.scope() as s:
+            minutes_svc.keep_copy(s, mid, "A paragraph from the other laptop", 0)
+        app.screen.refresh_data(reload_text=False)
+        await pilot.pause()
+        assert "1 kept copy" in flat(screen_text(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Kept copies")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "A paragraph from the other laptop" in flat(screen_text(app))
