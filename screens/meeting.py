@@ -177,9 +177,10 @@ class MeetingScreen(Screen):
             elif self._first_unsaved is not None:
                 message = "Unsaved changes…"
             else:
-                message = f"All changes saved (revision {self.revision}). Esc: back, ctrl+p: more."
+                message = f"Saved (revision {self.revision}) · esc back · ctrl+p more"
             if getattr(self, "day", None) is not None and self.day.kept_conflicts:
-                message += f" {self.day.kept_conflicts} kept cop{'y' if self.day.kept_conflicts == 1 else 'ies'} (ctrl+p)."
+                n = self.day.kept_conflicts
+                message += f" · {n} kept cop{'y' if n == 1 else 'ies'}"
         self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------

@@ -34,7 +34,7 @@ async def test_scribe_types_minutes_and_they_are_saved_while_typing(demo_db):
         with demo_db.scope() as s:
             saved = s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(demo_db).id)).one().text
         assert saved == "Dana shared her promotion dossier; group gave feedback."
-        assert "All changes saved" in screen_text(app)
+        assert "Saved (revision " in screen_text(app)
 
 
 async def test_markup_typed_in_minutes_shows_literally(demo_db):
