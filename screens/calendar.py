@@ -76,7 +76,8 @@ class CalendarScreen(StepScreen):
             group = self.group(session)
             schedule = meetings_svc.schedule_for(group)
             meetings = meetings_svc.list_meetings(session, group)
-            scribes = {m.id: roles_svc.holder_name(session, m, "Scribe") for m in meetings}
+            held = roles_svc.holders_by_meeting(session, group)
+            scribes = {m.id: held.get(m.id, {}).get("Scribe", (None, ""))[1] for m in meetings}
             skips = meetings_svc.skip_dates(session, group)
             norms = (group.expect_attendance, group.expect_communication, group.expect_agenda)
             place, link = group.place, group.video_link

@@ -43,11 +43,12 @@ class RolesScreen(StepScreen):
             group = self.group(session)
             all_roles = roles_svc.list_roles(session, group)
             rotating = [r.name for r in all_roles if r.rotates]
-            names = {m.member_id: m.name for m in roles_svc.role_counts(session, group, today)}
             standing = [(r.name, r.holder_id) for r in all_roles if not r.rotates]
-            counts = roles_svc.role_counts(session, group, today)
+            counts = roles_svc.role_counts(session, group, today)  # once: also gives the names
+            names = {c.member_id: c.name for c in counts}
             upcoming = meetings_svc.list_meetings(session, group, start=today, include_cancelled=False)
-            holders = {m.id: {name: roles_svc.holder_name(session, m, name) for name in rotating} for m in upcoming}
+            held = roles_svc.holders_by_meeting(session, group)
+            holders = {m.id: {name: held.get(m.id, {}).get(name, (None, ""))[1] for name in rotating} for m in upcoming}
         self._rotating = rotating
         text = Text()
         for name, holder in standing:

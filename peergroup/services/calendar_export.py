@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from .. import content
 from ..calendar.ics import IcsEvent, build_calendar
-from ..models import Group, Meeting, Member, Role, RoleAssignment, Topic
+from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
 from .membership import find_member
-from .roles import is_member_on
+from .roles import holders_by_meeting, is_member_on
 
 
 def export_time() -> dt.datetime:
@@ -27,26 +27,12 @@ def export_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _roles_by_meeting(session: Session, group: Group) -> dict[int, dict[str, tuple[int, str]]]:
-    """meeting id -> role name -> (member id, member name)."""
-    rows = session.exec(
-        select(RoleAssignment.meeting_id, Role.name, Member.id, Member.name)
-        .join(Role, Role.id == RoleAssignment.role_id)
-        .join(Member, Member.id == RoleAssignment.member_id)
-        .where(Role.group_id == group.id)
-    )
-    out: dict[int, dict[str, tuple[int, str]]] = {}
-    for meeting_id, role, member_id, name in rows:
-        out.setdefault(meeting_id, {})[role] = (member_id, name)
-    return out
-
-
 def meeting_events(
     session: Session, group: Group, meetings: list[Meeting], member: Member | None = None
 ) -> list[IcsEvent]:
     topics = {t.id: t.title for t in session.exec(select(Topic).where(Topic.group_id == group.id))}
     prompts = {p["key"]: p["text"] for p in content.prompts()}
-    roles = _roles_by_meeting(session, group)
+    roles = holders_by_meeting(session, group)
     events = []
     for m in meetings:
         topic = topics.get(m.topic_id, "") if m.topic_id else ""

@@ -260,8 +260,6 @@ def touch_meeting(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
 
 
-_touch = touch_meeting
-
 
 def move_meeting(
     session: Session, meeting: Meeting, on: str | dt.date, start_time: str | dt.time | None = None
@@ -275,7 +273,7 @@ def move_meeting(
         return meeting
     meeting.on = day
     meeting.start_time = start
-    _touch(meeting)
+    touch_meeting(meeting)
     session.add(meeting)
     session.flush()
     return meeting
@@ -284,7 +282,7 @@ def move_meeting(
 def cancel_meeting(session: Session, meeting: Meeting) -> Meeting:
     if meeting.status != "cancelled":
         meeting.status = "cancelled"
-        _touch(meeting)
+        touch_meeting(meeting)
         session.add(meeting)
         session.flush()
     return meeting
@@ -293,7 +291,7 @@ def cancel_meeting(session: Session, meeting: Meeting) -> Meeting:
 def restore_meeting(session: Session, meeting: Meeting) -> Meeting:
     if meeting.status == "cancelled":
         meeting.status = "scheduled"
-        _touch(meeting)
+        touch_meeting(meeting)
         session.add(meeting)
         session.flush()
     return meeting
@@ -312,7 +310,7 @@ def set_agenda(
         raise InputError("prompt_key", "is not one of the bundled reflection prompts; pick one from the list.")
     if (title, note, key) != (meeting.title, meeting.agenda_note, meeting.prompt_key):
         meeting.title, meeting.agenda_note, meeting.prompt_key = title, note, key
-        _touch(meeting)  # the calendar event's text changes
+        touch_meeting(meeting)  # the calendar event's text changes
         session.add(meeting)
         session.flush()
     return meeting

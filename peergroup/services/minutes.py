@@ -566,14 +566,14 @@ def member_action_items(
 
 def running_list(session: Session, group: Group) -> list[RunningRow]:
     """Every meeting of the group with its topic and the state of its minutes."""
-    planned_scribes = dict(
-        session.exec(
-            select(RoleAssignment.meeting_id, Member.name)
-            .join(Member, Member.id == RoleAssignment.member_id)
-            .join(Role, Role.id == RoleAssignment.role_id)
-            .where(Role.group_id == group.id, func.lower(Role.name) == SCRIBE)
-        ).all()
-    )
+    from .roles import holders_by_meeting
+
+    planned_scribes = {
+        meeting_id: name
+        for meeting_id, held in holders_by_meeting(session, group).items()
+        for role, (_member_id, name) in held.items()
+        if role.casefold() == SCRIBE
+    }
     stmt = (
         select(Meeting, Topic.title, Minutes, Member.name)
         .outerjoin(Topic, Topic.id == Meeting.topic_id)

@@ -66,6 +66,20 @@ def assignments(session: Session, meeting: Meeting) -> dict[int, RoleAssignment]
     return {a.role_id: a for a in rows}
 
 
+def holders_by_meeting(session: Session, group: Group) -> dict[int, dict[str, tuple[int, str]]]:
+    """meeting id -> role name -> (member id, member name), for the whole group in one query."""
+    rows = session.exec(
+        select(RoleAssignment.meeting_id, Role.name, Member.id, Member.name)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .join(Member, Member.id == RoleAssignment.member_id)
+        .where(Role.group_id == group.id)
+    )
+    out: dict[int, dict[str, tuple[int, str]]] = {}
+    for meeting_id, role, member_id, name in rows:
+        out.setdefault(meeting_id, {})[role] = (member_id, name)
+    return out
+
+
 def holder_name(session: Session, meeting: Meeting, role_name: str) -> str:
     stmt = (
         select(Member.name)
