@@ -32,9 +32,23 @@ def one_run(folder: Path) -> dict[str, float]:
     with db.scope() as s:
         g = groups.create_group(s, "Bench group", timezone="America/New_York")
         for i in range(12):
-            membership.add_member(s, g, membership.MemberInput(name=f"Member {i:02d}", email=f"m{i}@example.org", joined_on="2026-01-01"))
+            membership.add_member(
+                s,
+                g,
+                membership.MemberInput(
+                    name=f"Member {i:02d}", email=f"m{i}@example.org", joined_on="2026-01-01"
+                ),
+            )
         meetings.set_logistics(
-            s, g, meetings.LogisticsInput(frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting=START, place="Room 4")
+            s,
+            g,
+            meetings.LogisticsInput(
+                frequency="weekly",
+                weekday="tuesday",
+                start_time="07:30",
+                first_meeting=START,
+                place="Room 4",
+            ),
         )
         group_id = g.id
     t = time.perf_counter()
@@ -81,7 +95,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as d:
             results.append(one_run(Path(d)))
     ev = results[0]["events"]
-    print(f"5 years of weekly meetings, 12 members: {ev} events, .ics {results[0]['bytes'] / 1024:.0f} KiB; medians over {n} runs")
+    print(
+        f"5 years of weekly meetings, 12 members: {ev} events, .ics {results[0]['bytes'] / 1024:.0f} KiB; medians over {n} runs"
+    )
     for key, label in (
         ("generate", "generate meetings (rrule + insert)"),
         ("rotate", "rotate scribe and discussion lead"),

@@ -28,7 +28,9 @@ def one(sig: int, seconds: float) -> tuple[int, float, bool]:
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
         db = demo_database(folder)
-        app = AppInTerminal(["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(folder / "home")})
+        app = AppInTerminal(
+            ["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(folder / "home")}
+        )
         try:
             app.wait_for(b"Type the minutes here")
             start = time.monotonic()

@@ -34,7 +34,18 @@ from peergroup.services import minutes as minutes_svc  # noqa: E402
 from tests.process.terminal import AppInTerminal  # noqa: E402
 
 DAY = dt.date(2026, 12, 8)
-WORDS = ["the", "group", "discussed", "promotion", "portfolios", "teaching", "awards", "feedback", "from", "residents"]
+WORDS = [
+    "the",
+    "group",
+    "discussed",
+    "promotion",
+    "portfolios",
+    "teaching",
+    "awards",
+    "feedback",
+    "from",
+    "residents",
+]
 
 
 def build(folder: Path, size: int) -> Path:
@@ -80,7 +91,9 @@ class Terminal(AppInTerminal):
 
 
 def measure(db: Path, keys: int, home: Path) -> list[float]:
-    term = Terminal(["--db", str(db), "meeting", DAY.isoformat()], env={"PEERGROUP_HOME": str(home)})
+    term = Terminal(
+        ["--db", str(db), "meeting", DAY.isoformat()], env={"PEERGROUP_HOME": str(home)}
+    )
     try:
         term.drain_for(3.0)  # start-up: let the first screens paint
         term.type("\x1b[1;5F")  # ctrl+end: to the end of the minutes
@@ -121,9 +134,13 @@ def main() -> None:
     def row(label: str, vals: list[float]) -> None:
         vals = sorted(vals)
         p95 = vals[max(0, int(len(vals) * 0.95) - 1)]
-        print(f"  {label:<42} median {statistics.median(vals) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   max {vals[-1] * 1000:6.1f} ms")
+        print(
+            f"  {label:<42} median {statistics.median(vals) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   max {vals[-1] * 1000:6.1f} ms"
+        )
 
-    print(f"minutes editor in an 80x24 pty, {keys} keystrokes each (key written -> character drawn)")
+    print(
+        f"minutes editor in an 80x24 pty, {keys} keystrokes each (key written -> character drawn)"
+    )
     row("50 KB of minutes, typing at the end", t_big)
     row("empty minutes", t_small)
     row("one autosave of 50 KB (write + re-index)", saves)

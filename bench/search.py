@@ -73,7 +73,9 @@ def minutes_text(rng: random.Random, vocab: list[str], size: int = 2000) -> str:
     return " ".join(parts)
 
 
-def build(path: Path, groups: int, years: int, rng: random.Random, vocab: list[str]) -> dict[str, int]:
+def build(
+    path: Path, groups: int, years: int, rng: random.Random, vocab: list[str]
+) -> dict[str, int]:
     from peergroup.db import open_database
     from peergroup.models import ActionItem, Decision, Meeting, Minutes
     from peergroup.services import groups as groups_svc
@@ -88,27 +90,48 @@ def build(path: Path, groups: int, years: int, rng: random.Random, vocab: list[s
                 group = groups_svc.create_group(s, f"Peer group {g + 1:02d}", timezone="UTC")
                 members = [
                     membership_svc.add_member(
-                        s, group, membership_svc.MemberInput(name=f"Member {g + 1}-{i + 1}", joined_on=dt.date(first_year, 1, 1))
+                        s,
+                        group,
+                        membership_svc.MemberInput(
+                            name=f"Member {g + 1}-{i + 1}", joined_on=dt.date(first_year, 1, 1)
+                        ),
                     )
                     for i in range(8)
                 ]
                 for y in range(years):
                     for month in range(1, 13):
                         on = dt.date(first_year + y, month, 10)
-                        m = Meeting(group_id=group.id, on=on, series_date=on, start_time=dt.time(7, 30))
+                        m = Meeting(
+                            group_id=group.id, on=on, series_date=on, start_time=dt.time(7, 30)
+                        )
                         s.add(m)
                         s.flush()
                         text = minutes_text(rng, vocab)
-                        s.add(Minutes(meeting_id=m.id, text=text, revision=1, scribe_id=rng.choice(members).id))
+                        s.add(
+                            Minutes(
+                                meeting_id=m.id,
+                                text=text,
+                                revision=1,
+                                scribe_id=rng.choice(members).id,
+                            )
+                        )
                         for _ in range(rng.randint(1, 3)):
-                            s.add(Decision(meeting_id=m.id, text=sentence(rng, vocab, rng.randint(6, 14))))
+                            s.add(
+                                Decision(
+                                    meeting_id=m.id, text=sentence(rng, vocab, rng.randint(6, 14))
+                                )
+                            )
                             counts["decisions"] += 1
                         for _ in range(rng.randint(1, 4)):
-                            s.add(ActionItem(
-                                group_id=group.id, meeting_id=m.id, owner_id=rng.choice(members).id,
-                                text=sentence(rng, vocab, rng.randint(5, 12)),
-                                status=rng.choice(["open", "done", "done", "dropped"]),
-                            ))
+                            s.add(
+                                ActionItem(
+                                    group_id=group.id,
+                                    meeting_id=m.id,
+                                    owner_id=rng.choice(members).id,
+                                    text=sentence(rng, vocab, rng.randint(5, 12)),
+                                    status=rng.choice(["open", "done", "done", "dropped"]),
+                                )
+                            )
                             counts["actions"] += 1
                         counts["meetings"] += 1
                         counts["minutes_chars"] += len(text)
@@ -174,22 +197,32 @@ def main() -> int:
             for i in range(20):
                 t = time.perf_counter()
                 with db.scope() as s:
-                    revision = minutes_svc.save_minutes(s, meeting.meeting_id, base + f" edit {i}", revision).revision
+                    revision = minutes_svc.save_minutes(
+                        s, meeting.meeting_id, base + f" edit {i}", revision
+                    ).revision
                 save_times.append((time.perf_counter() - t) * 1000)
         finally:
             db.close()
 
-    print(f"database: {args.groups} groups x {args.years} years, {counts['meetings']:,} meetings, "
-          f"{counts['minutes_chars'] / 1e6:.1f} M characters of minutes, {counts['decisions']:,} decisions, "
-          f"{counts['actions']:,} action items; {size_mb:.1f} MB on disk")
+    print(
+        f"database: {args.groups} groups x {args.years} years, {counts['meetings']:,} meetings, "
+        f"{counts['minutes_chars'] / 1e6:.1f} M characters of minutes, {counts['decisions']:,} decisions, "
+        f"{counts['actions']:,} action items; {size_mb:.1f} MB on disk"
+    )
     print(f"build (through the index triggers): {build_s:.1f} s")
-    print(f"search, all groups  ({len(queries)} queries, 1-2 words, limit 20): "
-          f"median {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 95):.1f} ms, "
-          f"max {max(all_times):.1f} ms; median {statistics.median(hits):.0f} hits")
-    print(f"search, one group: median {statistics.median(group_times):.1f} ms, "
-          f"p95 {percentile(group_times, 95):.1f} ms")
-    print(f"save of ~2 KB minutes (own transaction, re-indexed): median {statistics.median(save_times):.1f} ms, "
-          f"p95 {percentile(save_times, 95):.1f} ms")
+    print(
+        f"search, all groups  ({len(queries)} queries, 1-2 words, limit 20): "
+        f"median {statistics.median(all_times):.1f} ms, p95 {percentile(all_times, 95):.1f} ms, "
+        f"max {max(all_times):.1f} ms; median {statistics.median(hits):.0f} hits"
+    )
+    print(
+        f"search, one group: median {statistics.median(group_times):.1f} ms, "
+        f"p95 {percentile(group_times, 95):.1f} ms"
+    )
+    print(
+        f"save of ~2 KB minutes (own transaction, re-indexed): median {statistics.median(save_times):.1f} ms, "
+        f"p95 {percentile(save_times, 95):.1f} ms"
+    )
     return 0
 
 

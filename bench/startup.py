@@ -82,10 +82,25 @@ def main() -> None:
     n = ap.parse_args().runs
     tmp = Path(tempfile.mkdtemp())
     db = tmp / "demo.db"
-    subprocess.run([sys.executable, "-m", "peergroup", "--db", str(db), "import", str(ROOT / "data" / "demo.toml")],
-                   check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "peergroup",
+            "--db",
+            str(db),
+            "import",
+            str(ROOT / "data" / "demo.toml"),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     py = sys.executable
-    rows: dict[str, list[float]] = {k: [] for k in ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")}
+    rows: dict[str, list[float]] = {
+        k: []
+        for k in ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")
+    }
     for _ in range(n):
         rows["interpreter"].append(timed([py, "-c", "pass"])["exit"])
         rows["imports"].append(timed([py, "-c", "import textual.app, sqlmodel"])["exit"])
@@ -103,7 +118,9 @@ def main() -> None:
     }
     for key, label in labels.items():
         vals = rows[key]
-        print(f"  {label:<44} {statistics.median(vals) * 1000:7.0f}   (min {min(vals) * 1000:.0f}, max {max(vals) * 1000:.0f})")
+        print(
+            f"  {label:<44} {statistics.median(vals) * 1000:7.0f}   (min {min(vals) * 1000:.0f}, max {max(vals) * 1000:.0f})"
+        )
 
 
 if __name__ == "__main__":

@@ -23,17 +23,35 @@ def _parser() -> argparse.ArgumentParser:
         "(see --db and the PEERGROUP_HOME environment variable).",
     )
     p.add_argument("--version", action="version", version=f"peergroup {__version__}")
-    p.add_argument("--db", metavar="PATH", type=Path, help="database file to use (default: your user data folder)")
-    p.add_argument("--group", metavar="NAME", help="which group to work with, when the database holds several")
-    p.add_argument("--demo", action="store_true", help="same as the 'demo' command: a sample group in a throwaway database")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        type=Path,
+        help="database file to use (default: your user data folder)",
+    )
+    p.add_argument(
+        "--group", metavar="NAME", help="which group to work with, when the database holds several"
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="same as the 'demo' command: a sample group in a throwaway database",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("open", help="open the app (the default)")
     sub.add_parser("demo", help="open a sample group in a throwaway database")
     sub.add_parser("init", help="create an empty database at --db PATH")
     sub.add_parser("groups", help="list the groups in the database")
-    mt = sub.add_parser("meeting", help="open the scribe's screen for today's (or the next) meeting")
-    mt.add_argument("date", nargs="?", metavar="YYYY-MM-DD", help="the meeting's date (default: today or the next one)")
+    mt = sub.add_parser(
+        "meeting", help="open the scribe's screen for today's (or the next) meeting"
+    )
+    mt.add_argument(
+        "date",
+        nargs="?",
+        metavar="YYYY-MM-DD",
+        help="the meeting's date (default: today or the next one)",
+    )
     imp = sub.add_parser("import", help="load a group described in a TOML group file")
     imp.add_argument("file", type=Path, metavar="FILE.toml")
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
@@ -44,17 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     # --group is accepted after the subcommand too; SUPPRESS keeps a value
     # given before it (peergroup --group X export ...) from being reset.
     group_after = argparse.ArgumentParser(add_help=False)
-    group_after.add_argument("--group", metavar="NAME", default=argparse.SUPPRESS, help="which group")
-    ics = exp_sub.add_parser("ics", parents=[group_after], help="the meeting calendar as an .ics file")
-    ics.add_argument("--member", metavar="NAME", help="only meetings for this member, with their roles")
+    group_after.add_argument(
+        "--group", metavar="NAME", default=argparse.SUPPRESS, help="which group"
+    )
+    ics = exp_sub.add_parser(
+        "ics", parents=[group_after], help="the meeting calendar as an .ics file"
+    )
+    ics.add_argument(
+        "--member", metavar="NAME", help="only meetings for this member, with their roles"
+    )
     ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     mins = exp_sub.add_parser("minutes", parents=[group_after], help="meeting minutes as Markdown")
     mins.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     mins.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     mins.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    lst = exp_sub.add_parser("list", parents=[group_after], help="the running list of meeting dates and topics (Markdown)")
+    lst = exp_sub.add_parser(
+        "list",
+        parents=[group_after],
+        help="the running list of meeting dates and topics (Markdown)",
+    )
     lst.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    srch = sub.add_parser("search", parents=[group_after], help="full-text search over minutes, decisions and action items")
+    srch = sub.add_parser(
+        "search",
+        parents=[group_after],
+        help="full-text search over minutes, decisions and action items",
+    )
     srch.add_argument("query", nargs="+")
     srch.add_argument("--limit", type=int, default=20)
     return p
@@ -155,7 +187,9 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
 
             with db.scope() as session:
                 group = _group(session, args) if args.group else None
-                hits = search_svc.search(session, " ".join(args.query), group=group, limit=args.limit)
+                hits = search_svc.search(
+                    session, " ".join(args.query), group=group, limit=args.limit
+                )
             if not hits:
                 _say("No matches.")
             for h in hits:
@@ -192,7 +226,10 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             group = _group(session, args)
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         _write(args.output, text.encode("utf-8"))
-        _say(f"Wrote the minutes of {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
+        _say(
+            f"Wrote the minutes of {count} meeting(s) to {args.output}.",
+            to_stderr=str(args.output) == "-",
+        )
         return 0
     if args.what == "list":
         from .export import minutes_md
@@ -254,7 +291,9 @@ def _demo(args: argparse.Namespace) -> int:
         shutil.rmtree(folder, ignore_errors=True)  # a throwaway database
 
 
-def _open_tui(path: Path, *, group: str | None, create: bool, start_meeting: str | None = None) -> int:
+def _open_tui(
+    path: Path, *, group: str | None, create: bool, start_meeting: str | None = None
+) -> int:
     from screens.app import make_app
 
     app = make_app(path, group=group, create=create, start_meeting=start_meeting)

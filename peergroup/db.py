@@ -64,7 +64,9 @@ def inspect_database(path: Path) -> DatabaseState:
         with path.open("rb") as fh:
             header = fh.read(16)
     except OSError as exc:
-        raise DatabaseProblem(f"Cannot read {path}: {exc.strerror}. Check its permissions.") from exc
+        raise DatabaseProblem(
+            f"Cannot read {path}: {exc.strerror}. Check its permissions."
+        ) from exc
     if header == b"":
         return DatabaseState(path, "empty")
     if header != _SQLITE_MAGIC:
@@ -85,7 +87,9 @@ def _inspect_sqlite(path: Path, uri: str) -> DatabaseState:
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+            tables = {
+                r[0] for r in con.execute("select name from sqlite_master where type='table'")
+            }
             if not tables:
                 return DatabaseState(path, "empty")
             if "alembic_version" not in tables or "group" not in tables:

@@ -21,19 +21,60 @@ from .models import Group
 SECTIONS: dict[str, set[str]] = {
     "group": {"name", "target_size", "membership", "end_date", "end_condition", "opt_in_month"},
     "peer": {
-        "institution", "department", "track", "clinical_interest", "research_interest",
-        "admin_interest", "career_stage", "identity", "free_text",
+        "institution",
+        "department",
+        "track",
+        "clinical_interest",
+        "research_interest",
+        "admin_interest",
+        "career_stage",
+        "identity",
+        "free_text",
     },
     "mission": {"text", "revisit_by", "adopted"},
     "members": {"name", "email", "status", "joined", "left", "notes"},
-    "goals": {"title", "owner", "horizon", "specific", "measure", "achievable", "relevant", "due", "status", "checkins"},
+    "goals": {
+        "title",
+        "owner",
+        "horizon",
+        "specific",
+        "measure",
+        "achievable",
+        "relevant",
+        "due",
+        "status",
+        "checkins",
+    },
     "checkins": {"on", "progress", "note"},
     "logistics": {
-        "frequency", "interval", "weekday", "nth", "month_day", "dates", "start_time",
-        "duration_minutes", "place", "video_link", "timezone", "first_meeting", "skip", "horizon_months",
+        "frequency",
+        "interval",
+        "weekday",
+        "nth",
+        "month_day",
+        "dates",
+        "start_time",
+        "duration_minutes",
+        "place",
+        "video_link",
+        "timezone",
+        "first_meeting",
+        "skip",
+        "horizon_months",
     },
     "expectations": {"attendance", "communication", "agenda"},
-    "meetings": {"on", "title", "agenda", "scribe", "present", "apologies", "minutes", "decisions", "finalised", "actions"},
+    "meetings": {
+        "on",
+        "title",
+        "agenda",
+        "scribe",
+        "present",
+        "apologies",
+        "minutes",
+        "decisions",
+        "finalised",
+        "actions",
+    },
     "actions": {"text", "owner", "due", "status"},
 }
 
@@ -64,7 +105,10 @@ def _table(doc: dict, key: str, where: str) -> dict:
 def _known(table: dict, allowed: set[str], where: str) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(f"{where}.{key}", f"is not a field here; allowed fields: {', '.join(sorted(allowed))}.")
+            raise InputError(
+                f"{where}.{key}",
+                f"is not a field here; allowed fields: {', '.join(sorted(allowed))}.",
+            )
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -93,7 +137,7 @@ def _list(value: Any, where: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InputError(where, "must be a list, e.g. [\"a\", \"b\"].")
+        raise InputError(where, 'must be a list, e.g. ["a", "b"].')
     return value
 
 
@@ -113,7 +157,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     _known(doc, set(SECTIONS) - {"checkins", "actions"}, "file")
     g = _table(doc, "group", "group")
     if "name" not in g:
-        raise InputError("group.name", "is missing; every group file needs [group] name = \"...\".")
+        raise InputError("group.name", 'is missing; every group file needs [group] name = "...".')
     try:
         group = groups_svc.create_group(session, _str(g["name"], "group.name"), timezone="UTC")
         groups_svc.set_membership_rules(
@@ -129,10 +173,15 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         raise _prefix("group", exc) from None
 
     peer = _table(doc, "peer", "peer")
-    values = {k: [_str(v, f"peer.{k}[{i}]") for i, v in enumerate(_list(peer[k], f"peer.{k}"))]
-              for k in peer if k != "free_text"}
+    values = {
+        k: [_str(v, f"peer.{k}[{i}]") for i, v in enumerate(_list(peer[k], f"peer.{k}"))]
+        for k in peer
+        if k != "free_text"
+    }
     try:
-        peer_svc.set_definition(session, group, values, _str(peer.get("free_text"), "peer.free_text"))
+        peer_svc.set_definition(
+            session, group, values, _str(peer.get("free_text"), "peer.free_text")
+        )
     except InputError as exc:
         raise _prefix("peer", exc) from None
 
@@ -159,7 +208,9 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
             raise _prefix(where, exc) from None
         key = member.name.casefold()
         if key in members_by_name:
-            raise InputError(f"{where}.name", f"{member.name!r} appears twice; give each member a distinct name.")
+            raise InputError(
+                f"{where}.name", f"{member.name!r} appears twice; give each member a distinct name."
+            )
         members_by_name[key] = member.id
 
     if "mission" in doc:
@@ -185,7 +236,10 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         if owner is not None:
             member_id = members_by_name.get(_str(owner, f"{where}.owner").strip().casefold())
             if member_id is None:
-                raise InputError(f"{where}.owner", f"{owner!r} is not one of the [[members]]; check the spelling or add the member.")
+                raise InputError(
+                    f"{where}.owner",
+                    f"{owner!r} is not one of the [[members]]; check the spelling or add the member.",
+                )
         try:
             goal = goals_svc.add_goal(
                 session,
@@ -211,7 +265,11 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
             _known(c, SECTIONS["checkins"], cwhere)
             try:
                 goals_svc.add_checkin(
-                    session, goal, c.get("progress"), _str(c.get("note"), f"{cwhere}.note"), _date(c.get("on"), f"{cwhere}.on")
+                    session,
+                    goal,
+                    c.get("progress"),
+                    _str(c.get("note"), f"{cwhere}.note"),
+                    _date(c.get("on"), f"{cwhere}.on"),
                 )
             except InputError as exc:
                 raise _prefix(cwhere, exc) from None
@@ -220,9 +278,17 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         e = _table(doc, "expectations", "expectations")
         from .services import validate
 
-        group.expect_attendance = validate.text("expectations.attendance", _str(e.get("attendance"), "expectations.attendance"), 5_000)
-        group.expect_communication = validate.text("expectations.communication", _str(e.get("communication"), "expectations.communication"), 5_000)
-        group.expect_agenda = validate.text("expectations.agenda", _str(e.get("agenda"), "expectations.agenda"), 5_000)
+        group.expect_attendance = validate.text(
+            "expectations.attendance", _str(e.get("attendance"), "expectations.attendance"), 5_000
+        )
+        group.expect_communication = validate.text(
+            "expectations.communication",
+            _str(e.get("communication"), "expectations.communication"),
+            5_000,
+        )
+        group.expect_agenda = validate.text(
+            "expectations.agenda", _str(e.get("agenda"), "expectations.agenda"), 5_000
+        )
         session.add(group)
 
     if "logistics" in doc:
@@ -239,7 +305,9 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     return group
 
 
-def _import_meeting_records(session: Session, group: Group, records: list, members: dict[str, int]) -> None:
+def _import_meeting_records(
+    session: Session, group: Group, records: list, members: dict[str, int]
+) -> None:
     """Minutes, attendance, decisions and action items of meetings already held.
 
     Each record names a meeting the schedule produced (by date). Action items
@@ -267,22 +335,33 @@ def _import_meeting_records(session: Session, group: Group, records: list, membe
         day = _date(rec.get("on"), f"{where}.on")
         meeting = by_date.get(day)
         if meeting is None:
-            raise InputError(f"{where}.on", f"there is no meeting on {day}; records must match a date from [logistics].")
+            raise InputError(
+                f"{where}.on",
+                f"there is no meeting on {day}; records must match a date from [logistics].",
+            )
         try:
             for item in pending_close:  # done at the previous meeting, recorded here
                 minutes_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
             pending_close = []
             # Set directly, not via set_agenda: an imported record is the meeting's
             # first version, so its calendar SEQUENCE stays 0 (deterministic export).
-            meeting.title = validate.optional_line("title", _str(rec.get("title"), f"{where}.title"), validate.LINE_MAX)
-            meeting.agenda_note = validate.text("agenda", _str(rec.get("agenda"), f"{where}.agenda"), 5_000)
+            meeting.title = validate.optional_line(
+                "title", _str(rec.get("title"), f"{where}.title"), validate.LINE_MAX
+            )
+            meeting.agenda_note = validate.text(
+                "agenda", _str(rec.get("agenda"), f"{where}.agenda"), 5_000
+            )
             session.add(meeting)
             minutes_svc.open_meeting(session, meeting)
             for key, status in (("present", "present"), ("apologies", "apologies")):
                 for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
-                    minutes_svc.set_attendance(session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status)
+                    minutes_svc.set_attendance(
+                        session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
+                    )
             if rec.get("scribe") is not None:
-                minutes_svc.take_over_scribe(session, meeting.id, member(rec["scribe"], f"{where}.scribe").id)
+                minutes_svc.take_over_scribe(
+                    session, meeting.id, member(rec["scribe"], f"{where}.scribe").id
+                )
             text = _str(rec.get("minutes"), f"{where}.minutes")
             if text:
                 minutes_svc.save_minutes(session, meeting.id, text, 0)
@@ -294,19 +373,27 @@ def _import_meeting_records(session: Session, group: Group, records: list, membe
                     raise InputError(awhere, "must be a table ([[meetings.actions]]).")
                 _known(a, SECTIONS["actions"], awhere)
                 item = minutes_svc.add_action_item(
-                    session, meeting, _str(a.get("text"), f"{awhere}.text"),
-                    member(a.get("owner"), f"{awhere}.owner").id, _date(a.get("due"), f"{awhere}.due"),
+                    session,
+                    meeting,
+                    _str(a.get("text"), f"{awhere}.text"),
+                    member(a.get("owner"), f"{awhere}.owner").id,
+                    _date(a.get("due"), f"{awhere}.due"),
                 )
                 status = _str(a.get("status", "open"), f"{awhere}.status")
                 if status not in ("open", "done", "dropped"):
-                    raise InputError(f"{awhere}.status", f"{status!r} is not one of: open, done, dropped.")
+                    raise InputError(
+                        f"{awhere}.status", f"{status!r} is not one of: open, done, dropped."
+                    )
                 if status != "open":
                     pending_close.append((item, status))
             if rec.get("finalised"):
                 if meeting_scribe := minutes_svc.open_meeting(session, meeting).scribe_id:
                     minutes_svc.finalise(session, meeting.id, meeting_scribe)
                 else:
-                    raise InputError(f"{where}.finalised", "finalised minutes need a scribe; add scribe = \"Name\".")
+                    raise InputError(
+                        f"{where}.finalised",
+                        'finalised minutes need a scribe; add scribe = "Name".',
+                    )
         except InputError as exc:
             raise _prefix(where, exc) from None
     for item, status in pending_close:
@@ -331,7 +418,10 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
                 weekday=lg.get("weekday"),
                 nth=lg.get("nth"),
                 month_day=lg.get("month_day"),
-                dates=[_date(d, f"logistics.dates[{i + 1}]") for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))],
+                dates=[
+                    _date(d, f"logistics.dates[{i + 1}]")
+                    for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))
+                ],
                 start_time=_str(lg.get("start_time"), "logistics.start_time"),
                 duration_minutes=lg.get("duration_minutes", 60),
                 place=_str(lg.get("place"), "logistics.place"),

@@ -54,7 +54,9 @@ class Group(SQLModel, table=True):
     # step 1: free-text part of the peer definition
     peer_note: str = ""
     # step 4: logistics (meeting generation lives in peergroup.calendar)
-    frequency: str | None = None  # weekly | every-n-weeks | monthly-nth-weekday | monthly-day | custom
+    frequency: str | None = (
+        None  # weekly | every-n-weeks | monthly-nth-weekday | monthly-day | custom
+    )
     interval: int = 1
     weekday: int | None = None  # 0 = Monday
     nth: int | None = None  # 1..4, -1 = last

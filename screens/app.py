@@ -40,12 +40,25 @@ class PeergroupApp(App[int]):
     TITLE = "Peergroup"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+g", "switch_group", "Groups", show=False, tooltip="Switch to another group or create one"),
-        Binding("f1", "show_help", "Help", show=False),  # named on the home screen and in the palette
+        Binding(
+            "ctrl+g",
+            "switch_group",
+            "Groups",
+            show=False,
+            tooltip="Switch to another group or create one",
+        ),
+        Binding(
+            "f1", "show_help", "Help", show=False
+        ),  # named on the home screen and in the palette
     ]
 
     def __init__(
-        self, db_path: Path, *, group: str | None = None, create: bool = False, start_meeting: str | None = None
+        self,
+        db_path: Path,
+        *,
+        group: str | None = None,
+        create: bool = False,
+        start_meeting: str | None = None,
     ) -> None:
         super().__init__()
         self.start_meeting = start_meeting  # "today" or YYYY-MM-DD: open the meeting screen at once
@@ -121,11 +134,15 @@ class PeergroupApp(App[int]):
         day = self.start_meeting
         with self.db.scope() as session:
             group = groups_svc.get_group(session, self.group_id)
-            found = [m.id for m in meetings_svc.list_meetings(session, group) if m.on.isoformat() == day]
+            found = [
+                m.id for m in meetings_svc.list_meetings(session, group) if m.on.isoformat() == day
+            ]
         if found:
             self.open_meeting(found[0])
         else:
-            self.notify(f"No meeting on {day}; showing the roadmap.", severity="warning", markup=False)
+            self.notify(
+                f"No meeting on {day}; showing the roadmap.", severity="warning", markup=False
+            )
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
         self.exit(2, return_code=2, message=message.error)
@@ -202,7 +219,10 @@ class PeergroupApp(App[int]):
         if meeting_id is None:
             meeting_id = default_meeting_id(self)
         if meeting_id is None:
-            self.notify("No meetings yet: set the schedule and generate meetings on the calendar (step 4).", severity="warning")
+            self.notify(
+                "No meetings yet: set the schedule and generate meetings on the calendar (step 4).",
+                severity="warning",
+            )
             return
         from peergroup.services import minutes as minutes_svc
 
@@ -210,7 +230,10 @@ class PeergroupApp(App[int]):
             meeting = minutes_svc.get_meeting(session, meeting_id)
             cancelled, on = meeting.status == "cancelled", meeting.on
         if cancelled:
-            self.notify(f"The meeting of {on:%d %b %Y} is cancelled; restore it on the calendar first.", severity="warning")
+            self.notify(
+                f"The meeting of {on:%d %b %Y} is cancelled; restore it on the calendar first.",
+                severity="warning",
+            )
             return
         self.push_screen(MeetingScreen(meeting_id))
 
@@ -249,12 +272,28 @@ class PeergroupApp(App[int]):
             return
         from . import steps
 
-        yield SystemCommand("Roadmap (home)", "The ten steps and what to do next", self.action_go_home)
-        yield SystemCommand("Help: keys and steps", "Every key, and the ten steps in brief", self.action_show_help)
-        yield SystemCommand("Switch group", "Open another group in this database", self.action_switch_group)
-        yield SystemCommand("New group", "Create another group in this database", self.action_new_group)
-        yield SystemCommand("Meeting day", "Open today's (or the next) meeting to take minutes", self.action_open_meeting)
-        yield SystemCommand("Search minutes", "Full-text search over minutes, decisions and action items", self.action_search)
+        yield SystemCommand(
+            "Roadmap (home)", "The ten steps and what to do next", self.action_go_home
+        )
+        yield SystemCommand(
+            "Help: keys and steps", "Every key, and the ten steps in brief", self.action_show_help
+        )
+        yield SystemCommand(
+            "Switch group", "Open another group in this database", self.action_switch_group
+        )
+        yield SystemCommand(
+            "New group", "Create another group in this database", self.action_new_group
+        )
+        yield SystemCommand(
+            "Meeting day",
+            "Open today's (or the next) meeting to take minutes",
+            self.action_open_meeting,
+        )
+        yield SystemCommand(
+            "Search minutes",
+            "Full-text search over minutes, decisions and action items",
+            self.action_search,
+        )
         yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
         from .meeting import KeptCopiesScreen, MeetingScreen
@@ -266,7 +305,11 @@ class PeergroupApp(App[int]):
                 lambda: self.push_screen(KeptCopiesScreen(screen.meeting_id)),
             )
         for number, key, title in steps.palette_entries():
-            yield SystemCommand(f"Step {number}: {title}", f"Open step {number} of the roadmap", lambda k=key: self.open_step(k))
+            yield SystemCommand(
+                f"Step {number}: {title}",
+                f"Open step {number} of the roadmap",
+                lambda k=key: self.open_step(k),
+            )
 
     def action_roles(self) -> None:
         from .roles import RolesScreen
@@ -276,7 +319,10 @@ class PeergroupApp(App[int]):
 
     def _unsaved_conflict(self) -> bool:
         if any(getattr(s, "_in_conflict", False) for s in self.screen_stack):
-            self.notify("A meeting's minutes wait for your choice of text (m or t) first.", severity="warning")
+            self.notify(
+                "A meeting's minutes wait for your choice of text (m or t) first.",
+                severity="warning",
+            )
             return True
         return False
 
@@ -290,6 +336,10 @@ class PeergroupApp(App[int]):
 
 
 def make_app(
-    db_path: Path, *, group: str | None = None, create: bool = False, start_meeting: str | None = None
+    db_path: Path,
+    *,
+    group: str | None = None,
+    create: bool = False,
+    start_meeting: str | None = None,
 ) -> PeergroupApp:
     return PeergroupApp(db_path, group=group, create=create, start_meeting=start_meeting)

@@ -26,7 +26,10 @@ FREQUENCIES = [
     ("monthly, on a day of the month", "monthly-day"),
     ("a custom list of dates", "custom"),
 ]
-WEEKDAYS = [(d.capitalize(), d) for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+WEEKDAYS = [
+    (d.capitalize(), d)
+    for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+]
 NTH = [("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("last", -1)]
 
 
@@ -84,21 +87,30 @@ class CalendarScreen(StepScreen):
         text = Text()
         legend = "  (✘ cancelled, ↷ moved; enter opens a meeting)"
         if schedule is None:
-            text.append("No schedule yet: press l to set how often, when and where you meet.", style="yellow")
+            text.append(
+                "No schedule yet: press l to set how often, when and where you meet.",
+                style="yellow",
+            )
         else:
             text.append_text(literal(describe_schedule(schedule)))
             if place or link:
                 text.append("\n")
                 text.append_text(one_line(" · ".join(x for x in (place, link) if x), 76))
             if skips:
-                text.append("\nSkipped: " + ", ".join(f"{s.on:%d %b %Y}" for s in skips[:6]), style="dim")
+                text.append(
+                    "\nSkipped: " + ", ".join(f"{s.on:%d %b %Y}" for s in skips[:6]), style="dim"
+                )
         upcoming = [m for m in meetings if m.on >= today and m.status == "scheduled"]
         if schedule is not None:
             horizon = upcoming[-1].on if upcoming else None
             text.append("\n")
             text.append(
                 f"{len(upcoming)} upcoming meeting(s)"
-                + (f", planned to {horizon:%d %b %Y}" if horizon else "; press g to generate six months"),
+                + (
+                    f", planned to {horizon:%d %b %Y}"
+                    if horizon
+                    else "; press g to generate six months"
+                ),
                 style="bold",
             )
             text.append(legend, style="dim")
@@ -176,9 +188,15 @@ class CalendarScreen(StepScreen):
 
         with self.app.db.scope() as session:
             group = self.group(session)
-            created = meetings_svc.extend_meetings(session, group) if extend else meetings_svc.generate_meetings(session, group)
+            created = (
+                meetings_svc.extend_meetings(session, group)
+                if extend
+                else meetings_svc.generate_meetings(session, group)
+            )
             roles_svc.rotate(session, group)
-        self.notify(f"Saved {len(created)} meeting(s); scribe and discussion lead rotated.", markup=False)
+        self.notify(
+            f"Saved {len(created)} meeting(s); scribe and discussion lead rotated.", markup=False
+        )
         self.refresh_data()
 
     def action_move(self) -> None:
@@ -207,10 +225,19 @@ class CalendarScreen(StepScreen):
             if ok:
                 with self.app.db.scope() as session:
                     meetings_svc.cancel_meeting(session, session.get(Meeting, mid))
-                self.notify(f"Cancelled the meeting on {when:%d %b %Y}; calendars will drop it after the next export.")
+                self.notify(
+                    f"Cancelled the meeting on {when:%d %b %Y}; calendars will drop it after the next export."
+                )
                 self.refresh_data()
 
-        self.app.push_screen(ConfirmDialog(f"Cancel the meeting on {when:%A %d %B %Y}? Other meetings stay as they are.", "Cancel it", "Keep it"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Cancel the meeting on {when:%A %d %B %Y}? Other meetings stay as they are.",
+                "Cancel it",
+                "Keep it",
+            ),
+            answered,
+        )
 
     def action_agenda(self) -> None:
         mid = self._selected()
@@ -234,7 +261,10 @@ class CalendarScreen(StepScreen):
 
 class PreviewDialog(ModalScreen[bool]):
     CSS_PATH = "calendar.tcss"
-    BINDINGS = [Binding("y,enter", "answer(True)", "Save"), Binding("n,escape", "answer(False)", "Cancel")]
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Save"),
+        Binding("n,escape", "answer(False)", "Cancel"),
+    ]
 
     def __init__(self, dates: list[dt.date], extend: bool) -> None:
         super().__init__()
@@ -271,15 +301,48 @@ class LogisticsDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
-            FormField("frequency", "Frequency", g.frequency or "monthly-nth-weekday", "select", FREQUENCIES),
-            FormField("interval", "Every N weeks", g.interval or 1, placeholder="for 'every N weeks'"),
-            FormField("weekday", "Weekday", NAMES[g.weekday] if g.weekday is not None else "tuesday", "select", WEEKDAYS),
+            FormField(
+                "frequency",
+                "Frequency",
+                g.frequency or "monthly-nth-weekday",
+                "select",
+                FREQUENCIES,
+            ),
+            FormField(
+                "interval", "Every N weeks", g.interval or 1, placeholder="for 'every N weeks'"
+            ),
+            FormField(
+                "weekday",
+                "Weekday",
+                NAMES[g.weekday] if g.weekday is not None else "tuesday",
+                "select",
+                WEEKDAYS,
+            ),
             FormField("nth", "Which one", g.nth if g.nth is not None else 2, "select", NTH),
-            FormField("month_day", "Day of month", g.month_day or "", placeholder="for 'monthly on a day'"),
-            FormField("dates", "Custom dates", g.custom_dates.replace(",", " "), placeholder="YYYY-MM-DD YYYY-MM-DD ..."),
-            FormField("start_time", "Start time", g.start_time.strftime("%H:%M") if g.start_time else "07:30", placeholder="HH:MM"),
-            FormField("duration_minutes", "Minutes", g.duration_minutes or 60, placeholder="30 to 240"),
-            FormField("first_meeting", "First meeting", g.first_meeting.isoformat() if g.first_meeting else "", placeholder="YYYY-MM-DD (today if empty)"),
+            FormField(
+                "month_day", "Day of month", g.month_day or "", placeholder="for 'monthly on a day'"
+            ),
+            FormField(
+                "dates",
+                "Custom dates",
+                g.custom_dates.replace(",", " "),
+                placeholder="YYYY-MM-DD YYYY-MM-DD ...",
+            ),
+            FormField(
+                "start_time",
+                "Start time",
+                g.start_time.strftime("%H:%M") if g.start_time else "07:30",
+                placeholder="HH:MM",
+            ),
+            FormField(
+                "duration_minutes", "Minutes", g.duration_minutes or 60, placeholder="30 to 240"
+            ),
+            FormField(
+                "first_meeting",
+                "First meeting",
+                g.first_meeting.isoformat() if g.first_meeting else "",
+                placeholder="YYYY-MM-DD (today if empty)",
+            ),
             FormField("place", "Place", g.place),
             FormField("video_link", "Video link", g.video_link),
             FormField("timezone", "Time zone", g.timezone, placeholder="e.g. America/New_York"),
@@ -290,7 +353,10 @@ class LogisticsDialog(FormDialog[int]):
         from peergroup.services import meetings as meetings_svc
         from peergroup.services import validate
 
-        dates = [validate.parse_date("dates", d) for d in (values["dates"] or "").replace(",", " ").split()]
+        dates = [
+            validate.parse_date("dates", d)
+            for d in (values["dates"] or "").replace(",", " ").split()
+        ]
         data = meetings_svc.LogisticsInput(
             frequency=values["frequency"] or "",
             start_time=values["start_time"],
@@ -306,7 +372,9 @@ class LogisticsDialog(FormDialog[int]):
             first_meeting=values["first_meeting"],
         )
         with self.app.db.scope() as session:
-            return meetings_svc.set_logistics(session, groups_svc.get_group(session, self.app.group_id), data).id
+            return meetings_svc.set_logistics(
+                session, groups_svc.get_group(session, self.app.group_id), data
+            ).id
 
 
 class MoveDialog(FormDialog[int]):
@@ -323,7 +391,9 @@ class MoveDialog(FormDialog[int]):
             m = session.get(Meeting, self.meeting_id)
         return [
             FormField("on", "New date", m.on.isoformat(), placeholder="YYYY-MM-DD"),
-            FormField("start_time", "Start time", m.start_time.strftime("%H:%M"), placeholder="HH:MM"),
+            FormField(
+                "start_time", "Start time", m.start_time.strftime("%H:%M"), placeholder="HH:MM"
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -331,7 +401,9 @@ class MoveDialog(FormDialog[int]):
         from peergroup.services import meetings as meetings_svc
 
         with self.app.db.scope() as session:
-            return meetings_svc.move_meeting(session, session.get(Meeting, self.meeting_id), values["on"], values["start_time"]).id
+            return meetings_svc.move_meeting(
+                session, session.get(Meeting, self.meeting_id), values["on"], values["start_time"]
+            ).id
 
 
 class AgendaDialog(FormDialog[int]):
@@ -351,8 +423,15 @@ class AgendaDialog(FormDialog[int]):
         return [
             FormField("title", "Topic", m.title, placeholder="what this meeting is about"),
             FormField("agenda_note", "Agenda", m.agenda_note, "text"),
-            FormField("prompt_key", "Reflect on", m.prompt_key or None, "select", prompts, allow_blank=True,
-                      hint="A prompt from the library for a few minutes of reflective writing."),
+            FormField(
+                "prompt_key",
+                "Reflect on",
+                m.prompt_key or None,
+                "select",
+                prompts,
+                allow_blank=True,
+                hint="A prompt from the library for a few minutes of reflective writing.",
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -362,7 +441,11 @@ class AgendaDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             m = session.get(Meeting, self.meeting_id)
             meetings_svc.set_agenda(
-                session, m, title=values["title"], agenda_note=values["agenda_note"], prompt_key=values["prompt_key"] or ""
+                session,
+                m,
+                title=values["title"],
+                agenda_note=values["agenda_note"],
+                prompt_key=values["prompt_key"] or "",
             )
             return m.id
 
@@ -371,7 +454,10 @@ class SkipDialog(FormDialog[int]):
     title_text = "A date the group will not meet (e.g. a holiday)"
 
     def fields(self) -> list[FormField]:
-        return [FormField("on", "Date", placeholder="YYYY-MM-DD"), FormField("reason", "Reason", placeholder="optional")]
+        return [
+            FormField("on", "Date", placeholder="YYYY-MM-DD"),
+            FormField("reason", "Reason", placeholder="optional"),
+        ]
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import groups as groups_svc
@@ -391,9 +477,27 @@ class ExpectationsDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
-            FormField("attendance", "Attendance", g.expect_attendance, "text", hint="e.g. come to at least 5 of 6 meetings; send apologies ahead"),
-            FormField("communication", "Between meetings", g.expect_communication, "text", hint="e.g. reply within a week; use the group e-mail list"),
-            FormField("agenda", "Agenda", g.expect_agenda, "text", hint="e.g. the discussion lead circulates the topic a week ahead"),
+            FormField(
+                "attendance",
+                "Attendance",
+                g.expect_attendance,
+                "text",
+                hint="e.g. come to at least 5 of 6 meetings; send apologies ahead",
+            ),
+            FormField(
+                "communication",
+                "Between meetings",
+                g.expect_communication,
+                "text",
+                hint="e.g. reply within a week; use the group e-mail list",
+            ),
+            FormField(
+                "agenda",
+                "Agenda",
+                g.expect_agenda,
+                "text",
+                hint="e.g. the discussion lead circulates the topic a week ahead",
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -402,7 +506,9 @@ class ExpectationsDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
-            return meetings_svc.set_expectations(session, g, values["attendance"], values["communication"], values["agenda"]).id
+            return meetings_svc.set_expectations(
+                session, g, values["attendance"], values["communication"], values["agenda"]
+            ).id
 
 
 class ExportDialog(FormDialog[str]):
@@ -414,8 +520,13 @@ class ExportDialog(FormDialog[str]):
 
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
-            members = [(m.name, m.id) for m in membership_svc.list_members(session, g, ("active", "alumni"))]
-        safe = "".join(ch if ch.isalnum() else "-" for ch in g.name.lower()).strip("-")[:40] or "group"
+            members = [
+                (m.name, m.id)
+                for m in membership_svc.list_members(session, g, ("active", "alumni"))
+            ]
+        safe = (
+            "".join(ch if ch.isalnum() else "-" for ch in g.name.lower()).strip("-")[:40] or "group"
+        )
         return [
             FormField("member_id", "For", 0, "select", [("the whole group", 0), *members]),
             FormField("path", "Save as", str(Path.home() / f"{safe}.ics")),
@@ -433,7 +544,11 @@ class ExportDialog(FormDialog[str]):
         confirm_overwrite(self, path)
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
-            member = membership_svc.get_member(session, values["member_id"]) if values["member_id"] else None
+            member = (
+                membership_svc.get_member(session, values["member_id"])
+                if values["member_id"]
+                else None
+            )
             data, count = calendar_export.group_calendar(session, g, member=member)
         try:
             path.write_bytes(data)

@@ -58,7 +58,12 @@ class GoalsScreen(StepScreen):
             goals = goals_svc.list_goals(session, group)
             owners = {m.id: m.name for m in _members(session, group)}
             rows = [
-                (g, goals_svc.smart_badge(g, today), goals_svc.smart_check(g, today), goals_svc.latest_progress(session, g))
+                (
+                    g,
+                    goals_svc.smart_badge(g, today),
+                    goals_svc.smart_check(g, today),
+                    goals_svc.latest_progress(session, g),
+                )
                 for g in goals
             ]
         self._goals = rows
@@ -100,7 +105,9 @@ class GoalsScreen(StepScreen):
         table = self.query_one("#goals", DataTable)
         out = Text()
         if not self._goals:
-            out.append("No goals yet: press a to add a group goal or one for a member.", style="yellow")
+            out.append(
+                "No goals yet: press a to add a group goal or one for a member.", style="yellow"
+            )
         elif 0 <= table.cursor_row < len(self._goals):
             g, _badge, problems, _p = self._goals[table.cursor_row]
             if problems:
@@ -152,19 +159,62 @@ class GoalDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             group = groups_svc.get_group(session, self.app.group_id)
-            members = [(m.name, m.id) for m in _members(session, group) if m.status != "prospective"]
+            members = [
+                (m.name, m.id) for m in _members(session, group) if m.status != "prospective"
+            ]
             g = session.get(Goal, self.goal_id) if self.goal_id else None
         owner_options = [("The whole group", 0), *members]
         return [
-            FormField("title", "Goal", g.title if g else "", placeholder="e.g. Submit a first-author systematic review"),
-            FormField("member_id", "Whose", (g.member_id or 0) if g else 0, "select", owner_options),
-            FormField("horizon", "Term", g.horizon if g else "short", "select", [("short-term", "short"), ("long-term", "long")]),
-            FormField("specific", "Specific", g.specific if g else "", placeholder="exactly what will be done"),
-            FormField("measure", "Measurable", g.measure if g else "", placeholder="the target: how you will know it is done"),
-            FormField("achievable", "Achievable", g.achievable if g else "", placeholder="the time, skills or help that make it doable"),
-            FormField("relevant", "Relevant", g.relevant if g else "", placeholder="why it matters for the member or group"),
-            FormField("due", "Due", g.due.isoformat() if g and g.due else "", placeholder="YYYY-MM-DD"),
-            FormField("status", "Status", g.status if g else "open", "select", [("open", "open"), ("achieved", "achieved"), ("dropped", "dropped")]),
+            FormField(
+                "title",
+                "Goal",
+                g.title if g else "",
+                placeholder="e.g. Submit a first-author systematic review",
+            ),
+            FormField(
+                "member_id", "Whose", (g.member_id or 0) if g else 0, "select", owner_options
+            ),
+            FormField(
+                "horizon",
+                "Term",
+                g.horizon if g else "short",
+                "select",
+                [("short-term", "short"), ("long-term", "long")],
+            ),
+            FormField(
+                "specific",
+                "Specific",
+                g.specific if g else "",
+                placeholder="exactly what will be done",
+            ),
+            FormField(
+                "measure",
+                "Measurable",
+                g.measure if g else "",
+                placeholder="the target: how you will know it is done",
+            ),
+            FormField(
+                "achievable",
+                "Achievable",
+                g.achievable if g else "",
+                placeholder="the time, skills or help that make it doable",
+            ),
+            FormField(
+                "relevant",
+                "Relevant",
+                g.relevant if g else "",
+                placeholder="why it matters for the member or group",
+            ),
+            FormField(
+                "due", "Due", g.due.isoformat() if g and g.due else "", placeholder="YYYY-MM-DD"
+            ),
+            FormField(
+                "status",
+                "Status",
+                g.status if g else "open",
+                "select",
+                [("open", "open"), ("achieved", "achieved"), ("dropped", "dropped")],
+            ),
         ]
 
     def on_mount(self) -> None:
@@ -188,8 +238,16 @@ class GoalDialog(FormDialog[int]):
             due = parse_date("due", v["due"])
         except InputError:
             due = None
-        draft = Goal(group_id=0, title=v["title"] or "", specific=v["specific"] or "", measure=v["measure"] or "",
-                     achievable=v["achievable"] or "", relevant=v["relevant"] or "", due=due, status=v["status"] or "open")
+        draft = Goal(
+            group_id=0,
+            title=v["title"] or "",
+            specific=v["specific"] or "",
+            measure=v["measure"] or "",
+            achievable=v["achievable"] or "",
+            relevant=v["relevant"] or "",
+            due=due,
+            status=v["status"] or "open",
+        )
         problems = goals_svc.smart_check(draft)
         text = Text()
         if problems:
@@ -205,13 +263,21 @@ class GoalDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
 
         data = goals_svc.GoalInput(
-            title=values["title"], horizon=values["horizon"] or "short", member_id=values["member_id"] or None,
-            specific=values["specific"], measure=values["measure"], achievable=values["achievable"],
-            relevant=values["relevant"], due=values["due"], status=values["status"] or "open",
+            title=values["title"],
+            horizon=values["horizon"] or "short",
+            member_id=values["member_id"] or None,
+            specific=values["specific"],
+            measure=values["measure"],
+            achievable=values["achievable"],
+            relevant=values["relevant"],
+            due=values["due"],
+            status=values["status"] or "open",
         )
         with self.app.db.scope() as session:
             if self.goal_id is None:
-                return goals_svc.add_goal(session, groups_svc.get_group(session, self.app.group_id), data).id
+                return goals_svc.add_goal(
+                    session, groups_svc.get_group(session, self.app.group_id), data
+                ).id
             return goals_svc.update_goal(session, session.get(Goal, self.goal_id), data).id
 
 
@@ -235,7 +301,9 @@ class CheckinDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             goal = session.get(Goal, self.goal_id)
-            return goals_svc.add_checkin(session, goal, values["progress"], values["note"], values["on"]).id
+            return goals_svc.add_checkin(
+                session, goal, values["progress"], values["note"], values["on"]
+            ).id
 
 
 class MissionDialog(FormDialog[int]):
@@ -248,13 +316,25 @@ class MissionDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
 
         with self.app.db.scope() as session:
-            current = goals_svc.current_mission(session, groups_svc.get_group(session, self.app.group_id))
+            current = goals_svc.current_mission(
+                session, groups_svc.get_group(session, self.app.group_id)
+            )
         today = dt.date.today()
         return [
-            FormField("text", "Mission", current.text if current else "", "text",
-                      hint="What the group is for and what members gain, e.g. 'to build a network of productive junior faculty'."),
-            FormField("revisit_by", "Revisit by", (today + relativedelta(months=12)).isoformat(), placeholder="YYYY-MM-DD",
-                      hint="At most 12 months ahead: the roadmap flags the mission when this date passes."),
+            FormField(
+                "text",
+                "Mission",
+                current.text if current else "",
+                "text",
+                hint="What the group is for and what members gain, e.g. 'to build a network of productive junior faculty'.",
+            ),
+            FormField(
+                "revisit_by",
+                "Revisit by",
+                (today + relativedelta(months=12)).isoformat(),
+                placeholder="YYYY-MM-DD",
+                hint="At most 12 months ahead: the roadmap flags the mission when this date passes.",
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -275,7 +355,9 @@ class MissionHistory(ModalScreen[None]):
         from peergroup.services import groups as groups_svc
 
         with self.app.db.scope() as session:
-            history = goals_svc.mission_history(session, groups_svc.get_group(session, self.app.group_id))
+            history = goals_svc.mission_history(
+                session, groups_svc.get_group(session, self.app.group_id)
+            )
         text = Text()
         if not history:
             text.append("No mission statement yet.")

@@ -61,8 +61,15 @@ class NewGroupDialog(FormDialog[int]):
         from peergroup.calendar.recurrence import machine_timezone
 
         return [
-            FormField("name", "Group name", placeholder="e.g. Junior Clinician-Educators Peer Group"),
-            FormField("timezone", "Time zone", machine_timezone(), hint="Where the group meets (IANA name, e.g. America/New_York)."),
+            FormField(
+                "name", "Group name", placeholder="e.g. Junior Clinician-Educators Peer Group"
+            ),
+            FormField(
+                "timezone",
+                "Time zone",
+                machine_timezone(),
+                hint="Where the group meets (IANA name, e.g. America/New_York).",
+            ),
         ]
 
     def on_mount(self) -> None:

@@ -71,7 +71,9 @@ class HomeScreen(Screen):
             return
         if self.app.group_id is None:
             self.query_one("#group-name", Static).update(
-                Text.assemble(("No group yet. ", "bold"), "Press n to create your group (or ctrl+g).")
+                Text.assemble(
+                    ("No group yet. ", "bold"), "Press n to create your group (or ctrl+g)."
+                )
             )
             return
         self._load(self.app.group_id)
@@ -91,17 +93,27 @@ class HomeScreen(Screen):
                 definition=peer_svc.definition_sentence(session, group),
                 statuses=statuses,
                 next_key=nxt.key if nxt else None,
-                next_text=(f"Step {nxt.number}: {nxt.next_action}" if nxt else "Every step is in place. Keep meeting, and review the year when it comes."),
+                next_text=(
+                    f"Step {nxt.number}: {nxt.next_action}"
+                    if nxt
+                    else "Every step is in place. Keep meeting, and review the year when it comes."
+                ),
             )
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: HomeData) -> None:
         self._data = data
         self.query_one("#group-name", Static).update(
-            Text.assemble(("Group: ", "bold"), literal(data.group_name, "bold"), ("   ctrl+g switch · f1 help", "dim"))
+            Text.assemble(
+                ("Group: ", "bold"),
+                literal(data.group_name, "bold"),
+                ("   ctrl+g switch · f1 help", "dim"),
+            )
         )
         self.query_one("#definition", Static).update(one_line(data.definition, 230, "italic"))
-        self.query_one("#next", Static).update(Text.assemble(("Next: ", "bold reverse"), " ", literal(data.next_text)))
+        self.query_one("#next", Static).update(
+            Text.assemble(("Next: ", "bold reverse"), " ", literal(data.next_text))
+        )
         table = self.query_one("#roadmap", DataTable)
         keep = table.cursor_row
         table.clear()

@@ -27,7 +27,12 @@ from .widgets.form import FormDialog, FormField
 
 SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
 SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
-ATTENDANCE = [("not recorded", ""), ("present", "present"), ("apologies", "apologies"), ("absent", "absent")]
+ATTENDANCE = [
+    ("not recorded", ""),
+    ("present", "present"),
+    ("apologies", "apologies"),
+    ("absent", "absent"),
+]
 
 
 class MinutesEditor(TextArea):
@@ -70,7 +75,11 @@ class MeetingScreen(Screen):
         with Horizontal(id="meeting-body"):
             with VerticalScroll(id="agenda"):
                 yield Static("", id="agenda-text")
-            yield MinutesEditor(id="minutes-editor", soft_wrap=True, placeholder="Type the minutes here. They save as you type.")
+            yield MinutesEditor(
+                id="minutes-editor",
+                soft_wrap=True,
+                placeholder="Type the minutes here. They save as you type.",
+            )
         yield Static("", id="save-state")
         # Compact and without the palette hint so all the scribe's keys fit 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -89,7 +98,9 @@ class MeetingScreen(Screen):
         from peergroup.services import minutes as minutes_svc
 
         with self.app.db.scope() as session:
-            day = minutes_svc.open_meeting(session, minutes_svc.get_meeting(session, self.meeting_id))
+            day = minutes_svc.open_meeting(
+                session, minutes_svc.get_meeting(session, self.meeting_id)
+            )
         self.day = day
         self.finalised = day.finalised_at is not None
         editor = self.query_one("#minutes-editor", TextArea)
@@ -198,7 +209,10 @@ class MeetingScreen(Screen):
         if self._first_unsaved is None or self._in_conflict:
             return
         now = time.monotonic()
-        if now - self._last_keystroke >= SAVE_AFTER_PAUSE or now - self._first_unsaved >= SAVE_AT_LEAST_EVERY:
+        if (
+            now - self._last_keystroke >= SAVE_AFTER_PAUSE
+            or now - self._first_unsaved >= SAVE_AT_LEAST_EVERY
+        ):
             self.flush()
 
     def flush(self) -> bool:
@@ -235,15 +249,25 @@ class MeetingScreen(Screen):
             self.saved_text = text
             self._first_unsaved = None
             message = getattr(exc, "message", str(exc))
-            self.notify(f"Not saved as the minutes: {message} Your text was kept as a separate copy.", severity="warning", timeout=12, markup=False)
+            self.notify(
+                f"Not saved as the minutes: {message} Your text was kept as a separate copy.",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
             with self.app.db.scope() as session:
-                finalised_now = minutes_svc.open_meeting(session, minutes_svc.get_meeting(session, self.meeting_id)).finalised_at
+                finalised_now = minutes_svc.open_meeting(
+                    session, minutes_svc.get_meeting(session, self.meeting_id)
+                ).finalised_at
             if finalised_now is not None:
                 self.refresh_data(reload_text=True)
             return True
         if result.conflict:
             self._in_conflict = True
-            self.app.push_screen(ConflictDialog(result.message, result.their_text or "", text), self._resolve_conflict)
+            self.app.push_screen(
+                ConflictDialog(result.message, result.their_text or "", text),
+                self._resolve_conflict,
+            )
             return False
         self.revision = result.revision
         self.saved_text = text
@@ -259,7 +283,9 @@ class MeetingScreen(Screen):
         from peergroup.services import minutes as minutes_svc
 
         with self.app.db.scope() as session:
-            day = minutes_svc.open_meeting(session, minutes_svc.get_meeting(session, self.meeting_id))
+            day = minutes_svc.open_meeting(
+                session, minutes_svc.get_meeting(session, self.meeting_id)
+            )
             if choice != "theirs":
                 # About to overwrite the other copy's text: keep it first.
                 minutes_svc.keep_copy(session, self.meeting_id, day.text, day.revision)
@@ -285,7 +311,11 @@ class MeetingScreen(Screen):
 
     def _back(self) -> None:
         if not self.flush():
-            reason = "choose which text to keep first (m or t)" if self._in_conflict else "the minutes are not saved yet; try again in a moment"
+            reason = (
+                "choose which text to keep first (m or t)"
+                if self._in_conflict
+                else "the minutes are not saved yet; try again in a moment"
+            )
             self.notify(f"Staying here: {reason}.", severity="warning")
             return
         if self.app.screen is self:
@@ -314,13 +344,17 @@ class MeetingScreen(Screen):
             self.notify("First choose which text to keep (m: mine, t: theirs).", severity="warning")
             return False
         if self.finalised:
-            self.notify("These minutes are finalised. Use F8 to add an amendment.", severity="warning")
+            self.notify(
+                "These minutes are finalised. Use F8 to add an amendment.", severity="warning"
+            )
             return False
         return True
 
     def action_attendance(self) -> None:
         if self._editable():
-            self.app.push_screen(AttendanceDialog(self.meeting_id, self.day.attendance), self._after)
+            self.app.push_screen(
+                AttendanceDialog(self.meeting_id, self.day.attendance), self._after
+            )
 
     def action_decision(self) -> None:
         if self._editable():
@@ -328,12 +362,16 @@ class MeetingScreen(Screen):
 
     def action_action_item(self) -> None:
         if self._editable():
-            self.app.push_screen(ActionItemDialog(self.meeting_id, self.day.attendance), self._after_addition)
+            self.app.push_screen(
+                ActionItemDialog(self.meeting_id, self.day.attendance), self._after_addition
+            )
 
     def action_close_item(self) -> None:
         if not self._editable():
             return
-        items = [r for r in (*self.day.carried_forward, *self.day.action_items) if r.status == "open"]
+        items = [
+            r for r in (*self.day.carried_forward, *self.day.action_items) if r.status == "open"
+        ]
         if not items:
             self.notify("No open action items.")
             return
@@ -347,7 +385,10 @@ class MeetingScreen(Screen):
         if not self._editable() or not self.flush():
             return
         if self.day.scribe_id is None:
-            self.notify("Choose the scribe first (F6): finalised minutes record who took them.", severity="warning")
+            self.notify(
+                "Choose the scribe first (F6): finalised minutes record who took them.",
+                severity="warning",
+            )
             return
 
         def answered(ok: bool | None) -> None:
@@ -359,7 +400,11 @@ class MeetingScreen(Screen):
                 self.refresh_data(reload_text=False)
 
         self.app.push_screen(
-            ConfirmDialog("Finalise the minutes? They become read-only; later corrections are added as amendments.", "Finalise", "Not yet"),
+            ConfirmDialog(
+                "Finalise the minutes? They become read-only; later corrections are added as amendments.",
+                "Finalise",
+                "Not yet",
+            ),
             answered,
         )
 
@@ -395,7 +440,10 @@ class AttendanceDialog(FormDialog[int]):
         self.rows = attendance
 
     def fields(self) -> list[FormField]:
-        return [FormField(f"m{a.member_id}", a.name[:17], a.status or "", "select", ATTENDANCE) for a in self.rows]
+        return [
+            FormField(f"m{a.member_id}", a.name[:17], a.status or "", "select", ATTENDANCE)
+            for a in self.rows
+        ]
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.models import Member
@@ -409,7 +457,9 @@ class AttendanceDialog(FormDialog[int]):
             for a in self.rows:
                 status = values[f"m{a.member_id}"]
                 if status:  # "not recorded" leaves the row alone (e.g. apologies sent ahead)
-                    minutes_svc.set_attendance(session, meeting, session.get(Member, a.member_id), status)
+                    minutes_svc.set_attendance(
+                        session, meeting, session.get(Member, a.member_id), status
+                    )
             if meeting.on >= dt.date.today():
                 # Apologies sent ahead: whoever was due a rotating role steps aside.
                 changed = roles_svc.rotate(session, groups_svc.get_group(session, meeting.group_id))
@@ -432,7 +482,9 @@ class DecisionDialog(FormDialog[int]):
         from peergroup.services import minutes as minutes_svc
 
         with self.app.db.scope() as session:
-            return minutes_svc.add_decision(session, minutes_svc.get_meeting(session, self.meeting_id), values["text"]).id
+            return minutes_svc.add_decision(
+                session, minutes_svc.get_meeting(session, self.meeting_id), values["text"]
+            ).id
 
 
 class ActionItemDialog(FormDialog[int]):
@@ -455,7 +507,9 @@ class ActionItemDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
-            return minutes_svc.add_action_item(session, meeting, values["text"], values["owner_id"], values["due"]).id
+            return minutes_svc.add_action_item(
+                session, meeting, values["text"], values["owner_id"], values["due"]
+            ).id
 
 
 class CloseItemDialog(FormDialog[int]):
@@ -470,7 +524,9 @@ class CloseItemDialog(FormDialog[int]):
         options = [(f"{r.text[:40]} — {r.owner_name[:16]}", r.id) for r in self.items]
         return [
             FormField("item_id", "Item", options[0][1], "select", options),
-            FormField("status", "Outcome", "done", "select", [("done", "done"), ("dropped", "dropped")]),
+            FormField(
+                "status", "Outcome", "done", "select", [("done", "done"), ("dropped", "dropped")]
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -480,7 +536,9 @@ class CloseItemDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             item = session.get(ActionItem, values["item_id"])
-            return minutes_svc.close_action_item(session, item, values["status"] or "done", at_meeting=meeting).id
+            return minutes_svc.close_action_item(
+                session, item, values["status"] or "done", at_meeting=meeting
+            ).id
 
 
 class ScribeDialog(FormDialog[int]):
@@ -527,7 +585,9 @@ class AmendDialog(FormDialog[int]):
         if not values["author_id"]:
             raise InputError("author_id", "pick who is making the correction.")
         with self.app.db.scope() as session:
-            return minutes_svc.amend(session, self.meeting_id, values["author_id"], values["text"]).id
+            return minutes_svc.amend(
+                session, self.meeting_id, values["author_id"], values["text"]
+            ).id
 
 
 class ConflictDialog(ModalScreen[str]):
@@ -584,7 +644,10 @@ class KeptCopiesScreen(ModalScreen[None]):
         if not copies:
             text.append("No kept copies: every save became the minutes.")
         for c in copies:
-            text.append(f"{c.created_at:%Y-%m-%d %H:%M} UTC, based on revision {c.based_on_revision}\n", style="bold")
+            text.append(
+                f"{c.created_at:%Y-%m-%d %H:%M} UTC, based on revision {c.based_on_revision}\n",
+                style="bold",
+            )
             text.append_text(literal(c.text))
             text.append("\n\n")
         with VerticalScroll(id="conflict"):

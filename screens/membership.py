@@ -56,7 +56,9 @@ class MembershipScreen(StepScreen):
         kind, end_date, end_condition, month = rules
         text = Text()
         target = f"target {summary.target}" if summary.target else "no target size yet (press r)"
-        text.append(f"{summary.active} active, {summary.prospective} on the recruitment list, {summary.alumni} alumni · {target}")
+        text.append(
+            f"{summary.active} active, {summary.prospective} on the recruitment list, {summary.alumni} alumni · {target}"
+        )
         if summary.openings:
             text.append(f" · {summary.openings} opening(s)", style="bold")
         text.append("\n")
@@ -65,13 +67,18 @@ class MembershipScreen(StepScreen):
             text.append_text(literal(end_date.isoformat() if end_date else end_condition))
         else:
             text.append("Ongoing")
-        text.append(f" · yearly opt-in/opt-out: {calendar.month_name[month] if month else 'not set'}")
+        text.append(
+            f" · yearly opt-in/opt-out: {calendar.month_name[month] if month else 'not set'}"
+        )
         if summary.next_opt_in:
             text.append(f" (next {summary.next_opt_in:%b %Y})")
         if summary.size_warning:
             text.append("\n⚠ " + summary.size_warning, style="yellow")
         if summary.recruits_short:
-            text.append(f"\n⚠ Recruit ahead: {summary.recruits_short} more prospective member(s) needed to fill the openings.", style="yellow")
+            text.append(
+                f"\n⚠ Recruit ahead: {summary.recruits_short} more prospective member(s) needed to fill the openings.",
+                style="yellow",
+            )
         self.query_one("#rules", Static).update(text)
 
         table = self.query_one("#members", DataTable)
@@ -140,10 +147,29 @@ class MemberDialog(FormDialog[int]):
         return [
             FormField("name", "Name", m.name if m else ""),
             FormField("email", "E-mail", m.email if m else ""),
-            FormField("status", "Status", m.status if m else "active", "select",
-                      [("active", "active"), ("prospective (recruitment list)", "prospective"), ("alumni", "alumni")]),
-            FormField("joined_on", "Joined", m.joined_on.isoformat() if m and m.joined_on else "", placeholder="YYYY-MM-DD (today if empty)"),
-            FormField("left_on", "Left", m.left_on.isoformat() if m and m.left_on else "", placeholder="YYYY-MM-DD, alumni only"),
+            FormField(
+                "status",
+                "Status",
+                m.status if m else "active",
+                "select",
+                [
+                    ("active", "active"),
+                    ("prospective (recruitment list)", "prospective"),
+                    ("alumni", "alumni"),
+                ],
+            ),
+            FormField(
+                "joined_on",
+                "Joined",
+                m.joined_on.isoformat() if m and m.joined_on else "",
+                placeholder="YYYY-MM-DD (today if empty)",
+            ),
+            FormField(
+                "left_on",
+                "Left",
+                m.left_on.isoformat() if m and m.left_on else "",
+                placeholder="YYYY-MM-DD, alumni only",
+            ),
             FormField("notes", "Notes", m.notes if m else "", "text"),
         ]
 
@@ -151,8 +177,12 @@ class MemberDialog(FormDialog[int]):
         from peergroup.services import membership as membership_svc
 
         data = membership_svc.MemberInput(
-            name=values["name"], email=values["email"], status=values["status"] or "",
-            joined_on=values["joined_on"], left_on=values["left_on"], notes=values["notes"],
+            name=values["name"],
+            email=values["email"],
+            status=values["status"] or "",
+            joined_on=values["joined_on"],
+            left_on=values["left_on"],
+            notes=values["notes"],
         )
         with self.app.db.scope() as session:
             if self.member_id is None:
@@ -177,7 +207,11 @@ class LeaveDialog(FormDialog[int]):
     def fields(self) -> list[FormField]:
         import datetime as dt
 
-        return [FormField("left_on", "Leaving date", dt.date.today().isoformat(), placeholder="YYYY-MM-DD")]
+        return [
+            FormField(
+                "left_on", "Leaving date", dt.date.today().isoformat(), placeholder="YYYY-MM-DD"
+            )
+        ]
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import membership as membership_svc
@@ -197,14 +231,44 @@ class RulesDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
-            FormField("target_size", "Target size", g.target_size or "", placeholder="4 to 12 is typical",
-                      hint="Published groups have 4 to 12 members; outside that you get a warning."),
-            FormField("membership", "Membership", g.membership, "select",
-                      [("ongoing (open-ended development)", "ongoing"), ("time-limited (ends at a goal or date)", "time-limited")]),
-            FormField("end_date", "Ends on", g.end_date.isoformat() if g.end_date else "", placeholder="YYYY-MM-DD (time-limited only)"),
-            FormField("end_condition", "Ends when", g.end_condition, placeholder="e.g. when every member has been promoted"),
-            FormField("opt_in_month", "Opt-in month", g.opt_in_month, "select", MONTHS, allow_blank=True,
-                      hint="Each year in this month, members confirm they are staying (or step out)."),
+            FormField(
+                "target_size",
+                "Target size",
+                g.target_size or "",
+                placeholder="4 to 12 is typical",
+                hint="Published groups have 4 to 12 members; outside that you get a warning.",
+            ),
+            FormField(
+                "membership",
+                "Membership",
+                g.membership,
+                "select",
+                [
+                    ("ongoing (open-ended development)", "ongoing"),
+                    ("time-limited (ends at a goal or date)", "time-limited"),
+                ],
+            ),
+            FormField(
+                "end_date",
+                "Ends on",
+                g.end_date.isoformat() if g.end_date else "",
+                placeholder="YYYY-MM-DD (time-limited only)",
+            ),
+            FormField(
+                "end_condition",
+                "Ends when",
+                g.end_condition,
+                placeholder="e.g. when every member has been promoted",
+            ),
+            FormField(
+                "opt_in_month",
+                "Opt-in month",
+                g.opt_in_month,
+                "select",
+                MONTHS,
+                allow_blank=True,
+                hint="Each year in this month, members confirm they are staying (or step out).",
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:
@@ -213,8 +277,13 @@ class RulesDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             groups_svc.set_membership_rules(
-                session, g, target_size=values["target_size"], membership=values["membership"] or "",
-                end_date=values["end_date"], end_condition=values["end_condition"], opt_in_month=values["opt_in_month"],
+                session,
+                g,
+                target_size=values["target_size"],
+                membership=values["membership"] or "",
+                end_date=values["end_date"],
+                end_condition=values["end_condition"],
+                opt_in_month=values["opt_in_month"],
             )
             warning = groups_svc.size_warning(g.target_size)
         if warning:

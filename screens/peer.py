@@ -24,7 +24,10 @@ class PeerScreen(StepScreen):
 
         yield from self.heading()
         with VerticalScroll(id="peer-form"):
-            yield Static("Separate several values with ';'. Leave a line empty if it does not apply.", classes="muted")
+            yield Static(
+                "Separate several values with ';'. Leave a line empty if it does not apply.",
+                classes="muted",
+            )
             for kind, label in TRAIT_KINDS.items():
                 with Horizontal(classes="trait-row"):
                     yield Label(literal(label), classes="trait-label")
@@ -72,8 +75,12 @@ class PeerScreen(StepScreen):
         except InputError as exc:
             from peergroup.services.peer import TRAIT_KINDS
 
-            label = TRAIT_KINDS.get(exc.field, "In our own words" if exc.field == "free_text" else exc.field)
-            self.query_one("#peer-error", Static).update(Text(f"{label}: {exc.message}", style="bold red"))
+            label = TRAIT_KINDS.get(
+                exc.field, "In our own words" if exc.field == "free_text" else exc.field
+            )
+            self.query_one("#peer-error", Static).update(
+                Text(f"{label}: {exc.message}", style="bold red")
+            )
             return
         self.query_one("#peer-error", Static).update("")
         self.notify("Saved the definition of 'peer'.")
@@ -88,4 +95,7 @@ class PeerScreen(StepScreen):
             if discard:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmDialog("You have unsaved changes. Leave without saving them?", "Leave", "Stay"), answered)
+        self.app.push_screen(
+            ConfirmDialog("You have unsaved changes. Leave without saving them?", "Leave", "Stay"),
+            answered,
+        )

@@ -27,8 +27,13 @@ class RolesScreen(StepScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Roles: who does what, shared out fairly", style="bold"), classes="step-heading")
-        yield Static("Counts are turns taken / turns planned. Hand-made assignments survive rotation.", classes="muted")
+        yield Static(
+            Text("Roles: who does what, shared out fairly", style="bold"), classes="step-heading"
+        )
+        yield Static(
+            "Counts are turns taken / turns planned. Hand-made assignments survive rotation.",
+            classes="muted",
+        )
         yield Static("", id="standing")
         yield DataTable(id="counts", cursor_type="row")
         yield DataTable(id="upcoming", cursor_type="row")
@@ -46,9 +51,14 @@ class RolesScreen(StepScreen):
             standing = [(r.name, r.holder_id) for r in all_roles if not r.rotates]
             counts = roles_svc.role_counts(session, group, today)  # once: also gives the names
             names = {c.member_id: c.name for c in counts}
-            upcoming = meetings_svc.list_meetings(session, group, start=today, include_cancelled=False)
+            upcoming = meetings_svc.list_meetings(
+                session, group, start=today, include_cancelled=False
+            )
             held = roles_svc.holders_by_meeting(session, group)
-            holders = {m.id: {name: held.get(m.id, {}).get(name, (None, ""))[1] for name in rotating} for m in upcoming}
+            holders = {
+                m.id: {name: held.get(m.id, {}).get(name, (None, ""))[1] for name in rotating}
+                for m in upcoming
+            }
         self._rotating = rotating
         text = Text()
         for name, holder in standing:
@@ -64,7 +74,11 @@ class RolesScreen(StepScreen):
             t.add_column(one_line(name, 16), width=16)
         for c in counts:
             style = "dim" if c.status == "alumni" else ""
-            t.add_row(one_line(c.name, 22, style), *[f"{c.done[n]} / {c.planned[n]}" for n in rotating], key=str(c.member_id))
+            t.add_row(
+                one_line(c.name, 22, style),
+                *[f"{c.done[n]} / {c.planned[n]}" for n in rotating],
+                key=str(c.member_id),
+            )
 
         u = self.query_one("#upcoming", DataTable)
         keep = u.cursor_row
@@ -73,7 +87,11 @@ class RolesScreen(StepScreen):
         for name in rotating:
             u.add_column(one_line(name, 18), width=18)
         for m in upcoming:
-            u.add_row(f"{m.on:%a %d %b %Y}", *[one_line(holders[m.id][n], 18) for n in rotating], key=str(m.id))
+            u.add_row(
+                f"{m.on:%a %d %b %Y}",
+                *[one_line(holders[m.id][n], 18) for n in rotating],
+                key=str(m.id),
+            )
         restore_cursor(u, keep)
 
     def action_rotate(self) -> None:
@@ -87,7 +105,9 @@ class RolesScreen(StepScreen):
     def action_assign(self) -> None:
         mid = selected_id(self.query_one("#upcoming", DataTable))
         if mid is None:
-            self.notify("No upcoming meetings: generate them on the calendar first.", severity="warning")
+            self.notify(
+                "No upcoming meetings: generate them on the calendar first.", severity="warning"
+            )
             return
         self.app.push_screen(AssignDialog(mid), self.after_dialog)
 
@@ -151,10 +171,17 @@ class HoldersDialog(FormDialog[int]):
 
         with self.app.db.scope() as session:
             group = groups_svc.get_group(session, self.app.group_id)
-            self._roles = [(r.id, r.name, r.holder_id) for r in roles_svc.list_roles(session, group) if not r.rotates]
+            self._roles = [
+                (r.id, r.name, r.holder_id)
+                for r in roles_svc.list_roles(session, group)
+                if not r.rotates
+            ]
             members = _member_options(session, group)
         options = [("(nobody)", 0), *members]
-        return [FormField(f"role_{rid}", name[:17], holder or 0, "select", options) for rid, name, holder in self._roles]
+        return [
+            FormField(f"role_{rid}", name[:17], holder or 0, "select", options)
+            for rid, name, holder in self._roles
+        ]
 
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.models import Member, Role
@@ -163,7 +190,9 @@ class HoldersDialog(FormDialog[int]):
         with self.app.db.scope() as session:
             for rid, _name, _holder in self._roles:
                 chosen = values[f"role_{rid}"]
-                roles_svc.set_holder(session, session.get(Role, rid), session.get(Member, chosen) if chosen else None)
+                roles_svc.set_holder(
+                    session, session.get(Role, rid), session.get(Member, chosen) if chosen else None
+                )
         return 1
 
 
@@ -173,7 +202,13 @@ class NewRoleDialog(FormDialog[int]):
     def fields(self) -> list[FormField]:
         return [
             FormField("name", "Role name", placeholder="e.g. Timekeeper"),
-            FormField("rotates", "Kind", True, "select", [("rotates from meeting to meeting", True), ("one standing holder", False)]),
+            FormField(
+                "rotates",
+                "Kind",
+                True,
+                "select",
+                [("rotates from meeting to meeting", True), ("one standing holder", False)],
+            ),
         ]
 
     def save(self, values: dict[str, Any]) -> int:

@@ -54,7 +54,9 @@ class TrackingScreen(StepScreen):
         held = [r for r in rows if r.on < today and r.status == "scheduled"]
         with_minutes = sum(1 for r in held if r.has_minutes)
         self.query_one("#tracking-summary", Static).update(
-            Text(f"{len(held)} meeting(s) held, {with_minutes} with minutes · {len(open_items)} open action item(s)")
+            Text(
+                f"{len(held)} meeting(s) held, {with_minutes} with minutes · {len(open_items)} open action item(s)"
+            )
         )
         t = self.query_one("#running", DataTable)
         keep = t.cursor_row
@@ -63,9 +65,19 @@ class TrackingScreen(StepScreen):
         for i, r in enumerate(rows):
             if r.on <= today:
                 nearest = i
-            state = "cancelled" if r.status == "cancelled" else ("final" if r.finalised else ("draft" if r.has_minutes else ""))
+            state = (
+                "cancelled"
+                if r.status == "cancelled"
+                else ("final" if r.finalised else ("draft" if r.has_minutes else ""))
+            )
             style = "strike dim" if r.status == "cancelled" else ""
-            t.add_row(Text(f"{r.on:%a %d %b %Y}", style=style), one_line(r.topic_title, 30), one_line(r.scribe_name, 14), state, key=str(r.meeting_id))
+            t.add_row(
+                Text(f"{r.on:%a %d %b %Y}", style=style),
+                one_line(r.topic_title, 30),
+                one_line(r.scribe_name, 14),
+                state,
+                key=str(r.meeting_id),
+            )
         restore_cursor(t, keep, fallback=nearest)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -92,7 +104,9 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Static(Text("Search minutes, decisions and action items (all groups)", style="bold"))
+            yield Static(
+                Text("Search minutes, decisions and action items (all groups)", style="bold")
+            )
             yield Input(placeholder="words to find; enter to search", id="query")
             yield Static("", id="search-status")
             yield DataTable(id="hits", cursor_type="row")
@@ -125,8 +139,12 @@ class SearchScreen(Screen):
         t = self.query_one("#hits", DataTable)
         t.clear()
         for i, h in enumerate(hits):
-            t.add_row(f"{h.on:%Y-%m-%d}", h.kind, one_line(h.snippet, 54), key=f"{h.meeting_id}:{i}")
-        status = error or (f"{len(hits)} match(es); enter opens the meeting" if hits else "No matches.")
+            t.add_row(
+                f"{h.on:%Y-%m-%d}", h.kind, one_line(h.snippet, 54), key=f"{h.meeting_id}:{i}"
+            )
+        status = error or (
+            f"{len(hits)} match(es); enter opens the meeting" if hits else "No matches."
+        )
         self.query_one("#search-status", Static).update(literal(status))
         if hits:
             t.focus()
@@ -140,7 +158,7 @@ class SearchScreen(Screen):
 
 
 class MyItemsScreen(Screen):
-    """"My open action items": choose a member, see what they owe, close items."""
+    """ "My open action items": choose a member, see what they owe, close items."""
 
     CSS_PATH = "tracking.tcss"
     BINDINGS = [
@@ -161,7 +179,10 @@ class MyItemsScreen(Screen):
 
         with self.app.db.scope() as session:
             group = groups_svc.get_group(session, self.app.group_id)
-            self.members = [(m.id, m.name) for m in membership_svc.list_members(session, group, ("active", "alumni"))]
+            self.members = [
+                (m.id, m.name)
+                for m in membership_svc.list_members(session, group, ("active", "alumni"))
+            ]
         self.index = 0
         t = self.query_one("#items", DataTable)
         t.add_column("Action item", width=40)
@@ -187,7 +208,13 @@ class MyItemsScreen(Screen):
         head.append(f"  ({len(rows)}; [ and ] switch member)", style="dim")
         self.query_one("#items-head", Static).update(head)
         for r in rows:
-            t.add_row(one_line(r.text, 40), f"{r.raised_on}", f"{r.due or ''}", Text("overdue" if r.overdue else r.status, style="red" if r.overdue else ""), key=str(r.id))
+            t.add_row(
+                one_line(r.text, 40),
+                f"{r.raised_on}",
+                f"{r.due or ''}",
+                Text("overdue" if r.overdue else r.status, style="red" if r.overdue else ""),
+                key=str(r.id),
+            )
 
     def action_member(self, step: int) -> None:
         if self.members:

@@ -138,10 +138,15 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
         out.append("- **Minutes:** draft, not finalised")
     else:
         by = names.get(minutes.finalised_by_id or -1, "")
-        out.append(f"- **Minutes:** finalised {_stamp(minutes.finalised_at)}" + (f" by {inline(by)}" if by else ""))
+        out.append(
+            f"- **Minutes:** finalised {_stamp(minutes.finalised_at)}"
+            + (f" by {inline(by)}" if by else "")
+        )
     if minutes is not None and minutes.text.strip():
         out += ["", "### Minutes", "", block(minutes.text)]
-    decisions = session.exec(select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)).all()
+    decisions = session.exec(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+    ).all()
     if decisions:
         out += ["", "### Decisions", "", *(f"- {item(d.text)}" for d in decisions)]
     out += _actions(session, meeting, names)
@@ -171,7 +176,9 @@ def _attendance(session: Session, meeting: Meeting, names: dict[int, str]) -> li
         return ["- **Attendance:** not recorded"]
     out = []
     for status in minutes_svc.ATTENDANCE:
-        who = sorted((names.get(a.member_id, "") for a in rows if a.status == status), key=str.casefold)
+        who = sorted(
+            (names.get(a.member_id, "") for a in rows if a.status == status), key=str.casefold
+        )
         if who:
             out.append(f"- **{status.capitalize()}:** " + ", ".join(inline(n) for n in who))
     return out
@@ -180,11 +187,15 @@ def _attendance(session: Session, meeting: Meeting, names: dict[int, str]) -> li
 def _status(a: ActionItem, meeting_dates: dict[int, dt.date]) -> str:
     if a.status == "open":
         return "open"
-    when = meeting_dates.get(a.closed_meeting_id or -1) or (a.closed_at.date() if a.closed_at else None)
+    when = meeting_dates.get(a.closed_meeting_id or -1) or (
+        a.closed_at.date() if a.closed_at else None
+    )
     return f"{a.status} ({when})" if when else a.status
 
 
-def _action_table(items: list[ActionItem], names: dict[int, str], dates: dict[int, dt.date]) -> list[str]:
+def _action_table(
+    items: list[ActionItem], names: dict[int, str], dates: dict[int, dt.date]
+) -> list[str]:
     rows = [
         [cell(a.text), cell(names.get(a.owner_id or -1, "")), str(a.due or ""), _status(a, dates)]
         for a in items
@@ -193,19 +204,30 @@ def _action_table(items: list[ActionItem], names: dict[int, str], dates: dict[in
 
 
 def _actions(session: Session, meeting: Meeting, names: dict[int, str]) -> list[str]:
-    raised = session.exec(select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).all()
+    raised = session.exec(
+        select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
+    ).all()
     closed = session.exec(
         select(ActionItem)
         .where(ActionItem.closed_meeting_id == meeting.id, ActionItem.meeting_id != meeting.id)
         .order_by(ActionItem.id)
     ).all()
     ids = {a.closed_meeting_id for a in [*raised, *closed] if a.closed_meeting_id}
-    dates = dict(session.exec(select(Meeting.id, Meeting.on).where(Meeting.id.in_(ids))).all()) if ids else {}
+    dates = (
+        dict(session.exec(select(Meeting.id, Meeting.on).where(Meeting.id.in_(ids))).all())
+        if ids
+        else {}
+    )
     out = []
     if raised:
         out += ["", "### Action items", "", *_action_table(list(raised), names, dates)]
     if closed:
-        out += ["", "### Earlier action items closed at this meeting", "", *_action_table(list(closed), names, dates)]
+        out += [
+            "",
+            "### Earlier action items closed at this meeting",
+            "",
+            *_action_table(list(closed), names, dates),
+        ]
     return out
 
 

@@ -14,7 +14,9 @@ def backup_to(db: Database, target: Path) -> Path:
     if target.resolve() == db.path.resolve():
         raise InputError(str(target), "is the database itself; choose another file.")
     if target.exists():
-        raise InputError(str(target), "already exists; choose a new file name so nothing is overwritten.")
+        raise InputError(
+            str(target), "already exists; choose a new file name so nothing is overwritten."
+        )
     try:
         create_empty_file(target)
     except OSError as exc:

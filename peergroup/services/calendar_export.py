@@ -38,7 +38,9 @@ def meeting_events(
         topic = topics.get(m.topic_id, "") if m.topic_id else ""
         held = roles.get(m.id, {})
         mine = [role for role, (mid, _n) in held.items() if member is not None and mid == member.id]
-        summary = f"{group.name}: {m.title or topic}" if (m.title or topic) else f"{group.name} meeting"
+        summary = (
+            f"{group.name}: {m.title or topic}" if (m.title or topic) else f"{group.name} meeting"
+        )
         if mine:
             summary += f" (you: {', '.join(sorted(mine)).lower()})"
         lines = []

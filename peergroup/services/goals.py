@@ -37,7 +37,10 @@ def _clean(session: Session, group: Group, data: GoalInput) -> dict:
     if data.member_id is not None:
         member = session.get(Member, data.member_id)
         if member is None or member.group_id != group.id:
-            raise InputError("owner", "that member is not in this group; pick a member or leave it as a group goal.")
+            raise InputError(
+                "owner",
+                "that member is not in this group; pick a member or leave it as a group goal.",
+            )
     return dict(
         title=title,
         horizon=horizon,
@@ -73,7 +76,10 @@ def list_goals(session: Session, group: Group, *, include_closed: bool = True) -
         stmt = stmt.where(Goal.status == "open")
     goals = list(session.exec(stmt))
     # group goals first, then by horizon and due date
-    return sorted(goals, key=lambda g: (g.member_id is not None, g.horizon != "short", g.due or dt.date.max, g.id))
+    return sorted(
+        goals,
+        key=lambda g: (g.member_id is not None, g.horizon != "short", g.due or dt.date.max, g.id),
+    )
 
 
 @dataclass(frozen=True)
@@ -88,19 +94,51 @@ def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
     today = today or dt.date.today()
     problems = []
     if len(goal.specific.split()) < 3:
-        problems.append(SmartProblem("S", "specific", "Not specific: say exactly what will be done (a few words at least)."))
+        problems.append(
+            SmartProblem(
+                "S",
+                "specific",
+                "Not specific: say exactly what will be done (a few words at least).",
+            )
+        )
     if not goal.measure.strip():
-        problems.append(SmartProblem("M", "measure", "No measurable target: say how you will know it is done (a number, a document, a decision)."))
+        problems.append(
+            SmartProblem(
+                "M",
+                "measure",
+                "No measurable target: say how you will know it is done (a number, a document, a decision).",
+            )
+        )
     elif not any(ch.isdigit() for ch in goal.measure) and len(goal.measure.split()) < 3:
-        problems.append(SmartProblem("M", "measure", "The target is vague: add a number or a concrete result."))
+        problems.append(
+            SmartProblem("M", "measure", "The target is vague: add a number or a concrete result.")
+        )
     if not goal.achievable.strip():
-        problems.append(SmartProblem("A", "achievable", "Not shown to be achievable: note the time, skills or help that make it doable."))
+        problems.append(
+            SmartProblem(
+                "A",
+                "achievable",
+                "Not shown to be achievable: note the time, skills or help that make it doable.",
+            )
+        )
     if not goal.relevant.strip():
-        problems.append(SmartProblem("R", "relevant", "Relevance not stated: say how it serves the member's or group's aims."))
+        problems.append(
+            SmartProblem(
+                "R",
+                "relevant",
+                "Relevance not stated: say how it serves the member's or group's aims.",
+            )
+        )
     if goal.due is None:
         problems.append(SmartProblem("T", "due", "No deadline: set a due date."))
     elif goal.status == "open" and goal.due < today:
-        problems.append(SmartProblem("T", "due", f"The deadline {goal.due:%Y-%m-%d} has passed: mark the goal achieved or dropped, or set a new date."))
+        problems.append(
+            SmartProblem(
+                "T",
+                "due",
+                f"The deadline {goal.due:%Y-%m-%d} has passed: mark the goal achieved or dropped, or set a new date.",
+            )
+        )
     return problems
 
 
@@ -110,10 +148,18 @@ def smart_badge(goal: Goal, today: dt.date | None = None) -> str:
     return "".join("·" if letter in missing else letter for letter in "SMART")
 
 
-def add_checkin(session: Session, goal: Goal, progress: str | int, note: str = "", on: str | dt.date | None = None) -> GoalCheckin:
+def add_checkin(
+    session: Session,
+    goal: Goal,
+    progress: str | int,
+    note: str = "",
+    on: str | dt.date | None = None,
+) -> GoalCheckin:
     pct = validate.int_in_range("progress", progress, 0, 100, required=True)
     day = validate.parse_date("on", on) or dt.date.today()
-    row = GoalCheckin(goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000))
+    row = GoalCheckin(
+        goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000)
+    )
     session.add(row)
     if pct == 100 and goal.status == "open":
         goal.status = "achieved"
@@ -123,7 +169,13 @@ def add_checkin(session: Session, goal: Goal, progress: str | int, note: str = "
 
 
 def checkins(session: Session, goal: Goal) -> list[GoalCheckin]:
-    return list(session.exec(select(GoalCheckin).where(GoalCheckin.goal_id == goal.id).order_by(GoalCheckin.on, GoalCheckin.id)))
+    return list(
+        session.exec(
+            select(GoalCheckin)
+            .where(GoalCheckin.goal_id == goal.id)
+            .order_by(GoalCheckin.on, GoalCheckin.id)
+        )
+    )
 
 
 def latest_progress(session: Session, goal: Goal) -> int | None:
@@ -149,9 +201,14 @@ def adopt_mission(
     latest = adopted + relativedelta(months=MISSION_MAX_MONTHS)
     revisit = validate.parse_date("revisit_by", revisit_by) or latest
     if revisit <= adopted:
-        raise InputError("revisit_by", f"{revisit} is not after the adoption date {adopted}; pick a later date.")
+        raise InputError(
+            "revisit_by", f"{revisit} is not after the adoption date {adopted}; pick a later date."
+        )
     if revisit > latest:
-        raise InputError("revisit_by", f"{revisit} is more than 12 months away; revisit the mission by {latest} at the latest.")
+        raise InputError(
+            "revisit_by",
+            f"{revisit} is more than 12 months away; revisit the mission by {latest} at the latest.",
+        )
     row = MissionVersion(group_id=group.id, text=body, adopted_on=adopted, revisit_by=revisit)
     session.add(row)
     session.flush()

@@ -35,12 +35,16 @@ def find_group(session: Session, name: str | None) -> Group:
     """The group called ``name`` (case-insensitive), or the only group when name is None."""
     groups = list_groups(session)
     if not groups:
-        raise NotFound("This database has no group yet. Run `peergroup` to create one, or import a group file.")
+        raise NotFound(
+            "This database has no group yet. Run `peergroup` to create one, or import a group file."
+        )
     if name is None:
         if len(groups) == 1:
             return groups[0]
         names = ", ".join(g.name for g in groups)
-        raise NotFound(f"This database holds several groups ({names}); choose one with --group NAME.")
+        raise NotFound(
+            f"This database holds several groups ({names}); choose one with --group NAME."
+        )
     for g in groups:
         if g.name.casefold() == name.strip().casefold():
             return g
@@ -51,7 +55,9 @@ def _check_unique_name(session: Session, name: str, exclude_id: int | None = Non
     # Compared in Python: SQLite's lower() folds ASCII only ("Zoë" vs "ZOË").
     for other in session.exec(select(Group)):
         if other.id != exclude_id and other.name.casefold() == name.casefold():
-            raise InputError("name", f"a group called {other.name!r} already exists; choose another name.")
+            raise InputError(
+                "name", f"a group called {other.name!r} already exists; choose another name."
+            )
 
 
 def group_uid(name: str) -> str:

@@ -48,11 +48,19 @@ def _weekday(value: str | int | None) -> int | None:
     return recurrence.parse_weekday(value)
 
 
-def set_logistics(session: Session, group: Group, data: LogisticsInput, *, today: dt.date | None = None) -> Group:
+def set_logistics(
+    session: Session, group: Group, data: LogisticsInput, *, today: dt.date | None = None
+) -> Group:
     """Validate the whole schedule, then store it on the group."""
     frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
-    start = data.start_time if isinstance(data.start_time, dt.time) else recurrence.parse_time(data.start_time or "")
-    duration = validate.int_in_range("duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True)
+    start = (
+        data.start_time
+        if isinstance(data.start_time, dt.time)
+        else recurrence.parse_time(data.start_time or "")
+    )
+    duration = validate.int_in_range(
+        "duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True
+    )
     interval = validate.int_in_range("interval", data.interval, 1, 12) or 1
     weekday = _weekday(data.weekday)
     nth = validate.int_in_range("nth", data.nth, -1, 4)
@@ -79,7 +87,9 @@ def set_logistics(session: Session, group: Group, data: LogisticsInput, *, today
     recurrence.validate_schedule(schedule)
     place = validate.optional_line("place", data.place)
     link = validate.optional_line("video_link", data.video_link)
-    _carry_changes_to_future_meetings(session, group, start, duration, place, link, today or dt.date.today())
+    _carry_changes_to_future_meetings(
+        session, group, start, duration, place, link, today or dt.date.today()
+    )
     group.frequency = frequency
     group.start_time = start
     group.duration_minutes = duration
@@ -98,7 +108,13 @@ def set_logistics(session: Session, group: Group, data: LogisticsInput, *, today
 
 
 def _carry_changes_to_future_meetings(
-    session: Session, group: Group, start: dt.time, duration: int, place: str, link: str, today: dt.date
+    session: Session,
+    group: Group,
+    start: dt.time,
+    duration: int,
+    place: str,
+    link: str,
+    today: dt.date,
 ) -> None:
     """A new start time or length applies to future meetings still at the old one
     (meetings moved by hand keep theirs); a new place or link changes every future
@@ -111,7 +127,11 @@ def _carry_changes_to_future_meetings(
         return
     for m in list_meetings(session, group, start=today):
         changed = relocate and not m.place
-        if retime and m.start_time == group.start_time and m.duration_minutes == group.duration_minutes:
+        if (
+            retime
+            and m.start_time == group.start_time
+            and m.duration_minutes == group.duration_minutes
+        ):
             m.start_time, m.duration_minutes = start, duration
             changed = True
         if changed:
@@ -141,19 +161,27 @@ def schedule_for(group: Group) -> recurrence.Schedule | None:
 
 
 def skip_dates(session: Session, group: Group) -> list[SkipDate]:
-    return list(session.exec(select(SkipDate).where(SkipDate.group_id == group.id).order_by(SkipDate.on)))
+    return list(
+        session.exec(select(SkipDate).where(SkipDate.group_id == group.id).order_by(SkipDate.on))
+    )
 
 
-def add_skip_date(session: Session, group: Group, on: str | dt.date | None, reason: str = "") -> SkipDate:
+def add_skip_date(
+    session: Session, group: Group, on: str | dt.date | None, reason: str = ""
+) -> SkipDate:
     """Keep ``on`` free of meetings. A meeting already generated for that date is cancelled."""
     day = validate.parse_date("skip date", on, required=True)
-    existing = session.exec(select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == day)).first()
+    existing = session.exec(
+        select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == day)
+    ).first()
     if existing:
         return existing
     row = SkipDate(group_id=group.id, on=day, reason=validate.optional_line("reason", reason))
     session.add(row)
     for m in session.exec(
-        select(Meeting).where(Meeting.group_id == group.id, Meeting.series_date == day, Meeting.on == day)
+        select(Meeting).where(
+            Meeting.group_id == group.id, Meeting.series_date == day, Meeting.on == day
+        )
     ):
         if m.status == "scheduled":
             cancel_meeting(session, m)
@@ -162,7 +190,9 @@ def add_skip_date(session: Session, group: Group, on: str | dt.date | None, reas
 
 
 def remove_skip_date(session: Session, group: Group, on: dt.date) -> None:
-    for row in session.exec(select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == on)):
+    for row in session.exec(
+        select(SkipDate).where(SkipDate.group_id == group.id, SkipDate.on == on)
+    ):
         session.delete(row)
     session.flush()
 
@@ -171,7 +201,11 @@ def remove_skip_date(session: Session, group: Group, on: dt.date) -> None:
 
 
 def list_meetings(
-    session: Session, group: Group, *, start: dt.date | None = None, end: dt.date | None = None,
+    session: Session,
+    group: Group,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     include_cancelled: bool = True,
 ) -> list[Meeting]:
     stmt = select(Meeting).where(Meeting.group_id == group.id)
@@ -186,29 +220,43 @@ def list_meetings(
 
 def _existing_series_dates(session: Session, group: Group) -> set[dt.date]:
     return {
-        d for d in session.exec(select(Meeting.series_date).where(Meeting.group_id == group.id)) if d is not None
+        d
+        for d in session.exec(select(Meeting.series_date).where(Meeting.group_id == group.id))
+        if d is not None
     }
 
 
 def preview_meetings(
-    session: Session, group: Group, *, months: int = HORIZON_MONTHS, today: dt.date | None = None,
+    session: Session,
+    group: Group,
+    *,
+    months: int = HORIZON_MONTHS,
+    today: dt.date | None = None,
     start: dt.date | None = None,
 ) -> list[dt.date]:
     """Dates that ``generate_meetings`` would add, without saving anything."""
     schedule = schedule_for(group)
     if schedule is None:
-        raise InputError("frequency", "set how often and when the group meets before generating meetings.")
+        raise InputError(
+            "frequency", "set how often and when the group meets before generating meetings."
+        )
     months = validate.int_in_range("months", months, 1, 120, required=True)
     today = today or dt.date.today()
     begin = start or today
     end = recurrence.horizon_end(begin, months)
     skips = [s.on for s in skip_dates(session, group)]
     have = _existing_series_dates(session, group)
-    return [d for d in recurrence.generate_meeting_dates(schedule, begin, end, skips) if d not in have]
+    return [
+        d for d in recurrence.generate_meeting_dates(schedule, begin, end, skips) if d not in have
+    ]
 
 
 def generate_meetings(
-    session: Session, group: Group, *, months: int = HORIZON_MONTHS, today: dt.date | None = None,
+    session: Session,
+    group: Group,
+    *,
+    months: int = HORIZON_MONTHS,
+    today: dt.date | None = None,
     start: dt.date | None = None,
 ) -> list[Meeting]:
     schedule = schedule_for(group)
@@ -234,12 +282,16 @@ def meeting_uid(group: Group, series_date: dt.date) -> str:
     return f"{series_date:%Y%m%d}-{group.uuid[:16]}@peergroup"
 
 
-def extend_preview(session: Session, group: Group, *, months: int = HORIZON_MONTHS) -> list[dt.date]:
+def extend_preview(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS
+) -> list[dt.date]:
     start = _extend_start(session, group)
     return preview_meetings(session, group, months=months, start=start)
 
 
-def extend_meetings(session: Session, group: Group, *, months: int = HORIZON_MONTHS) -> list[Meeting]:
+def extend_meetings(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS
+) -> list[Meeting]:
     """Add the ``months`` after the last meeting already planned."""
     return generate_meetings(session, group, months=months, start=_extend_start(session, group))
 
@@ -258,7 +310,6 @@ def touch_meeting(meeting: Meeting) -> None:
     """Record that what a calendar shows for ``meeting`` changed (raises .ics SEQUENCE)."""
     meeting.sequence += 1
     meeting.updated_at = utcnow()
-
 
 
 def move_meeting(
@@ -307,7 +358,9 @@ def set_agenda(
     note = validate.text("agenda_note", agenda_note, 5_000)
     key = (prompt_key or "").strip()
     if key and key not in {p["key"] for p in content.prompts()}:
-        raise InputError("prompt_key", "is not one of the bundled reflection prompts; pick one from the list.")
+        raise InputError(
+            "prompt_key", "is not one of the bundled reflection prompts; pick one from the list."
+        )
     if (title, note, key) != (meeting.title, meeting.agenda_note, meeting.prompt_key):
         meeting.title, meeting.agenda_note, meeting.prompt_key = title, note, key
         touch_meeting(meeting)  # the calendar event's text changes
@@ -326,7 +379,9 @@ def next_meeting(session: Session, group: Group, today: dt.date | None = None) -
     return session.exec(stmt).first()
 
 
-def set_expectations(session: Session, group: Group, attendance: str, communication: str, agenda: str) -> Group:
+def set_expectations(
+    session: Session, group: Group, attendance: str, communication: str, agenda: str
+) -> Group:
     group.expect_attendance = validate.text("attendance", attendance, 5_000)
     group.expect_communication = validate.text("communication", communication, 5_000)
     group.expect_agenda = validate.text("agenda", agenda, 5_000)

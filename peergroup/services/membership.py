@@ -19,9 +19,13 @@ from . import validate
 STATUSES = ("prospective", "active", "alumni")
 
 
-def list_members(session: Session, group: Group, statuses: tuple[str, ...] = STATUSES) -> list[Member]:
+def list_members(
+    session: Session, group: Group, statuses: tuple[str, ...] = STATUSES
+) -> list[Member]:
     order = {"active": 0, "prospective": 1, "alumni": 2}
-    rows = session.exec(select(Member).where(Member.group_id == group.id, Member.status.in_(statuses)))
+    rows = session.exec(
+        select(Member).where(Member.group_id == group.id, Member.status.in_(statuses))
+    )
     return sorted(rows, key=lambda m: (order.get(m.status, 9), m.name.casefold()))
 
 
@@ -61,14 +65,21 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
     if status == "alumni" and left is None:
         raise InputError("left", "an alumni member needs the date they left (YYYY-MM-DD).")
     if status != "alumni" and left is not None:
-        raise InputError("left", "only alumni have a leaving date; set status to alumni or clear it.")
+        raise InputError(
+            "left", "only alumni have a leaving date; set status to alumni or clear it."
+        )
     if joined and left and left < joined:
         raise InputError("left", f"{left} is before the joining date {joined}; check both dates.")
     if email:
         # Compared in Python: SQLite's lower() folds ASCII only.
-        for other in session.exec(select(Member).where(Member.group_id == group.id, Member.email != "")):
+        for other in session.exec(
+            select(Member).where(Member.group_id == group.id, Member.email != "")
+        ):
             if other.id != member_id and other.email.casefold() == email.casefold():
-                raise InputError("email", f"{email} already belongs to {other.name}; each member needs their own address.")
+                raise InputError(
+                    "email",
+                    f"{email} already belongs to {other.name}; each member needs their own address.",
+                )
     return dict(name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes)
 
 
@@ -154,7 +165,12 @@ def summary(session: Session, group: Group, today: dt.date | None = None) -> Mem
 
 def start_opt_in_round(session: Session, group: Group, year: int) -> list[OptInRound]:
     """Ask every active member to opt in or out for ``year`` (idempotent)."""
-    existing = {r.member_id: r for r in session.exec(select(OptInRound).where(OptInRound.group_id == group.id, OptInRound.year == year))}
+    existing = {
+        r.member_id: r
+        for r in session.exec(
+            select(OptInRound).where(OptInRound.group_id == group.id, OptInRound.year == year)
+        )
+    }
     rows = []
     for m in list_members(session, group, ("active",)):
         row = existing.get(m.id) or OptInRound(group_id=group.id, member_id=m.id, year=year)
@@ -164,7 +180,9 @@ def start_opt_in_round(session: Session, group: Group, year: int) -> list[OptInR
     return rows
 
 
-def record_opt_in(session: Session, row: OptInRound, answer: str, on: dt.date | None = None) -> OptInRound:
+def record_opt_in(
+    session: Session, row: OptInRound, answer: str, on: dt.date | None = None
+) -> OptInRound:
     row.answer = validate.choice("answer", answer, ("in", "out", "pending"))
     row.answered_on = on or dt.date.today()
     session.add(row)

@@ -145,7 +145,9 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 def _group_member(session: Session, member_id: int | None, group_id: int, field: str) -> Member:
     member = session.get(Member, member_id) if member_id is not None else None
     if member is None or member.group_id != group_id:
-        raise InputError(field, "that person is not a member of this group; choose one from the member list.")
+        raise InputError(
+            field, "that person is not a member of this group; choose one from the member list."
+        )
     return member
 
 
@@ -175,7 +177,11 @@ def role_holder(session: Session, meeting_id: int, role: str) -> Member | None:
 def _minutes(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None:
     # populate_existing: sessions live with expire_on_commit=False, so an
     # object cached by an earlier transaction may hold another copy's old text.
-    stmt = select(Minutes).where(Minutes.meeting_id == meeting.id).execution_options(populate_existing=True)
+    stmt = (
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting.id)
+        .execution_options(populate_existing=True)
+    )
     row = session.exec(stmt).first()
     if row is None and create:
         scribe = role_holder(session, meeting.id, SCRIBE)
@@ -185,7 +191,9 @@ def _minutes(session: Session, meeting: Meeting, *, create: bool) -> Minutes | N
     elif row is not None and row.finalised_at is None:
         # Until someone takes over by hand, the scribe is whoever the rotation
         # names now (it changes when the planned scribe sends apologies).
-        taken_over = session.exec(select(ScribeChange.id).where(ScribeChange.meeting_id == meeting.id)).first()
+        taken_over = session.exec(
+            select(ScribeChange.id).where(ScribeChange.meeting_id == meeting.id)
+        ).first()
         scribe = role_holder(session, meeting.id, SCRIBE)
         if taken_over is None and scribe is not None and row.scribe_id != scribe.id:
             row.scribe_id = scribe.id
@@ -222,11 +230,16 @@ def _prompt_text(key: str) -> str:
 def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = None) -> MeetingDay:
     """Everything the scribe needs on the day; creates the minutes if missing."""
     if meeting.status == "cancelled":
-        raise InputError("meeting", f"the meeting of {meeting.on} is cancelled; restore it before taking minutes.")
+        raise InputError(
+            "meeting",
+            f"the meeting of {meeting.on} is cancelled; restore it before taking minutes.",
+        )
     today = today or dt.date.today()
     minutes = _minutes(session, meeting, create=True)
     lead = role_holder(session, meeting.id, LEAD)
-    earlier = _action_rows(session, [ActionItem.group_id == meeting.group_id, _earlier_than(meeting)], today)
+    earlier = _action_rows(
+        session, [ActionItem.group_id == meeting.group_id, _earlier_than(meeting)], today
+    )
     here = _action_rows(session, [ActionItem.meeting_id == meeting.id], today)
     amendments = session.exec(
         select(MinutesAmendment, Member.name)
@@ -235,7 +248,9 @@ def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = Non
         .order_by(MinutesAmendment.created_at, MinutesAmendment.id)
     ).all()
     conflicts = session.exec(
-        select(func.count()).select_from(MinutesConflict).where(MinutesConflict.minutes_id == minutes.id)
+        select(func.count())
+        .select_from(MinutesConflict)
+        .where(MinutesConflict.minutes_id == minutes.id)
     ).one()
     return MeetingDay(
         meeting_id=meeting.id,
@@ -253,7 +268,9 @@ def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = Non
         finalised_at=minutes.finalised_at,
         finalised_by=_name(session, minutes.finalised_by_id),
         carried_forward=[r for r in earlier if r.status == "open"],
-        closed_here=[r for r in earlier if r.status != "open" and r.closed_meeting_id == meeting.id],
+        closed_here=[
+            r for r in earlier if r.status != "open" and r.closed_meeting_id == meeting.id
+        ],
         attendance=attendance(session, meeting),
         decisions=[DecisionRow(d.id, d.text, d.created_at) for d in decisions(session, meeting)],
         action_items=here,
@@ -285,7 +302,9 @@ def set_attendance(session: Session, meeting: Meeting, member: Member, status: s
     _group_member(session, member.id, meeting.group_id, "member")
     _refuse_if_finalised(session, meeting, "attendance")
     row = session.exec(
-        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id, Attendance.member_id == member.id
+        )
     ).first() or Attendance(meeting_id=meeting.id, member_id=member.id)
     row.status = status
     session.add(row)
@@ -314,18 +333,26 @@ def save_minutes(session: Session, meeting_id: int, text: str, base_revision: in
             "add your change as an amendment instead.",
         )
     if text == minutes.text:
-        return SaveResult(saved=False, conflict=False, revision=minutes.revision, message="Already saved.")
+        return SaveResult(
+            saved=False, conflict=False, revision=minutes.revision, message="Already saved."
+        )
     if minutes.revision == base_revision:
         # Compare-and-set, so this also holds where BEGIN IMMEDIATE does not.
         result = session.execute(
             update(Minutes)
-            .where(Minutes.id == minutes.id, Minutes.revision == base_revision, Minutes.finalised_at.is_(None))
+            .where(
+                Minutes.id == minutes.id,
+                Minutes.revision == base_revision,
+                Minutes.finalised_at.is_(None),
+            )
             .values(text=text, revision=base_revision + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         session.refresh(minutes)
         if result.rowcount == 1:
-            return SaveResult(saved=True, conflict=False, revision=minutes.revision, message="Saved.")
+            return SaveResult(
+                saved=True, conflict=False, revision=minutes.revision, message="Saved."
+            )
     return _keep_conflict(session, minutes, text, base_revision)
 
 
@@ -351,7 +378,9 @@ def _keep_conflict(session: Session, minutes: Minutes, text: str, base_revision:
         )
     ).first()
     if duplicate is None:
-        session.add(MinutesConflict(minutes_id=minutes.id, text=text, based_on_revision=base_revision))
+        session.add(
+            MinutesConflict(minutes_id=minutes.id, text=text, based_on_revision=base_revision)
+        )
         session.flush()
     return SaveResult(
         saved=False,
@@ -382,7 +411,10 @@ def finalise(session: Session, meeting_id: int, by_member_id: int) -> Minutes:
     """Make the minutes read-only. Finalising twice keeps the first record."""
     meeting = get_meeting(session, meeting_id)
     if meeting.status == "cancelled":
-        raise InputError("meeting", f"the meeting of {meeting.on} was cancelled; there are no minutes to finalise.")
+        raise InputError(
+            "meeting",
+            f"the meeting of {meeting.on} was cancelled; there are no minutes to finalise.",
+        )
     by = _group_member(session, by_member_id, meeting.group_id, "finalised by")
     minutes = _minutes(session, meeting, create=True)
     if minutes.finalised_at is None:
@@ -402,7 +434,8 @@ def amend(session: Session, meeting_id: int, author_id: int, text: str) -> Minut
     minutes = _minutes(session, meeting, create=False)
     if minutes is None or minutes.finalised_at is None:
         raise InputError(
-            "amendment", f"the minutes of {meeting.on} are not finalised yet; edit them directly instead."
+            "amendment",
+            f"the minutes of {meeting.on} are not finalised yet; edit them directly instead.",
         )
     row = MinutesAmendment(minutes_id=minutes.id, author_id=author.id, text=body)
     session.add(row)
@@ -416,15 +449,24 @@ def take_over_scribe(session: Session, meeting_id: int, member_id: int) -> Scrib
     member = _group_member(session, member_id, meeting.group_id, "scribe")
     minutes = _minutes(session, meeting, create=True)
     if minutes.finalised_at is not None:
-        raise InputError("scribe", f"the minutes of {meeting.on} are finalised; the scribe can no longer change.")
-    recorded = {a.member_id: a.status for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+        raise InputError(
+            "scribe", f"the minutes of {meeting.on} are finalised; the scribe can no longer change."
+        )
+    recorded = {
+        a.member_id: a.status
+        for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    }
     if recorded and recorded.get(member.id) != "present":
         raise InputError("scribe", f"{member.name} is not marked present; mark them present first.")
     if not recorded and (member.status != "active" or not _member_on(member, meeting.on)):
-        raise InputError("scribe", f"{member.name} is not an active member of the group on {meeting.on}.")
+        raise InputError(
+            "scribe", f"{member.name} is not an active member of the group on {meeting.on}."
+        )
     if minutes.scribe_id == member.id:
         return None
-    change = ScribeChange(meeting_id=meeting.id, from_member_id=minutes.scribe_id, to_member_id=member.id)
+    change = ScribeChange(
+        meeting_id=meeting.id, from_member_id=minutes.scribe_id, to_member_id=member.id
+    )
     minutes.scribe_id = member.id
     session.add(change)
     session.add(minutes)
@@ -435,7 +477,9 @@ def take_over_scribe(session: Session, meeting_id: int, member_id: int) -> Scrib
 def scribe_changes(session: Session, meeting_id: int) -> list[ScribeChange]:
     return list(
         session.exec(
-            select(ScribeChange).where(ScribeChange.meeting_id == meeting_id).order_by(ScribeChange.changed_at, ScribeChange.id)
+            select(ScribeChange)
+            .where(ScribeChange.meeting_id == meeting_id)
+            .order_by(ScribeChange.changed_at, ScribeChange.id)
         )
     )
 
@@ -444,7 +488,11 @@ def scribe_changes(session: Session, meeting_id: int) -> list[ScribeChange]:
 
 
 def decisions(session: Session, meeting: Meeting) -> list[Decision]:
-    return list(session.exec(select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)))
+    return list(
+        session.exec(
+            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+        )
+    )
 
 
 def add_decision(session: Session, meeting: Meeting, text: str) -> Decision:
@@ -466,7 +514,9 @@ def _earlier_than(meeting: Meeting) -> ColumnElement[bool]:
     return or_(Meeting.on < meeting.on, and_(Meeting.on == meeting.on, Meeting.id < meeting.id))
 
 
-def _action_rows(session: Session, where: list[ColumnElement[bool]], today: dt.date) -> list[ActionRow]:
+def _action_rows(
+    session: Session, where: list[ColumnElement[bool]], today: dt.date
+) -> list[ActionRow]:
     stmt = (
         select(ActionItem, Member.name, Meeting.on)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
@@ -493,7 +543,11 @@ def _action_rows(session: Session, where: list[ColumnElement[bool]], today: dt.d
 
 
 def add_action_item(
-    session: Session, meeting: Meeting, text: str, owner_id: int | None, due: str | dt.date | None = None
+    session: Session,
+    meeting: Meeting,
+    text: str,
+    owner_id: int | None,
+    due: str | dt.date | None = None,
 ) -> ActionItem:
     body = validate.text("action item", text, 2_000)
     if not body:
@@ -502,12 +556,20 @@ def add_action_item(
         raise InputError("owner", "is empty; every action item needs someone who will do it.")
     owner = _group_member(session, owner_id, meeting.group_id, "owner")
     if not _member_on(owner, meeting.on):
-        raise InputError("owner", f"{owner.name} is not a member of the group on {meeting.on}; choose a current member.")
+        raise InputError(
+            "owner",
+            f"{owner.name} is not a member of the group on {meeting.on}; choose a current member.",
+        )
     due_on = validate.parse_date("due", due)
     if due_on is not None and due_on < meeting.on:
-        raise InputError("due", f"{due_on} is before the meeting ({meeting.on}); give a later date or leave it empty.")
+        raise InputError(
+            "due",
+            f"{due_on} is before the meeting ({meeting.on}); give a later date or leave it empty.",
+        )
     _refuse_if_finalised(session, meeting, "action item")
-    item = ActionItem(group_id=meeting.group_id, meeting_id=meeting.id, owner_id=owner.id, text=body, due=due_on)
+    item = ActionItem(
+        group_id=meeting.group_id, meeting_id=meeting.id, owner_id=owner.id, text=body, due=due_on
+    )
     session.add(item)
     session.flush()
     return item
@@ -522,7 +584,10 @@ def close_action_item(
         if at_meeting.group_id != item.group_id:
             raise InputError("meeting", "that meeting belongs to another group.")
         if (at_meeting.on, at_meeting.id) < (raised.on, raised.id):
-            raise InputError("meeting", f"the item was raised on {raised.on}; it cannot be closed at an earlier meeting.")
+            raise InputError(
+                "meeting",
+                f"the item was raised on {raised.on}; it cannot be closed at an earlier meeting.",
+            )
     item.status = status
     item.closed_at = utcnow()
     item.closed_meeting_id = at_meeting.id if at_meeting else None
@@ -541,7 +606,10 @@ def reopen(session: Session, item: ActionItem) -> ActionItem:
 
 
 def open_action_items(
-    session: Session, group: Group, before_meeting: Meeting | None = None, today: dt.date | None = None
+    session: Session,
+    group: Group,
+    before_meeting: Meeting | None = None,
+    today: dt.date | None = None,
 ) -> list[ActionRow]:
     """Open items of ``group``; with ``before_meeting``, only those raised earlier (its agenda)."""
     where = [ActionItem.group_id == group.id, ActionItem.status == "open"]
@@ -553,7 +621,7 @@ def open_action_items(
 def member_action_items(
     session: Session, member: Member, include_closed: bool = False, today: dt.date | None = None
 ) -> list[ActionRow]:
-    """"My action items": open ones by due date, then (optionally) closed ones."""
+    """ "My action items": open ones by due date, then (optionally) closed ones."""
     where = [ActionItem.owner_id == member.id]
     if not include_closed:
         where.append(ActionItem.status == "open")

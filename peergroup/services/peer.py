@@ -22,7 +22,11 @@ TRAIT_KINDS: dict[str, str] = {
 
 def traits(session: Session, group: Group) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {k: [] for k in TRAIT_KINDS}
-    stmt = select(PeerTrait).where(PeerTrait.group_id == group.id).order_by(PeerTrait.position, PeerTrait.id)
+    stmt = (
+        select(PeerTrait)
+        .where(PeerTrait.group_id == group.id)
+        .order_by(PeerTrait.position, PeerTrait.id)
+    )
     for t in session.exec(stmt):
         out.setdefault(t.kind, []).append(t.value)
     return out
@@ -41,13 +45,21 @@ def set_definition(
     cleaned: dict[str, list[str]] = {}
     for kind, raw in values.items():
         if kind not in TRAIT_KINDS:
-            raise validate.InputError(kind, f"is not a peer characteristic; use one of {', '.join(TRAIT_KINDS)}.")
+            raise validate.InputError(
+                kind, f"is not a peer characteristic; use one of {', '.join(TRAIT_KINDS)}."
+            )
         items = split_values(raw) if isinstance(raw, str) else list(raw)
         cleaned[kind] = [validate.required_line(kind, v, validate.LINE_MAX) for v in items]
         if len(cleaned[kind]) > 50:
             raise validate.InputError(kind, "has more than 50 entries; keep the definition short.")
-    note = validate.text("free_text", free_text, limit=5_000) if free_text is not None else group.peer_note
-    for old in session.exec(select(PeerTrait).where(PeerTrait.group_id == group.id, PeerTrait.kind.in_(list(cleaned)))):
+    note = (
+        validate.text("free_text", free_text, limit=5_000)
+        if free_text is not None
+        else group.peer_note
+    )
+    for old in session.exec(
+        select(PeerTrait).where(PeerTrait.group_id == group.id, PeerTrait.kind.in_(list(cleaned)))
+    ):
         session.delete(old)
     session.flush()
     for kind, items in cleaned.items():
@@ -60,7 +72,11 @@ def set_definition(
 
 def definition_lines(session: Session, group: Group) -> list[tuple[str, str]]:
     """(label, value) pairs describing who counts as a peer, for display and reports."""
-    lines = [(TRAIT_KINDS[k], "; ".join(v)) for k, v in traits(session, group).items() if v and k in TRAIT_KINDS]
+    lines = [
+        (TRAIT_KINDS[k], "; ".join(v))
+        for k, v in traits(session, group).items()
+        if v and k in TRAIT_KINDS
+    ]
     if group.peer_note:
         lines.append(("In our words", group.peer_note))
     return lines

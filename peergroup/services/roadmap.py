@@ -51,7 +51,10 @@ def _count(session: Session, stmt) -> int:  # noqa: ANN001
 
 def roadmap(session: Session, group: Group, today: dt.date | None = None) -> list[StepStatus]:
     today = today or dt.date.today()
-    steps = {s["key"]: StepStatus(s["number"], s["key"], s["title"], s["summary"]) for s in content.steps()}
+    steps = {
+        s["key"]: StepStatus(s["number"], s["key"], s["title"], s["summary"])
+        for s in content.steps()
+    }
     _peer(session, group, steps["peer"])
     _membership(session, group, steps["membership"], today)
     _goals(session, group, steps["goals"], today)
@@ -89,7 +92,9 @@ def _finish(step: StepStatus, started: bool) -> None:
 def _peer(session: Session, group: Group, step: StepStatus) -> None:
     lines = peer_svc.definition_lines(session, group)
     if not lines:
-        step.missing.append("Say what members have in common (institution, track, career stage, ...).")
+        step.missing.append(
+            "Say what members have in common (institution, track, career stage, ...)."
+        )
     _finish(step, bool(lines))
 
 
@@ -104,7 +109,9 @@ def _membership(session: Session, group: Group, step: StepStatus, today: dt.date
     if group.opt_in_month is None and group.membership == "ongoing":
         step.missing.append("Pick the month of the yearly opt-in/opt-out round.")
     if s.recruits_short:
-        step.missing.append(f"{s.openings} opening(s) and only {s.prospective} on the recruitment list: add prospective members.")
+        step.missing.append(
+            f"{s.openings} opening(s) and only {s.prospective} on the recruitment list: add prospective members."
+        )
     _finish(step, s.active > 0 or s.target is not None)
 
 
@@ -124,13 +131,17 @@ def _goals(session: Session, group: Group, step: StepStatus, today: dt.date) -> 
         step.missing.append("Add individual goals for members.")
     unsmart = [g for g in goals if goals_svc.smart_check(g, today)]
     if unsmart:
-        step.missing.append(f"{len(unsmart)} goal(s) are not fully SMART yet, e.g. {unsmart[0].title!r}.")
+        step.missing.append(
+            f"{len(unsmart)} goal(s) are not fully SMART yet, e.g. {unsmart[0].title!r}."
+        )
     _finish(step, bool(goals) or mission is not None)
 
 
 def _logistics(session: Session, group: Group, step: StepStatus, today: dt.date) -> None:
     last = session.exec(
-        select(func.max(Meeting.on)).where(Meeting.group_id == group.id, Meeting.status == "scheduled")
+        select(func.max(Meeting.on)).where(
+            Meeting.group_id == group.id, Meeting.status == "scheduled"
+        )
     ).one()
     if group.frequency is None:
         step.missing.append("Set how often, when and where the group meets.")
@@ -142,23 +153,28 @@ def _logistics(session: Session, group: Group, step: StepStatus, today: dt.date)
 
 
 def _support(session: Session, group: Group, step: StepStatus) -> None:
-    n = _count(session, select(func.count()).select_from(SupportRequest).where(SupportRequest.group_id == group.id))
+    n = _count(
+        session,
+        select(func.count()).select_from(SupportRequest).where(SupportRequest.group_id == group.id),
+    )
     if not n:
         step.missing.append("Plan what to ask the department for, and of whom.")
     _finish(step, n > 0)
 
 
 def _topics(session: Session, group: Group, step: StepStatus, today: dt.date) -> None:
-    topics = _count(session, select(func.count()).select_from(Topic).where(Topic.group_id == group.id))
+    topics = _count(
+        session, select(func.count()).select_from(Topic).where(Topic.group_id == group.id)
+    )
     ratings = _count(
         session,
         select(func.count()).select_from(TopicRating).join(Topic).where(Topic.group_id == group.id),
     )
     planned = _count(
         session,
-        select(func.count()).select_from(Meeting).where(
-            Meeting.group_id == group.id, Meeting.on >= today, Meeting.topic_id.is_not(None)
-        ),
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.topic_id.is_not(None)),
     )
     if not ratings:
         step.missing.append("Run the needs assessment: members rate the topics they want.")
@@ -179,11 +195,16 @@ def _experts(session: Session, group: Group, step: StepStatus) -> None:
 def _reflection(session: Session, group: Group, step: StepStatus, today: dt.date) -> None:
     prompts = _count(
         session,
-        select(func.count()).select_from(Meeting).where(Meeting.group_id == group.id, Meeting.prompt_key != ""),
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.prompt_key != ""),
     )
     reflections = _count(
         session,
-        select(func.count()).select_from(Reflection).join(Meeting).where(Meeting.group_id == group.id),
+        select(func.count())
+        .select_from(Reflection)
+        .join(Meeting)
+        .where(Meeting.group_id == group.id),
     )
     if not prompts:
         step.missing.append("Pick a reflection prompt for an upcoming meeting.")
@@ -191,12 +212,18 @@ def _reflection(session: Session, group: Group, step: StepStatus, today: dt.date
 
 
 def _consequences(session: Session, group: Group, step: StepStatus, today: dt.date) -> None:
-    last = session.exec(select(func.max(ConsequenceCheck.on)).where(ConsequenceCheck.group_id == group.id)).one()
+    last = session.exec(
+        select(func.max(ConsequenceCheck.on)).where(ConsequenceCheck.group_id == group.id)
+    ).one()
     if last is None:
-        step.missing.append("Do a first check for unintended consequences (enmeshment, exclusivity, time cost).")
+        step.missing.append(
+            "Do a first check for unintended consequences (enmeshment, exclusivity, time cost)."
+        )
     elif last < today - relativedelta(months=12):
         step.state = "attention"
-        step.next_action = f"The last check for unintended consequences was on {last:%Y-%m-%d}: do this year's."
+        step.next_action = (
+            f"The last check for unintended consequences was on {last:%Y-%m-%d}: do this year's."
+        )
         step.missing.append(step.next_action)
     _finish(step, last is not None)
 
@@ -204,14 +231,17 @@ def _consequences(session: Session, group: Group, step: StepStatus, today: dt.da
 def _tracking(session: Session, group: Group, step: StepStatus, today: dt.date) -> None:
     past = list(
         session.exec(
-            select(Meeting.id).where(Meeting.group_id == group.id, Meeting.on < today, Meeting.status == "scheduled")
+            select(Meeting.id).where(
+                Meeting.group_id == group.id, Meeting.on < today, Meeting.status == "scheduled"
+            )
         )
     )
     with_minutes = _count(
         session,
-        select(func.count()).select_from(Minutes).join(Meeting).where(
-            Meeting.group_id == group.id, Minutes.text != ""
-        ),
+        select(func.count())
+        .select_from(Minutes)
+        .join(Meeting)
+        .where(Meeting.group_id == group.id, Minutes.text != ""),
     )
     if past and with_minutes < len(past):
         step.missing.append(f"{len(past) - with_minutes} past meeting(s) have no minutes.")
@@ -221,9 +251,9 @@ def _tracking(session: Session, group: Group, step: StepStatus, today: dt.date) 
     if age_start <= today - relativedelta(months=12):
         recent = _count(
             session,
-            select(func.count()).select_from(Evaluation).where(
-                Evaluation.group_id == group.id, Evaluation.year >= today.year - 1
-            ),
+            select(func.count())
+            .select_from(Evaluation)
+            .where(Evaluation.group_id == group.id, Evaluation.year >= today.year - 1),
         )
         if not recent:
             step.missing.append("Run the yearly evaluation of goals and outcomes.")

@@ -90,7 +90,9 @@ def holder_name(session: Session, meeting: Meeting, role_name: str) -> str:
     return session.exec(stmt).first() or ""
 
 
-def assign(session: Session, meeting: Meeting, role: Role, member: Member | None) -> RoleAssignment | None:
+def assign(
+    session: Session, meeting: Meeting, role: Role, member: Member | None
+) -> RoleAssignment | None:
     """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it)."""
     if role.group_id != meeting.group_id:
         raise InputError("role", "that role belongs to another group.")
@@ -130,7 +132,9 @@ def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]
     return set(rows)
 
 
-def rotate(session: Session, group: Group, today: dt.date | None = None, *, touch: bool = True) -> int:
+def rotate(
+    session: Session, group: Group, today: dt.date | None = None, *, touch: bool = True
+) -> int:
     """(Re)assign rotating roles for upcoming meetings. Returns how many were set.
 
     ``touch=False`` is for meetings being created (an import): their first
@@ -150,7 +154,11 @@ def rotate(session: Session, group: Group, today: dt.date | None = None, *, touc
     past_ids = {m.id for m in meetings if m.on < today}
     away = _apologies(session, [m.id for m in upcoming])
     all_rows = list(
-        session.exec(select(RoleAssignment).join(Meeting).where(Meeting.group_id == group.id, Meeting.status == "scheduled"))
+        session.exec(
+            select(RoleAssignment)
+            .join(Meeting)
+            .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
+        )
     )
     # Index once: role -> meeting -> assignment.
     by_role: dict[int, dict[int, RoleAssignment]] = {r.id: {} for r in roles}
@@ -174,7 +182,11 @@ def rotate(session: Session, group: Group, today: dt.date | None = None, *, touc
             current = by_meeting.get(m.id)
             if current is not None and current.manual:
                 continue
-            others = {rows[m.id].member_id for rid, rows in by_role.items() if rid != role.id and m.id in rows}
+            others = {
+                rows[m.id].member_id
+                for rid, rows in by_role.items()
+                if rid != role.id and m.id in rows
+            }
             eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
             if not eligible:
                 if current is not None:
@@ -185,7 +197,13 @@ def rotate(session: Session, group: Group, today: dt.date | None = None, *, touc
                 continue
             pick = min(
                 eligible,
-                key=lambda p: (counts[p.id], p.id in others, last_turn.get(p.id, -1), p.name.casefold(), p.id),
+                key=lambda p: (
+                    counts[p.id],
+                    p.id in others,
+                    last_turn.get(p.id, -1),
+                    p.name.casefold(),
+                    p.id,
+                ),
             )
             counts[pick.id] += 1
             last_turn[pick.id] = order[m.id]
@@ -231,7 +249,9 @@ def role_counts(session: Session, group: Group, today: dt.date | None = None) ->
         if a.role_id not in roles:
             continue
         (done if on < today else planned)[(a.member_id, roles[a.role_id])] += 1
-    members = session.exec(select(Member).where(Member.group_id == group.id, Member.status != "prospective")).all()
+    members = session.exec(
+        select(Member).where(Member.group_id == group.id, Member.status != "prospective")
+    ).all()
     out = []
     for m in sorted(members, key=lambda m: (m.status != "active", m.name.casefold())):
         out.append(

@@ -66,11 +66,15 @@ def _clean(query: str | None) -> str:
     if not query:
         raise InputError("search", "is empty; type one or more words to look for.")
     if len(query) > QUERY_MAX:
-        raise InputError("search", f"is {len(query):,} characters long; use a few words (up to {QUERY_MAX}).")
+        raise InputError(
+            "search", f"is {len(query):,} characters long; use a few words (up to {QUERY_MAX})."
+        )
     return query
 
 
-def search(session: Session, query: str, *, group: Group | None = None, limit: int = 20) -> list[Hit]:
+def search(
+    session: Session, query: str, *, group: Group | None = None, limit: int = 20
+) -> list[Hit]:
     """Best matches first; at most ``limit`` (1 to 500)."""
     query = _clean(query)
     limit = validate.int_in_range("limit", limit, 1, 500, required=True)
@@ -86,7 +90,7 @@ def search(session: Session, query: str, *, group: Group | None = None, limit: i
         'FROM search_index AS s JOIN meeting AS m ON m.id = s.meeting_id JOIN "group" AS g ON g.id = m.group_id '
         "WHERE search_index MATCH :match"
         + (" AND m.group_id = :group_id" if group is not None else "")
-        + " ORDER BY score, m.\"on\" DESC, s.rowid LIMIT :limit"
+        + ' ORDER BY score, m."on" DESC, s.rowid LIMIT :limit'
     )
     params = {"match": match, "limit": limit, "group_id": group.id if group is not None else None}
     rows = session.connection().execute(text(sql), params).all()
@@ -127,7 +131,9 @@ def _like_search(session: Session, query: str, group: Group | None, limit: int) 
         stmt = select(model.id, model.text, Meeting.id, Meeting.on, Group.name, Group.id)
         if model is MinutesAmendment:
             stmt = stmt.join(Minutes, Minutes.id == MinutesAmendment.minutes_id)
-        stmt = stmt.join(Meeting, Meeting.id == meeting_col).join(Group, Group.id == Meeting.group_id)
+        stmt = stmt.join(Meeting, Meeting.id == meeting_col).join(
+            Group, Group.id == Meeting.group_id
+        )
         for term in terms:
             stmt = stmt.where(func.lower(model.text).contains(term, autoescape=True))
         if group is not None:
@@ -135,7 +141,18 @@ def _like_search(session: Session, query: str, group: Group | None, limit: int) 
         for ref_id, body, meeting_id, on, gname, gid in session.exec(stmt):
             folded = body.lower()
             count = sum(folded.count(t) for t in terms)
-            hits.append(Hit(on, gname, gid, meeting_id, kind, ref_id, plain_snippet(body, terms), -float(count)))
+            hits.append(
+                Hit(
+                    on,
+                    gname,
+                    gid,
+                    meeting_id,
+                    kind,
+                    ref_id,
+                    plain_snippet(body, terms),
+                    -float(count),
+                )
+            )
     hits.sort(key=lambda h: (h.rank, -h.on.toordinal(), h.kind, h.ref_id))
     return hits[:limit]
 
@@ -149,6 +166,8 @@ def plain_snippet(body: str, terms: list[str], width: int = 80) -> str:
     start = max(0, first - width // 3)
     end = min(len(flat), start + width)
     part = flat[start:end]
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+    )
     part = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
     return (ELLIPSIS if start else "") + part + (ELLIPSIS if end < len(flat) else "")

@@ -19,9 +19,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2200  # calendars and date arithmetic stay sane insid
 
 
 def _too_long(field: str, value: str, limit: int) -> InputError:
-    return InputError(
-        field, f"is {len(value):,} characters long; keep it to {limit:,} or fewer."
-    )
+    return InputError(field, f"is {len(value):,} characters long; keep it to {limit:,} or fewer.")
 
 
 def required_line(field: str, value: str | None, limit: int = NAME_MAX) -> str:
@@ -58,11 +56,15 @@ def email(field: str, value: str | None) -> str:
     if len(value) > 254:
         raise _too_long(field, value, 254)
     if not EMAIL_RE.match(value):
-        raise InputError(field, f"{value!r} is not an e-mail address; use the form name@example.org.")
+        raise InputError(
+            field, f"{value!r} is not an e-mail address; use the form name@example.org."
+        )
     return value
 
 
-def parse_date(field: str, value: str | dt.date | None, *, required: bool = False) -> dt.date | None:
+def parse_date(
+    field: str, value: str | dt.date | None, *, required: bool = False
+) -> dt.date | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -74,7 +76,9 @@ def parse_date(field: str, value: str | dt.date | None, *, required: bool = Fals
         return None
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
     if not m:
-        raise InputError(field, f"{value[:40]!r} is not a date; type it as YYYY-MM-DD, e.g. 2027-03-09.")
+        raise InputError(
+            field, f"{value[:40]!r} is not a date; type it as YYYY-MM-DD, e.g. 2027-03-09."
+        )
     try:
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
@@ -86,11 +90,15 @@ def parse_date(field: str, value: str | dt.date | None, *, required: bool = Fals
 
 def _in_range(field: str, day: dt.date) -> dt.date:
     if not YEAR_MIN <= day.year <= YEAR_MAX:
-        raise InputError(field, f"{day} is outside the years {YEAR_MIN} to {YEAR_MAX}; check the year.")
+        raise InputError(
+            field, f"{day} is outside the years {YEAR_MIN} to {YEAR_MAX}; check the year."
+        )
     return day
 
 
-def int_in_range(field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False) -> int | None:
+def int_in_range(
+    field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False
+) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError(field, f"is empty; type a whole number from {lo} to {hi}.")
@@ -100,7 +108,9 @@ def int_in_range(field: str, value: str | int | None, lo: int, hi: int, *, requi
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise InputError(field, f"{str(value)[:40]!r} is not a whole number; type one from {lo} to {hi}.") from None
+        raise InputError(
+            field, f"{str(value)[:40]!r} is not a whole number; type one from {lo} to {hi}."
+        ) from None
     if not lo <= number <= hi:
         raise InputError(field, f"{number} is out of range; type a whole number from {lo} to {hi}.")
     return number
@@ -119,5 +129,7 @@ def timezone(field: str, value: str | None) -> str:
 
     name = (value or "").strip()
     if not name:
-        raise InputError(field, "is empty; type a time zone such as America/New_York or Europe/London.")
+        raise InputError(
+            field, "is empty; type a time zone such as America/New_York or Europe/London."
+        )
     return check_timezone(name[:80], field)

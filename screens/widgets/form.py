@@ -41,7 +41,9 @@ def confirm_overwrite(dialog: FormDialog, path: Path) -> None:
 
     if path.exists() and getattr(dialog, "_overwrite_ok", None) != path:
         dialog._overwrite_ok = path
-        raise InputError("path", f"{path} already exists. Press ctrl+s again to replace it, or change the name.")
+        raise InputError(
+            "path", f"{path} already exists. Press ctrl+s again to replace it, or change the name."
+        )
 
 
 class FormDialog(ModalScreen[T], Generic[T]):
@@ -84,7 +86,13 @@ class FormDialog(ModalScreen[T], Generic[T]):
         if f.kind == "select":
             options = [(literal(label), value) for label, value in f.options]
             value = f.value if any(v == f.value for _, v in f.options) else Select.NULL
-            return Select(options, value=value, id=wid, allow_blank=f.allow_blank or value is Select.NULL, compact=True)
+            return Select(
+                options,
+                value=value,
+                id=wid,
+                allow_blank=f.allow_blank or value is Select.NULL,
+                compact=True,
+            )
         if f.kind == "text":
             return TextArea(str(f.value or ""), id=wid, classes="form-text", compact=True)
         return Input(str(f.value or ""), placeholder=f.placeholder, id=wid, compact=True)
@@ -138,7 +146,10 @@ class FormDialog(ModalScreen[T], Generic[T]):
             self.show_error(None, str(exc))
             return
         except OperationalError:
-            self.show_error(None, "The database is busy (another copy of Peergroup is saving). Nothing was saved; press ctrl+s again in a moment.")
+            self.show_error(
+                None,
+                "The database is busy (another copy of Peergroup is saving). Nothing was saved; press ctrl+s again in a moment.",
+            )
             return
         self.dismiss(result)
 
@@ -156,7 +167,10 @@ class FormDialog(ModalScreen[T], Generic[T]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("Discard what you typed in this form?", "Discard", "Keep editing"), answered)
+        self.app.push_screen(
+            ConfirmDialog("Discard what you typed in this form?", "Discard", "Keep editing"),
+            answered,
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

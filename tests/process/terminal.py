@@ -17,14 +17,27 @@ from pathlib import Path
 
 
 class AppInTerminal:
-    def __init__(self, args: list[str], env: dict[str, str] | None = None, size: tuple[int, int] = (80, 24)) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str] | None = None, size: tuple[int, int] = (80, 24)
+    ) -> None:
         master, slave = pty.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
+        full_env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(cols),
+            "LINES": str(rows),
+            **(env or {}),
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "peergroup", *args],
-            stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self.master = master
@@ -46,7 +59,9 @@ class AppInTerminal:
         deadline = time.monotonic() + timeout
         while needle not in self.output:
             if self.proc.poll() is not None:
-                raise AssertionError(f"app exited ({self.proc.returncode}) before showing {needle!r}: {bytes(self.output[-2000:])!r}")
+                raise AssertionError(
+                    f"app exited ({self.proc.returncode}) before showing {needle!r}: {bytes(self.output[-2000:])!r}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"app did not show {needle!r} within {timeout}s")
             time.sleep(0.05)
@@ -54,7 +69,9 @@ class AppInTerminal:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode("utf-8"))
 
-    def type_steadily(self, seconds: float, gap: float = 0.04) -> tuple[str, list[tuple[float, int]]]:
+    def type_steadily(
+        self, seconds: float, gap: float = 0.04
+    ) -> tuple[str, list[tuple[float, int]]]:
         """Type numbered words for ``seconds``, like a scribe keeping up with the talk.
 
         Returns everything typed and (time, characters typed so far) marks.

@@ -19,7 +19,9 @@ MAX_LOSS_SECONDS = 2.0
 
 def _start(tmp_path):  # noqa: ANN001, ANN202
     db = demo_database(tmp_path)
-    app = AppInTerminal(["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(tmp_path / "home")})
+    app = AppInTerminal(
+        ["--db", str(db), "meeting", MEETING_DAY], env={"PEERGROUP_HOME": str(tmp_path / "home")}
+    )
     app.wait_for(READY)
     return db, app
 

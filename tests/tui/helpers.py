@@ -33,9 +33,23 @@ async def type_text(pilot, text: str) -> None:  # noqa: ANN001
 
 
 def _key(ch: str) -> str:
-    names = {" ": "space", "@": "at", ".": "full_stop", "-": "minus", "[": "left_square_bracket",
-             "]": "right_square_bracket", "/": "slash", ";": "semicolon", "'": "apostrophe", ",": "comma",
-             "#": "number_sign", "|": "vertical_line", "`": "grave_accent", ":": "colon", "%": "percent_sign"}
+    names = {
+        " ": "space",
+        "@": "at",
+        ".": "full_stop",
+        "-": "minus",
+        "[": "left_square_bracket",
+        "]": "right_square_bracket",
+        "/": "slash",
+        ";": "semicolon",
+        "'": "apostrophe",
+        ",": "comma",
+        "#": "number_sign",
+        "|": "vertical_line",
+        "`": "grave_accent",
+        ":": "colon",
+        "%": "percent_sign",
+    }
     return names.get(ch, ch)
 
 

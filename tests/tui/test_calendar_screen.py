@@ -16,7 +16,9 @@ def _group_with_members(db, n: int = 4) -> None:  # noqa: ANN001
     with db.scope() as s:
         g = groups.create_group(s, "Calendar crew", timezone="America/New_York")
         for i in range(n):
-            membership.add_member(s, g, membership.MemberInput(name=f"Person {i}", joined_on="2025-01-01"))
+            membership.add_member(
+                s, g, membership.MemberInput(name=f"Person {i}", joined_on="2025-01-01")
+            )
 
 
 async def test_set_logistics_preview_and_generate_six_months(db):
@@ -140,7 +142,9 @@ async def test_roles_screen_shows_counts_and_keeps_a_manual_choice(demo_db):
         await pilot.press("r")
         await settle(pilot)
     with demo_db.scope() as s:
-        row = s.exec(select(RoleAssignment).where(RoleAssignment.meeting_id == mid, RoleAssignment.manual)).one()
+        row = s.exec(
+            select(RoleAssignment).where(RoleAssignment.meeting_id == mid, RoleAssignment.manual)
+        ).one()
         assert row.member_id == options[-1]
 
 
@@ -171,7 +175,11 @@ async def test_topic_agenda_and_prompt_reach_the_meeting_screen_and_the_calendar
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        mid = int(app.screen.query_one("#meetings").coordinate_to_cell_key((app.screen.query_one("#meetings").cursor_row, 0)).row_key.value)
+        mid = int(
+            app.screen.query_one("#meetings")
+            .coordinate_to_cell_key((app.screen.query_one("#meetings").cursor_row, 0))
+            .row_key.value
+        )
         await pilot.press("t")
         await pilot.pause()
         await type_text(pilot, "Negotiating salary")

@@ -53,7 +53,11 @@ async def test_checkin_records_progress(demo_db):
         await settle(pilot)
         assert "55%" in screen_text(app)
     with demo_db.scope() as s:
-        last = s.exec(select(GoalCheckin).where(GoalCheckin.goal_id == goal_id).order_by(GoalCheckin.id.desc())).first()
+        last = s.exec(
+            select(GoalCheckin)
+            .where(GoalCheckin.goal_id == goal_id)
+            .order_by(GoalCheckin.id.desc())
+        ).first()
         assert last.progress == 55
 
 

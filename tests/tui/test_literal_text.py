@@ -18,7 +18,9 @@ async def test_markup_and_escape_codes_in_names_goals_and_mission_render_literal
     with db.scope() as s:
         g = groups.create_group(s, "[red]Group[/red] \x1b[2J", timezone="UTC")
         for i, name in enumerate(NASTY):
-            membership.add_member(s, g, membership.MemberInput(name=name, email=f"m{i}@example.org"))
+            membership.add_member(
+                s, g, membership.MemberInput(name=name, email=f"m{i}@example.org")
+            )
         goals.add_goal(s, g, goals.GoalInput(title="[b]Goal[/b] \x1b[31m"))
         goals.adopt_mission(s, g, "Our [i]mission[/i] \x1b]8;;http://x\x07link")
     app = app_for(db.path)
@@ -49,7 +51,9 @@ async def test_markup_in_names_is_safe_in_dialog_labels_and_role_columns(demo_db
     with demo_db.scope() as s:
         g = groups.list_groups(s)[0]
         membership.add_member(s, g, membership.MemberInput(name="[/]", joined_on="2026-01-01"))
-        membership.add_member(s, g, membership.MemberInput(name="Red \x1b[31mAlert", joined_on="2026-01-01"))
+        membership.add_member(
+            s, g, membership.MemberInput(name="Red \x1b[31mAlert", joined_on="2026-01-01")
+        )
         roles.add_role(s, g, "[/] [bold]keeper", rotates=True)
         roles.add_role(s, g, "[b]Host[/b]", rotates=False)
     app = app_for(demo_db.path, start_meeting="2026-12-08")

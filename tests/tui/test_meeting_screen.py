@@ -32,7 +32,9 @@ async def test_scribe_types_minutes_and_they_are_saved_while_typing(demo_db):
         await type_text(pilot, "Dana shared her promotion dossier; group gave feedback.")
         await pilot.pause(1.3)  # autosave runs without any key press
         with demo_db.scope() as s:
-            saved = s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(demo_db).id)).one().text
+            saved = (
+                s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(demo_db).id)).one().text
+            )
         assert saved == "Dana shared her promotion dossier; group gave feedback."
         assert "Saved (revision " in screen_text(app)
 
@@ -78,8 +80,12 @@ async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
         assert "Meet in person in March" in text and "Book the room" in text
     with demo_db.scope() as s:
         mid = _meeting(demo_db).id
-        assert s.exec(select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")).all()
-        assert [d.text for d in s.exec(select(Decision).where(Decision.meeting_id == mid))] == ["Meet in person in March"]
+        assert s.exec(
+            select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")
+        ).all()
+        assert [d.text for d in s.exec(select(Decision).where(Decision.meeting_id == mid))] == [
+            "Meet in person in March"
+        ]
         item = s.exec(select(ActionItem).where(ActionItem.text == "Book the room")).one()
         assert item.owner_id == owner and item.due == dt.date(2027, 1, 5) and item.status == "open"
 
@@ -91,7 +97,9 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
     today = _meeting(demo_db)
     with demo_db.scope() as s:
         member = s.exec(select(Member).where(Member.status == "active")).first()
-        minutes_svc.add_action_item(s, s.get(Meeting, earlier.id), "Circulate the CV template", member.id)
+        minutes_svc.add_action_item(
+            s, s.get(Meeting, earlier.id), "Circulate the CV template", member.id
+        )
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
@@ -99,12 +107,16 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
         await pilot.press("f5")
         await pilot.pause()
         dialog = app.screen
-        wanted = next(v for label, v in dialog._fields[0].options if label.startswith("Circulate the CV"))
+        wanted = next(
+            v for label, v in dialog._fields[0].options if label.startswith("Circulate the CV")
+        )
         dialog.query_one("#field-item_id").value = wanted
         await pilot.press("ctrl+s")
         await settle(pilot)
     with demo_db.scope() as s:
-        item = s.exec(select(ActionItem).where(ActionItem.text == "Circulate the CV template")).one()
+        item = s.exec(
+            select(ActionItem).where(ActionItem.text == "Circulate the CV template")
+        ).one()
         assert item.status == "done" and item.closed_meeting_id == today.id
 
 

@@ -29,7 +29,10 @@ async def test_defining_peers_is_saved_and_shown_on_home(db):
         text = screen_text(app)
         assert "Peers here share: institution: Brown; Lifespan" in text
     with db.scope() as s:
-        assert [t.value for t in s.exec(select(PeerTrait).order_by(PeerTrait.position))] == ["Brown", "Lifespan"]
+        assert [t.value for t in s.exec(select(PeerTrait).order_by(PeerTrait.position))] == [
+            "Brown",
+            "Lifespan",
+        ]
 
 
 async def test_leaving_with_unsaved_changes_asks_first(db):

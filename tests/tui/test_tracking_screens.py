@@ -18,7 +18,9 @@ def _seed(db) -> tuple[int, int]:  # noqa: ANN001
         dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
         member = s.exec(select(Member).where(Member.name == "Diego Alvarez")).one()
         minutes_svc.open_meeting(s, dec)
-        minutes_svc.save_minutes(s, dec.id, "We compared reflective essays and promotion timelines.", 0)
+        minutes_svc.save_minutes(
+            s, dec.id, "We compared reflective essays and promotion timelines.", 0
+        )
         minutes_svc.add_decision(s, dec, "Adopt the shared essay template")
         minutes_svc.add_action_item(s, dec, "Send essay examples", member.id, "2026-12-20")
         return dec.id, member.id
@@ -35,7 +37,11 @@ async def test_running_list_shows_meetings_and_minutes_state(demo_db):
         assert "Tue 10 Nov 2026" in text and "final" in text and "draft" in text
         assert "3 meeting(s) held, 3 with minutes · 4 open action item(s)" in text
         table = app.screen.query_one("#running")
-        table.move_cursor(row=[str(table.get_row_at(i)[0]) for i in range(table.row_count)].index("Tue 08 Dec 2026"))
+        table.move_cursor(
+            row=[str(table.get_row_at(i)[0]) for i in range(table.row_count)].index(
+                "Tue 08 Dec 2026"
+            )
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "MeetingScreen"

@@ -23,8 +23,11 @@ def _weekly_over_dst(session):  # noqa: ANN001, ANN202
     membership.add_member(session, g, membership.MemberInput(name="Ana", joined_on="2026-01-01"))
     membership.add_member(session, g, membership.MemberInput(name="Ben", joined_on="2026-01-01"))
     meetings.set_logistics(
-        session, g,
-        meetings.LogisticsInput(frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting="2027-03-02"),
+        session,
+        g,
+        meetings.LogisticsInput(
+            frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting="2027-03-02"
+        ),
     )
     meetings.generate_meetings(session, g, months=1, today=dt.date(2027, 3, 2))
     roles.rotate(session, g, today=dt.date(2027, 3, 2))
@@ -74,7 +77,9 @@ def test_moved_and_cancelled_meetings_come_out_right_after_reexport(db):
 def test_member_calendar_names_their_roles_and_skips_meetings_before_they_joined(db):
     with db.scope() as s:
         g = _weekly_over_dst(s)
-        late = membership.add_member(s, g, membership.MemberInput(name="Cleo", joined_on="2027-03-20"))
+        late = membership.add_member(
+            s, g, membership.MemberInput(name="Cleo", joined_on="2027-03-20")
+        )
         roles.rotate(s, g, today=dt.date(2027, 3, 2))
         data, count = calendar_export.group_calendar(s, g, member=late)
     events = _events(data)

@@ -25,7 +25,11 @@ PACKAGE_ROOT = str(Path(peergroup.__file__).resolve().parent.parent)
 
 
 def _companions(path: Path) -> list[str]:
-    return [p.name for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()]
+    return [
+        p.name
+        for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if p.exists()
+    ]
 
 
 def _group_names(path: Path) -> list[str]:
@@ -68,8 +72,18 @@ def test_version_and_help_import_neither_textual_nor_sqlmodel(flag: str):
         "heavy = sorted(m for m in ('textual', 'sqlmodel', 'sqlalchemy', 'rich') if m in sys.modules)\n"
         "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report == {"code": 0, "heavy": []}
@@ -78,7 +92,9 @@ def test_version_and_help_import_neither_textual_nor_sqlmodel(flag: str):
 # --- databases -----------------------------------------------------------------
 
 
-def test_a_mistyped_db_path_exits_2_pointing_at_init_and_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_a_mistyped_db_path_exits_2_pointing_at_init_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     missing = tmp_path / "missing.db"
     assert run(["--db", str(missing), "groups"]) == 2
     captured = capsys.readouterr()
@@ -89,7 +105,9 @@ def test_a_mistyped_db_path_exits_2_pointing_at_init_and_creates_nothing(tmp_pat
     assert list(tmp_path.iterdir()) == []  # no -wal, no -shm, no default database either
 
 
-def test_init_creates_a_database_once_and_refuses_the_second_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_init_creates_a_database_once_and_refuses_the_second_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     path = tmp_path / "harbour.db"
     assert run(["--db", str(path), "init"]) == 0
     assert "Created an empty Peergroup database" in capsys.readouterr().out
@@ -104,7 +122,9 @@ def test_init_creates_a_database_once_and_refuses_the_second_time(tmp_path: Path
     assert path.read_bytes() == before
 
 
-def test_import_then_groups_lists_the_demo_group(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_import_then_groups_lists_the_demo_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     path = tmp_path / "demo.db"
     assert run(["--db", str(path), "init"]) == 0
     assert run(["--db", str(path), "import", str(content.demo_group_file())]) == 0
@@ -114,11 +134,16 @@ def test_import_then_groups_lists_the_demo_group(tmp_path: Path, capsys: pytest.
     assert capsys.readouterr().out.splitlines() == [DEMO_NAME]
 
 
-def test_importing_a_bad_group_file_exits_2_naming_the_field_and_adds_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_importing_a_bad_group_file_exits_2_naming_the_field_and_adds_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     path = tmp_path / "harbour.db"
     assert run(["--db", str(path), "init"]) == 0
     bad = tmp_path / "bad.toml"
-    bad.write_text('[group]\nname = "Harbour Lights"\n\n[[members]]\nname = "Ada Byron"\nemial = "ada@example.org"\n', encoding="utf-8")
+    bad.write_text(
+        '[group]\nname = "Harbour Lights"\n\n[[members]]\nname = "Ada Byron"\nemial = "ada@example.org"\n',
+        encoding="utf-8",
+    )
     capsys.readouterr()
 
     assert run(["--db", str(path), "import", str(bad)]) == 2
@@ -127,7 +152,9 @@ def test_importing_a_bad_group_file_exits_2_naming_the_field_and_adds_nothing(tm
     assert _group_names(path) == []
 
 
-def test_backup_writes_a_copy_and_will_not_overwrite_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_backup_writes_a_copy_and_will_not_overwrite_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     path = tmp_path / "demo.db"
     out = tmp_path / "copies" / "demo-backup.db"
     out.parent.mkdir()
@@ -146,7 +173,10 @@ def test_backup_writes_a_copy_and_will_not_overwrite_it(tmp_path: Path, capsys: 
 
 @pytest.mark.parametrize("command", [["groups"], ["init"], ["backup", "-o", "copy.db"]])
 def test_a_file_that_is_not_a_peergroup_database_exits_2_and_is_untouched(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
 ):
     notes = tmp_path / "notes.txt"
     notes.write_text("Agenda for Tuesday\n- minutes\n", encoding="utf-8")

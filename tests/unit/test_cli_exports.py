@@ -33,7 +33,11 @@ def test_import_then_export_ics_gives_a_deterministic_calendar(tmp_path, monkeyp
     assert outs[0] == outs[1]
     cal = vobject.readOne(outs[0].decode())
     starts = sorted(ev.dtstart.value for ev in cal.vevent_list)
-    assert [d.date() for d in starts[:3]] == [dt.date(2026, 9, 8), dt.date(2026, 10, 13), dt.date(2026, 11, 10)]
+    assert [d.date() for d in starts[:3]] == [
+        dt.date(2026, 9, 8),
+        dt.date(2026, 10, 13),
+        dt.date(2026, 11, 10),
+    ]
     assert dt.date(2027, 1, 12) not in [d.date() for d in starts]  # the skipped date
     assert "Wrote 5 meeting(s)" in capsys.readouterr().out
 
@@ -42,8 +46,14 @@ def test_export_ics_for_one_member_and_unknown_member(tmp_path, capsys):
     db = _imported(tmp_path)
     out = tmp_path / "me.ics"
     assert run(["--db", str(db), "export", "ics", "--member", "priya raman", "-o", str(out)]) == 0
-    assert b"X-WR-CALNAME:Northbridge GIM Clinician-Educator Peer Group (Priya Raman)" in out.read_bytes()
-    assert run(["--db", str(db), "export", "ics", "--member", "Nobody", "-o", str(tmp_path / "x.ics")]) == 2
+    assert (
+        b"X-WR-CALNAME:Northbridge GIM Clinician-Educator Peer Group (Priya Raman)"
+        in out.read_bytes()
+    )
+    assert (
+        run(["--db", str(db), "export", "ics", "--member", "Nobody", "-o", str(tmp_path / "x.ics")])
+        == 2
+    )
     assert "No member called 'Nobody'" in capsys.readouterr().err
     assert not (tmp_path / "x.ics").exists()
 
@@ -63,11 +73,29 @@ def test_export_minutes_and_search_from_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.count("2026-12-08") == 2 and "«syllabus" in out
     md = tmp_path / "m.md"
-    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-12-01", "--to", "2026-12-31", "-o", str(md)]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                str(db_path),
+                "export",
+                "minutes",
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-31",
+                "-o",
+                str(md),
+            ]
+        )
+        == 0
+    )
     text = md.read_text()
     assert "clerkship syllabus redesign" in text and "Draft syllabus outline" in text
     assert "2026-11-10" not in text
-    assert run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-31", "-o", str(md)]) == 2
+    assert (
+        run(["--db", str(db_path), "export", "minutes", "--from", "2026-11-31", "-o", str(md)]) == 2
+    )
     assert "--from" in capsys.readouterr().err
 
 
@@ -89,10 +117,27 @@ def test_meeting_command_refuses_an_impossible_date(tmp_path, capsys):
 def test_group_may_follow_the_subcommand_and_the_running_list_exports(tmp_path, capsys):
     db = _imported(tmp_path)
     out = tmp_path / "list.md"
-    assert run(["--db", str(db), "export", "list", "--group", "northbridge gim clinician-educator peer group", "-o", str(out)]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                str(db),
+                "export",
+                "list",
+                "--group",
+                "northbridge gim clinician-educator peer group",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text()
     assert "2026-09-08" in text and "2026-11-10" in text
-    assert run(["--db", str(db), "export", "ics", "--group", "Nope", "-o", str(tmp_path / "n.ics")]) == 2
+    assert (
+        run(["--db", str(db), "export", "ics", "--group", "Nope", "-o", str(tmp_path / "n.ics")])
+        == 2
+    )
     assert "No group called 'Nope'" in capsys.readouterr().err
 
 

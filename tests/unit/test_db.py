@@ -34,7 +34,9 @@ def _mode(path: Path) -> int:
 def _companions(path: Path) -> list[str]:
     """The -wal/-shm files SQLite may leave beside ``path``."""
     return [
-        p.name for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()
+        p.name
+        for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+        if p.exists()
     ]
 
 
@@ -52,10 +54,16 @@ def _make_peergroup_db(path: Path, *, demo: bool = False) -> None:
         else:
             g = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
             membership_svc.add_member(
-                s, g, membership_svc.MemberInput(name="Ada Byron", email="ada@example.org", joined_on="2026-01-13")
+                s,
+                g,
+                membership_svc.MemberInput(
+                    name="Ada Byron", email="ada@example.org", joined_on="2026-01-13"
+                ),
             )
     database.close()
-    assert _companions(path) == [], "closing the last connection should checkpoint and remove the WAL"
+    assert _companions(path) == [], (
+        "closing the last connection should checkpoint and remove the WAL"
+    )
 
 
 def _count(database, model) -> int:  # noqa: ANN001
@@ -90,7 +98,10 @@ def test_a_new_database_and_its_wal_are_readable_only_by_their_owner(db_path: Pa
 def _pragmas(raw) -> tuple:  # noqa: ANN001
     cur = raw.cursor()
     try:
-        return tuple(cur.execute(f"pragma {name}").fetchone()[0] for name in ("journal_mode", "foreign_keys", "busy_timeout"))
+        return tuple(
+            cur.execute(f"pragma {name}").fetchone()[0]
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        )
     finally:
         cur.close()
 
@@ -186,7 +197,12 @@ def _damaged_peergroup(path: Path) -> None:
 
 BAD_FILES = [
     pytest.param(_text_file, ["not an SQLite file", "untouched"], True, id="text-file"),
-    pytest.param(_someone_elses_sqlite, ["not a Peergroup one", "recipes", "untouched"], True, id="someone-elses-sqlite"),
+    pytest.param(
+        _someone_elses_sqlite,
+        ["not a Peergroup one", "recipes", "untouched"],
+        True,
+        id="someone-elses-sqlite",
+    ),
     pytest.param(_newer_peergroup, ["newer version", "9999", "untouched"], True, id="newer-schema"),
     pytest.param(_damaged_peergroup, ["damaged", "backup", "untouched"], False, id="damaged"),
 ]
@@ -194,7 +210,10 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("make", "words", "no_companions"), BAD_FILES)
 def test_a_file_peergroup_cannot_use_is_reported_and_left_byte_for_byte_unchanged(
-    tmp_path: Path, make, words: list[str], no_companions: bool  # noqa: ANN001
+    tmp_path: Path,
+    make,
+    words: list[str],
+    no_companions: bool,  # noqa: ANN001
 ):
     path = tmp_path / "mine" / "peergroup.db"
     path.parent.mkdir()
@@ -235,8 +254,12 @@ def test_one_database_holds_several_groups_each_with_its_own_members(db):
         harbour = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
         north = groups_svc.create_group(s, "Northbridge Writing Circle", timezone="Europe/London")
         for name in ("Ada Byron", "Ben Okri"):
-            membership_svc.add_member(s, harbour, membership_svc.MemberInput(name=name, joined_on="2026-01-13"))
-        membership_svc.add_member(s, north, membership_svc.MemberInput(name="Cara Ng", joined_on="2026-02-03"))
+            membership_svc.add_member(
+                s, harbour, membership_svc.MemberInput(name=name, joined_on="2026-01-13")
+            )
+        membership_svc.add_member(
+            s, north, membership_svc.MemberInput(name="Cara Ng", joined_on="2026-02-03")
+        )
 
     db.close()
     reopened = open_database(db.path)
@@ -248,7 +271,10 @@ def test_one_database_holds_several_groups_each_with_its_own_members(db):
             ]
             harbour = groups_svc.find_group(s, "harbour lights peer group")
             north = groups_svc.find_group(s, "NORTHBRIDGE WRITING CIRCLE")
-            assert [m.name for m in membership_svc.list_members(s, harbour)] == ["Ada Byron", "Ben Okri"]
+            assert [m.name for m in membership_svc.list_members(s, harbour)] == [
+                "Ada Byron",
+                "Ben Okri",
+            ]
             assert [m.name for m in membership_svc.list_members(s, north)] == ["Cara Ng"]
             assert north.timezone == "Europe/London"
             with pytest.raises(NotFound) as err:
@@ -291,7 +317,9 @@ def test_group_names_differing_only_in_accented_capitals_are_refused_politely(db
 def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path: Path):
     with db.scope() as s:
         g = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
-        membership_svc.add_member(s, g, membership_svc.MemberInput(name="Ada Byron", joined_on="2026-01-13"))
+        membership_svc.add_member(
+            s, g, membership_svc.MemberInput(name="Ada Byron", joined_on="2026-01-13")
+        )
     # The committed rows may still sit in the -wal file: the copy must include them.
     assert _companions(db.path)
 
@@ -303,7 +331,9 @@ def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path
     con = sqlite3.connect(target)
     try:
         assert con.execute("pragma quick_check").fetchone()[0] == "ok"
-        assert con.execute('select name from "group"').fetchall() == [("Harbour Lights Peer Group",)]
+        assert con.execute('select name from "group"').fetchall() == [
+            ("Harbour Lights Peer Group",)
+        ]
         assert con.execute("select name from member").fetchall() == [("Ada Byron",)]
     finally:
         con.close()

@@ -70,7 +70,9 @@ def test_a_fully_smart_goal_has_no_problems_and_a_full_badge(db, group_id: int):
         (dict(due=dt.date(2026, 11, 24)), [("T", "due")], "2026-11-24 has passed", "SMAR·"),
     ],
 )
-def test_smart_check_names_exactly_what_is_missing(db, group_id: int, change: dict, expected, words: str, badge: str):  # noqa: ANN001
+def test_smart_check_names_exactly_what_is_missing(
+    db, group_id: int, change: dict, expected, words: str, badge: str
+):  # noqa: ANN001
     goal_id = _goal(db, group_id, dataclasses.replace(FULL, **change))
     with db.scope() as s:
         goal = s.get(Goal, goal_id)
@@ -87,11 +89,15 @@ def test_a_goal_with_nothing_but_a_title_misses_every_letter(db, group_id: int):
         assert goals_svc.smart_badge(s.get(Goal, goal_id), TODAY) == "·····"
 
 
-def test_a_deadline_today_is_not_yet_past_and_a_closed_goals_deadline_does_not_matter(db, group_id: int):
+def test_a_deadline_today_is_not_yet_past_and_a_closed_goals_deadline_does_not_matter(
+    db, group_id: int
+):
     due_today = _goal(db, group_id, dataclasses.replace(FULL, due=TODAY))
     assert _problems(db, due_today) == []
     assert _problems(db, due_today, TODAY + dt.timedelta(days=1)) == [("T", "due")]
-    achieved = _goal(db, group_id, dataclasses.replace(FULL, due=dt.date(2026, 1, 31), status="achieved"))
+    achieved = _goal(
+        db, group_id, dataclasses.replace(FULL, due=dt.date(2026, 1, 31), status="achieved")
+    )
     assert _problems(db, achieved) == []
 
 
@@ -104,7 +110,9 @@ def test_check_ins_give_the_latest_progress_by_date(db, group_id: int):
         goal = s.get(Goal, goal_id)
         assert goals_svc.latest_progress(s, goal) is None
         goals_svc.add_checkin(s, goal, 57, "Four of seven plans reviewed.", dt.date(2026, 11, 10))
-        goals_svc.add_checkin(s, goal, "30", "Template agreed.", "2026-10-13")  # entered late, dated earlier
+        goals_svc.add_checkin(
+            s, goal, "30", "Template agreed.", "2026-10-13"
+        )  # entered late, dated earlier
     with db.scope() as s:
         goal = s.get(Goal, goal_id)
         assert [(c.on, c.progress, c.note) for c in goals_svc.checkins(s, goal)] == [
@@ -142,10 +150,14 @@ def test_a_check_in_outside_0_to_100_is_refused(db, group_id: int, progress):  #
 def test_a_goal_owned_by_a_member_of_another_group_is_refused(db, group_id: int):
     with db.scope() as s:
         other = groups_svc.create_group(s, "Northbridge Writing Circle", timezone="UTC")
-        outsider = membership_svc.add_member(s, other, membership_svc.MemberInput(name="Cara Ng", joined_on="2026-02-03"))
+        outsider = membership_svc.add_member(
+            s, other, membership_svc.MemberInput(name="Cara Ng", joined_on="2026-02-03")
+        )
         outsider_id = outsider.id
     with db.scope() as s, pytest.raises(InputError) as err:
-        goals_svc.add_goal(s, s.get(Group, group_id), dataclasses.replace(FULL, member_id=outsider_id))
+        goals_svc.add_goal(
+            s, s.get(Group, group_id), dataclasses.replace(FULL, member_id=outsider_id)
+        )
     assert err.value.field == "owner"
     assert "not in this group" in err.value.message
     assert _count(db, Goal) == 0
@@ -154,9 +166,15 @@ def test_a_goal_owned_by_a_member_of_another_group_is_refused(db, group_id: int)
 def test_goals_list_group_goals_first_then_by_horizon_and_due_date(db, group_id: int):
     with db.scope() as s:
         group = s.get(Group, group_id)
-        priya = membership_svc.add_member(s, group, membership_svc.MemberInput(name="Priya Raman", joined_on="2024-09-10"))
-        goals_svc.add_goal(s, group, GoalInput(title="Priya's paper", member_id=priya.id, due="2027-01-31"))
-        goals_svc.add_goal(s, group, GoalInput(title="Group long", horizon="long", due="2027-01-01"))
+        priya = membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Priya Raman", joined_on="2024-09-10")
+        )
+        goals_svc.add_goal(
+            s, group, GoalInput(title="Priya's paper", member_id=priya.id, due="2027-01-31")
+        )
+        goals_svc.add_goal(
+            s, group, GoalInput(title="Group long", horizon="long", due="2027-01-01")
+        )
         goals_svc.add_goal(s, group, GoalInput(title="Group late", due="2027-06-30"))
         goals_svc.add_goal(s, group, GoalInput(title="Group soon", due="2027-01-31"))
     with db.scope() as s:
@@ -171,7 +189,9 @@ def test_every_mission_version_is_kept_newest_first(db, group_id: int):
     with db.scope() as s:
         group = s.get(Group, group_id)
         goals_svc.adopt_mission(s, group, "We help each other teach.", adopted_on="2025-09-09")
-        goals_svc.adopt_mission(s, group, "We help each other teach and publish.", adopted_on="2026-09-08")
+        goals_svc.adopt_mission(
+            s, group, "We help each other teach and publish.", adopted_on="2026-09-08"
+        )
     with db.scope() as s:
         group = s.get(Group, group_id)
         history = goals_svc.mission_history(s, group)
@@ -184,24 +204,34 @@ def test_every_mission_version_is_kept_newest_first(db, group_id: int):
 
 def test_the_mission_is_revisited_within_12_months_by_default(db, group_id: int):
     with db.scope() as s:
-        m = goals_svc.adopt_mission(s, s.get(Group, group_id), "We help each other teach.", adopted_on="2026-09-08")
+        m = goals_svc.adopt_mission(
+            s, s.get(Group, group_id), "We help each other teach.", adopted_on="2026-09-08"
+        )
         assert m.revisit_by == dt.date(2027, 9, 8)
 
 
 def test_a_revisit_date_more_than_12_months_ahead_is_refused(db, group_id: int):
     with db.scope() as s, pytest.raises(InputError) as err:
         goals_svc.adopt_mission(
-            s, s.get(Group, group_id), "We help each other teach.", revisit_by="2027-09-09", adopted_on="2026-09-08"
+            s,
+            s.get(Group, group_id),
+            "We help each other teach.",
+            revisit_by="2027-09-09",
+            adopted_on="2026-09-08",
         )
     assert err.value.field == "revisit_by"
     assert "more than 12 months" in err.value.message and "2027-09-08" in err.value.message
     assert _count(db, MissionVersion) == 0
 
 
-@pytest.mark.parametrize(("revisit", "words"), [("2026-09-08", "not after"), ("2026-09-01", "not after")])
+@pytest.mark.parametrize(
+    ("revisit", "words"), [("2026-09-08", "not after"), ("2026-09-01", "not after")]
+)
 def test_a_revisit_date_not_after_adoption_is_refused(db, group_id: int, revisit: str, words: str):
     with db.scope() as s, pytest.raises(InputError) as err:
-        goals_svc.adopt_mission(s, s.get(Group, group_id), "We teach.", revisit_by=revisit, adopted_on="2026-09-08")
+        goals_svc.adopt_mission(
+            s, s.get(Group, group_id), "We teach.", revisit_by=revisit, adopted_on="2026-09-08"
+        )
     assert err.value.field == "revisit_by" and words in err.value.message
     assert _count(db, MissionVersion) == 0
 
@@ -216,7 +246,11 @@ def test_an_empty_mission_is_refused(db, group_id: int):
 def test_a_mission_is_overdue_only_after_its_revisit_date(db, group_id: int):
     with db.scope() as s:
         m = goals_svc.adopt_mission(
-            s, s.get(Group, group_id), "We help each other teach.", revisit_by="2027-09-07", adopted_on="2026-09-08"
+            s,
+            s.get(Group, group_id),
+            "We help each other teach.",
+            revisit_by="2027-09-07",
+            adopted_on="2026-09-08",
         )
         assert goals_svc.mission_overdue(m, dt.date(2027, 9, 7)) is False
         assert goals_svc.mission_overdue(m, dt.date(2027, 9, 8)) is True

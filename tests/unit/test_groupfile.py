@@ -89,7 +89,11 @@ def test_the_demo_group_file_imports_whole(demo_db):
         assert (summary.active, summary.prospective, summary.alumni) == (7, 2, 1)
         assert (summary.openings, summary.recruits_short) == (1, 0)
         rachel = membership_svc.find_member(s, group, "Rachel Goldberg")
-        assert (rachel.status, rachel.joined_on, rachel.left_on) == ("alumni", dt.date(2024, 9, 10), dt.date(2026, 6, 30))
+        assert (rachel.status, rachel.joined_on, rachel.left_on) == (
+            "alumni",
+            dt.date(2024, 9, 10),
+            dt.date(2026, 6, 30),
+        )
 
         goals = goals_svc.list_goals(s, group)
         assert len(goals) == 8
@@ -101,7 +105,10 @@ def test_the_demo_group_file_imports_whole(demo_db):
         assert s.exec(select(func.count()).select_from(GoalCheckin)).one() == 8
 
         mission = goals_svc.current_mission(s, group)
-        assert (mission.adopted_on, mission.revisit_by) == (dt.date(2026, 9, 8), dt.date(2027, 9, 7))
+        assert (mission.adopted_on, mission.revisit_by) == (
+            dt.date(2026, 9, 8),
+            dt.date(2027, 9, 7),
+        )
         assert mission.text.startswith("We are junior clinician-educators")
 
         assert "Clinician-educator track" in [t.value for t in s.exec(select(PeerTrait))]
@@ -144,7 +151,10 @@ def test_the_demo_schedule_gives_the_same_second_tuesdays_every_time(demo_db, db
         assert [d.on for d in s.exec(select(SkipDate))] == [dt.date(2027, 1, 12)]
         group = groups_svc.find_group(s, None)
         assert (group.frequency, group.weekday, group.nth, group.timezone) == (
-            "monthly-nth-weekday", 1, 2, "America/New_York",
+            "monthly-nth-weekday",
+            1,
+            2,
+            "America/New_York",
         )
 
 
@@ -169,37 +179,57 @@ def test_a_misspelt_member_field_is_named_and_nothing_is_saved(db, tmp_path: Pat
 BAD_INPUTS = [
     pytest.param(
         SMALL_GROUP + 'owner = "Zed Unknown"\n',
-        "goals[1].owner", ["'Zed Unknown'", "not one of the [[members]]"], id="unknown-goal-owner",
+        "goals[1].owner",
+        ["'Zed Unknown'", "not one of the [[members]]"],
+        id="unknown-goal-owner",
     ),
     pytest.param(
-        SMALL_GROUP.replace("joined = 2026-01-13\n\n[[members]]", "joined = 2026-01-13T09:00:00\n\n[[members]]"),
-        "members[1].joined", ["without a time"], id="datetime-for-a-date",
+        SMALL_GROUP.replace(
+            "joined = 2026-01-13\n\n[[members]]", "joined = 2026-01-13T09:00:00\n\n[[members]]"
+        ),
+        "members[1].joined",
+        ["without a time"],
+        id="datetime-for-a-date",
     ),
     pytest.param(
-        SMALL_GROUP.replace("joined = 2026-01-13\n\n[[goals]]", 'joined = "2026-02-30"\n\n[[goals]]'),
-        "members[2].joined", ["2026-02-30", "not a real calendar date"], id="impossible-date",
+        SMALL_GROUP.replace(
+            "joined = 2026-01-13\n\n[[goals]]", 'joined = "2026-02-30"\n\n[[goals]]'
+        ),
+        "members[2].joined",
+        ["2026-02-30", "not a real calendar date"],
+        id="impossible-date",
     ),
     pytest.param(
         SMALL_GROUP.replace('name = "Harbour Lights Peer Group"\n', ""),
-        "group.name", ["is missing"], id="group-without-a-name",
+        "group.name",
+        ["is missing"],
+        id="group-without-a-name",
     ),
     pytest.param(
         SMALL_GROUP.replace('name = "Ben Okri"', 'name = "ada byron"'),
-        "members[2].name", ["appears twice"], id="same-member-twice",
+        "members[2].name",
+        ["appears twice"],
+        id="same-member-twice",
     ),
     pytest.param(
         SMALL_GROUP + "[agenda]\nfirst = 1\n",
-        "file.agenda", ["not a field here"], id="unknown-section",
+        "file.agenda",
+        ["not a field here"],
+        id="unknown-section",
     ),
     pytest.param(
         SMALL_GROUP.replace("target_size = 6", "target_size = 600"),
-        "group.target_size", ["600", "out of range"], id="target-size-out-of-range",
+        "group.target_size",
+        ["600", "out of range"],
+        id="target-size-out-of-range",
     ),
 ]
 
 
 @pytest.mark.parametrize(("text", "field", "words"), BAD_INPUTS)
-def test_a_bad_group_file_names_the_field_and_writes_nothing(db, tmp_path: Path, text: str, field: str, words: list[str]):
+def test_a_bad_group_file_names_the_field_and_writes_nothing(
+    db, tmp_path: Path, text: str, field: str, words: list[str]
+):
     err = _refused(db, _write(tmp_path, text))
     assert err.field == field
     for word in words:
@@ -237,7 +267,9 @@ def test_importing_a_group_whose_name_is_taken_is_refused_and_the_first_is_kept(
 
 
 def test_a_peer_value_error_names_the_group_file_key(db, tmp_path: Path):
-    text = SMALL_GROUP.replace("target_size = 6\n", 'target_size = 6\n\n[peer]\ninstitution = ["Northbridge", ""]\n')
+    text = SMALL_GROUP.replace(
+        "target_size = 6\n", 'target_size = 6\n\n[peer]\ninstitution = ["Northbridge", ""]\n'
+    )
     err = _refused(db, _write(tmp_path, text))
     # the group file calls it `institution` (the form's label is "Institution")
     assert err.field.startswith("peer.institution"), err.field
@@ -274,15 +306,28 @@ def test_demo_meeting_records_become_minutes_attendance_and_carried_items(db):
         assert sept.sequence == 0  # an imported record is the meeting's first version
         from peergroup.services import roles
 
-        assert all(roles.holder_name(s, m, "Scribe") for m in s.exec(select(Meeting)) if m.status == "scheduled")
+        assert all(
+            roles.holder_name(s, m, "Scribe")
+            for m in s.exec(select(Meeting))
+            if m.status == "scheduled"
+        )
 
 
 @pytest.mark.parametrize(
     ("patch", "field"),
     [
-        (lambda d: d["meetings"][0].__setitem__("on", __import__("datetime").date(2026, 9, 9)), "meetings[1].on"),
-        (lambda d: d["meetings"][1]["actions"][0].__setitem__("owner", "Nobody Here"), "meetings[2].actions[1].owner"),
-        (lambda d: d["meetings"][0]["actions"][0].__setitem__("stat", "done"), "meetings[1].actions[1].stat"),
+        (
+            lambda d: d["meetings"][0].__setitem__("on", __import__("datetime").date(2026, 9, 9)),
+            "meetings[1].on",
+        ),
+        (
+            lambda d: d["meetings"][1]["actions"][0].__setitem__("owner", "Nobody Here"),
+            "meetings[2].actions[1].owner",
+        ),
+        (
+            lambda d: d["meetings"][0]["actions"][0].__setitem__("stat", "done"),
+            "meetings[1].actions[1].stat",
+        ),
         (lambda d: d["meetings"][2].__setitem__("present", ["Ghost"]), "meetings[3].present[1]"),
     ],
 )

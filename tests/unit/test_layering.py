@@ -36,16 +36,33 @@ def _loaded_after(code: str) -> dict:
         "\nimport json, sys\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {UI_MODULES!r})))\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_domain_modules_are_all_found():
     modules = _domain_modules()
-    for expected in ("peergroup.db", "peergroup.models", "peergroup.groupfile", "peergroup.services.membership",
-                     "peergroup.services.goals", "peergroup.services.roadmap", "peergroup.calendar.recurrence"):
+    for expected in (
+        "peergroup.db",
+        "peergroup.models",
+        "peergroup.groupfile",
+        "peergroup.services.membership",
+        "peergroup.services.goals",
+        "peergroup.services.roadmap",
+        "peergroup.calendar.recurrence",
+    ):
         assert expected in modules
     assert not NOT_DOMAIN & set(modules)
 
@@ -75,10 +92,14 @@ def test_opening_a_database_and_importing_a_group_loads_neither_textual_nor_rich
 
 # --- screens never query the database themselves -----------------------------------
 
-SESSION_CALL = re.compile(r"\b(?:session|sess|s)\.(?:exec|add|add_all|delete|commit|execute|query)\(")
+SESSION_CALL = re.compile(
+    r"\b(?:session|sess|s)\.(?:exec|add|add_all|delete|commit|execute|query)\("
+)
 SELECT_CALL = re.compile(r"(?<![\w.])select\(")
 # Importing Session for a type hint is fine; importing the query builders is not.
-QUERY_IMPORT = re.compile(r"^\s*from\s+(?:sqlmodel|sqlalchemy)[\w.]*\s+import\s+.*\b(?:select|func|delete|update|insert|text)\b")
+QUERY_IMPORT = re.compile(
+    r"^\s*from\s+(?:sqlmodel|sqlalchemy)[\w.]*\s+import\s+.*\b(?:select|func|delete|update|insert|text)\b"
+)
 
 
 def _screen_files() -> list[Path]:
@@ -102,9 +123,20 @@ def test_screens_call_services_instead_of_building_queries():
 
 def test_the_screen_check_would_catch_a_query():
     # The patterns above must recognise the calls they are meant to forbid.
-    for bad in ("rows = session.exec(select(Member))", "s.add(member)", "session.commit()",
-                "stmt = select(Group)", "from sqlmodel import Session, select"):
+    for bad in (
+        "rows = session.exec(select(Member))",
+        "s.add(member)",
+        "session.commit()",
+        "stmt = select(Group)",
+        "from sqlmodel import Session, select",
+    ):
         assert SESSION_CALL.search(bad) or SELECT_CALL.search(bad) or QUERY_IMPORT.search(bad), bad
-    for fine in ("self.query_one('#name').select()", "widget.add_class('x')", "options.add(item)",
-                 "    from sqlmodel import Session"):
-        assert not (SESSION_CALL.search(fine) or SELECT_CALL.search(fine) or QUERY_IMPORT.search(fine)), fine
+    for fine in (
+        "self.query_one('#name').select()",
+        "widget.add_class('x')",
+        "options.add(item)",
+        "    from sqlmodel import Session",
+    ):
+        assert not (
+            SESSION_CALL.search(fine) or SELECT_CALL.search(fine) or QUERY_IMPORT.search(fine)
+        ), fine

@@ -16,7 +16,13 @@ FIRST = dt.date(2027, 1, 12)  # a Tuesday
 
 def _group(session, **logistics):  # noqa: ANN001, ANN202
     g = groups.create_group(session, "Schedulers", timezone="America/New_York")
-    spec = dict(frequency="monthly-nth-weekday", weekday="tuesday", nth=2, start_time="07:30", first_meeting=FIRST)
+    spec = dict(
+        frequency="monthly-nth-weekday",
+        weekday="tuesday",
+        nth=2,
+        start_time="07:30",
+        first_meeting=FIRST,
+    )
     spec.update(logistics)
     meetings.set_logistics(session, g, meetings.LogisticsInput(**spec))
     return g
@@ -29,8 +35,14 @@ def test_preview_saves_nothing_and_generate_saves_exactly_the_preview(db):
         assert s.exec(select(func.count()).select_from(Meeting)).one() == 0
         created = meetings.generate_meetings(s, g, today=FIRST)
         assert [m.on for m in created] == preview
-        assert preview == [dt.date(2027, 1, 12), dt.date(2027, 2, 9), dt.date(2027, 3, 9),
-                           dt.date(2027, 4, 13), dt.date(2027, 5, 11), dt.date(2027, 6, 8)]
+        assert preview == [
+            dt.date(2027, 1, 12),
+            dt.date(2027, 2, 9),
+            dt.date(2027, 3, 9),
+            dt.date(2027, 4, 13),
+            dt.date(2027, 5, 11),
+            dt.date(2027, 6, 8),
+        ]
         assert meetings.generate_meetings(s, g, today=FIRST) == []  # nothing twice
 
 
@@ -41,11 +53,18 @@ def test_extend_adds_the_following_months_without_touching_what_is_there(db):
         moved, cancelled = first[1], first[2]
         meetings.move_meeting(s, moved, "2027-02-11", "12:00")
         meetings.cancel_meeting(s, cancelled)
-        before = {m.id: (m.on, m.start_time, m.status, m.sequence) for m in meetings.list_meetings(s, g)}
+        before = {
+            m.id: (m.on, m.start_time, m.status, m.sequence) for m in meetings.list_meetings(s, g)
+        }
         added = meetings.extend_meetings(s, g, months=6)
         # the six months after the last planned meeting (9 June to 8 December)
-        assert [m.on for m in added] == [dt.date(2027, 7, 13), dt.date(2027, 8, 10), dt.date(2027, 9, 14),
-                                         dt.date(2027, 10, 12), dt.date(2027, 11, 9)]
+        assert [m.on for m in added] == [
+            dt.date(2027, 7, 13),
+            dt.date(2027, 8, 10),
+            dt.date(2027, 9, 14),
+            dt.date(2027, 10, 12),
+            dt.date(2027, 11, 9),
+        ]
         after = meetings.list_meetings(s, g)
         for m in after:
             if m.id in before:
@@ -60,7 +79,11 @@ def test_move_and_cancel_change_one_meeting_and_raise_its_sequence(db):
         g = _group(s)
         ms = meetings.generate_meetings(s, g, today=FIRST)
         meetings.move_meeting(s, ms[0], "2027-01-14")
-        assert (ms[0].on, ms[0].start_time, ms[0].sequence) == (dt.date(2027, 1, 14), dt.time(7, 30), 1)
+        assert (ms[0].on, ms[0].start_time, ms[0].sequence) == (
+            dt.date(2027, 1, 14),
+            dt.time(7, 30),
+            1,
+        )
         meetings.cancel_meeting(s, ms[1])
         meetings.cancel_meeting(s, ms[1])  # twice changes nothing more
         assert (ms[1].status, ms[1].sequence) == ("cancelled", 1)
@@ -110,7 +133,13 @@ def test_a_0730_meeting_stays_0730_local_across_dst(db):
 def test_bad_logistics_name_the_field_and_change_nothing(db, change, field):
     with db.scope() as s:
         g = groups.create_group(s, "Strict", timezone="UTC")
-        spec = dict(frequency="monthly-nth-weekday", weekday="tuesday", nth=2, start_time="07:30", first_meeting=FIRST)
+        spec = dict(
+            frequency="monthly-nth-weekday",
+            weekday="tuesday",
+            nth=2,
+            start_time="07:30",
+            first_meeting=FIRST,
+        )
         spec.update(change)
         with pytest.raises(InputError) as err:
             meetings.set_logistics(s, g, meetings.LogisticsInput(**spec))
@@ -124,12 +153,24 @@ def test_a_new_start_time_moves_future_unmoved_meetings_and_raises_their_sequenc
         ms = meetings.generate_meetings(s, g, today=FIRST)  # Jan..Jun 2027
         meetings.move_meeting(s, ms[4], "2027-05-12", "12:00")  # May, moved by hand
         meetings.set_logistics(
-            s, g, meetings.LogisticsInput(frequency="monthly-nth-weekday", weekday="tuesday", nth=2,
-                                          start_time="08:15", first_meeting=FIRST, place="Room 101"),
+            s,
+            g,
+            meetings.LogisticsInput(
+                frequency="monthly-nth-weekday",
+                weekday="tuesday",
+                nth=2,
+                start_time="08:15",
+                first_meeting=FIRST,
+                place="Room 101",
+            ),
             today=dt.date(2027, 3, 1),
         )
         by_day = {m.series_date: m for m in meetings.list_meetings(s, g)}
-        past, future, moved = by_day[dt.date(2027, 2, 9)], by_day[dt.date(2027, 3, 9)], by_day[dt.date(2027, 5, 11)]
+        past, future, moved = (
+            by_day[dt.date(2027, 2, 9)],
+            by_day[dt.date(2027, 3, 9)],
+            by_day[dt.date(2027, 5, 11)],
+        )
         assert (past.start_time, past.sequence) == (dt.time(7, 30), 0)  # history stays as it was
         assert (future.start_time, future.sequence) == (dt.time(8, 15), 1)
         assert (moved.start_time, moved.sequence) == (dt.time(12, 0), 2)  # moved, then relocated

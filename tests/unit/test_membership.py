@@ -36,8 +36,13 @@ def _add(s, group: Group, name: str, **kw) -> Member:  # noqa: ANN001
 # --- rules -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("size", "warns", "words"), [(3, True, "small"), (4, False, ""), (12, False, ""), (13, True, "large")])
-def test_target_size_outside_four_to_twelve_warns_but_is_allowed(db, group_id: int, size: int, warns: bool, words: str):
+@pytest.mark.parametrize(
+    ("size", "warns", "words"),
+    [(3, True, "small"), (4, False, ""), (12, False, ""), (13, True, "large")],
+)
+def test_target_size_outside_four_to_twelve_warns_but_is_allowed(
+    db, group_id: int, size: int, warns: bool, words: str
+):
     with db.scope() as s:
         group = s.get(Group, group_id)
         groups_svc.set_membership_rules(s, group, target_size=size, membership="ongoing")
@@ -55,7 +60,9 @@ def test_target_size_outside_four_to_twelve_warns_but_is_allowed(db, group_id: i
 def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
     # the form shows the error and the session is committed anyway: nothing may have changed
     with db.scope() as s, pytest.raises(InputError) as err:
-        groups_svc.set_membership_rules(s, s.get(Group, group_id), target_size=8, membership="time-limited")
+        groups_svc.set_membership_rules(
+            s, s.get(Group, group_id), target_size=8, membership="time-limited"
+        )
     assert err.value.field == "end_date"
     assert "end date" in err.value.message and "end condition" in err.value.message
     with db.scope() as s:
@@ -64,14 +71,28 @@ def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
 
     with db.scope() as s:
         groups_svc.set_membership_rules(
-            s, s.get(Group, group_id), target_size=8, membership="time-limited", end_condition="when all members are promoted"
+            s,
+            s.get(Group, group_id),
+            target_size=8,
+            membership="time-limited",
+            end_condition="when all members are promoted",
         )
     with db.scope() as s:
         group = s.get(Group, group_id)
-        assert (group.membership, group.end_condition, group.end_date) == ("time-limited", "when all members are promoted", None)
+        assert (group.membership, group.end_condition, group.end_date) == (
+            "time-limited",
+            "when all members are promoted",
+            None,
+        )
 
     with db.scope() as s:
-        groups_svc.set_membership_rules(s, s.get(Group, group_id), target_size=8, membership="time-limited", end_date="2028-06-30")
+        groups_svc.set_membership_rules(
+            s,
+            s.get(Group, group_id),
+            target_size=8,
+            membership="time-limited",
+            end_date="2028-06-30",
+        )
     with db.scope() as s:
         assert s.get(Group, group_id).end_date == dt.date(2028, 6, 30)
 
@@ -79,17 +100,31 @@ def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
 def test_switching_to_ongoing_clears_the_end_date_and_condition(db, group_id: int):
     with db.scope() as s:
         groups_svc.set_membership_rules(
-            s, s.get(Group, group_id), target_size=8, membership="time-limited",
-            end_date="2028-06-30", end_condition="when the grant ends",
+            s,
+            s.get(Group, group_id),
+            target_size=8,
+            membership="time-limited",
+            end_date="2028-06-30",
+            end_condition="when the grant ends",
         )
     with db.scope() as s:
         groups_svc.set_membership_rules(
-            s, s.get(Group, group_id), target_size=8, membership="ongoing",
-            end_date="2028-06-30", end_condition="when the grant ends", opt_in_month=9,
+            s,
+            s.get(Group, group_id),
+            target_size=8,
+            membership="ongoing",
+            end_date="2028-06-30",
+            end_condition="when the grant ends",
+            opt_in_month=9,
         )
     with db.scope() as s:
         group = s.get(Group, group_id)
-        assert (group.membership, group.end_date, group.end_condition, group.opt_in_month) == ("ongoing", None, "", 9)
+        assert (group.membership, group.end_date, group.end_condition, group.opt_in_month) == (
+            "ongoing",
+            None,
+            "",
+            9,
+        )
 
 
 # --- members -----------------------------------------------------------------
@@ -99,11 +134,21 @@ def test_members_keep_their_joining_and_leaving_dates_and_status(db, group_id: i
     with db.scope() as s:
         group = s.get(Group, group_id)
         _add(s, group, "Priya Raman", email="priya@example.org", joined_on="2024-09-10")
-        _add(s, group, "Rachel Goldberg", status="alumni", joined_on="2024-09-10", left_on="2026-06-30")
+        _add(
+            s,
+            group,
+            "Rachel Goldberg",
+            status="alumni",
+            joined_on="2024-09-10",
+            left_on="2026-06-30",
+        )
         _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
     with db.scope() as s:
         group = s.get(Group, group_id)
-        rows = [(m.name, m.status, m.joined_on, m.left_on) for m in membership_svc.list_members(s, group)]
+        rows = [
+            (m.name, m.status, m.joined_on, m.left_on)
+            for m in membership_svc.list_members(s, group)
+        ]
     assert rows == [
         ("Priya Raman", "active", dt.date(2024, 9, 10), None),
         ("Tomás Herrera", "prospective", None, None),
@@ -115,21 +160,35 @@ def test_members_keep_their_joining_and_leaving_dates_and_status(db, group_id: i
     ("data", "field", "words"),
     [
         (dict(status="alumni", joined_on="2024-09-10"), "left", "date they left"),
-        (dict(status="active", joined_on="2024-09-10", left_on="2026-06-30"), "left", "only alumni"),
-        (dict(status="alumni", joined_on="2026-06-30", left_on="2024-09-10"), "left", "before the joining date"),
+        (
+            dict(status="active", joined_on="2024-09-10", left_on="2026-06-30"),
+            "left",
+            "only alumni",
+        ),
+        (
+            dict(status="alumni", joined_on="2026-06-30", left_on="2024-09-10"),
+            "left",
+            "before the joining date",
+        ),
         (dict(status="member"), "status", "prospective, active, alumni"),
         (dict(email="priya.example.org"), "email", "not an e-mail address"),
     ],
 )
-def test_inconsistent_member_details_are_refused_naming_the_field(db, group_id: int, data: dict, field: str, words: str):
+def test_inconsistent_member_details_are_refused_naming_the_field(
+    db, group_id: int, data: dict, field: str, words: str
+):
     with db.scope() as s, pytest.raises(InputError) as err:
-        membership_svc.add_member(s, s.get(Group, group_id), MemberInput(name="Priya Raman", **data))
+        membership_svc.add_member(
+            s, s.get(Group, group_id), MemberInput(name="Priya Raman", **data)
+        )
     assert err.value.field == field
     assert words in err.value.message
     assert _members(db) == []
 
 
-def test_a_second_member_with_the_same_email_in_other_case_is_refused_and_nothing_saved(db, group_id: int):
+def test_a_second_member_with_the_same_email_in_other_case_is_refused_and_nothing_saved(
+    db, group_id: int
+):
     with db.scope() as s:
         _add(s, s.get(Group, group_id), "Priya Raman", email="Priya.Raman@Northbridge.example.org")
     # the screen catches the error and carries on; the commit must save nothing
@@ -211,11 +270,20 @@ def test_leaving_before_joining_is_refused(db, group_id: int):
 def test_summary_counts_openings_and_the_recruitment_shortfall(db, group_id: int):
     with db.scope() as s:
         group = s.get(Group, group_id)
-        groups_svc.set_membership_rules(s, group, target_size=8, membership="ongoing", opt_in_month=9)
+        groups_svc.set_membership_rules(
+            s, group, target_size=8, membership="ongoing", opt_in_month=9
+        )
         for i in range(5):
             _add(s, group, f"Active {i}", joined_on=f"2025-0{i + 1}-01")
         _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
-        _add(s, group, "Rachel Goldberg", status="alumni", joined_on="2024-09-10", left_on="2026-06-30")
+        _add(
+            s,
+            group,
+            "Rachel Goldberg",
+            status="alumni",
+            joined_on="2024-09-10",
+            left_on="2026-06-30",
+        )
     with db.scope() as s:
         summary = membership_svc.summary(s, s.get(Group, group_id), TODAY)
     assert (summary.active, summary.prospective, summary.alumni) == (5, 1, 1)
@@ -259,9 +327,13 @@ def test_a_member_who_opts_out_becomes_alumni_and_the_others_stay(db, group_id: 
         _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
     with db.scope() as s:
         rounds = membership_svc.start_opt_in_round(s, s.get(Group, group_id), 2027)
-        assert sorted(r.member_id for r in rounds) == sorted([stay, go])  # only active members are asked
+        assert sorted(r.member_id for r in rounds) == sorted(
+            [stay, go]
+        )  # only active members are asked
         again = membership_svc.start_opt_in_round(s, s.get(Group, group_id), 2027)
-        assert sorted(r.id for r in again) == sorted(r.id for r in rounds)  # asking twice adds nothing
+        assert sorted(r.id for r in again) == sorted(
+            r.id for r in rounds
+        )  # asking twice adds nothing
     with db.scope() as s:
         by_member = {r.member_id: r for r in s.exec(select(OptInRound))}
         membership_svc.record_opt_in(s, by_member[stay], "in", on=dt.date(2027, 9, 3))

@@ -74,18 +74,45 @@ def _insert(con: sqlite3.Connection, table: str, values: dict[str, object]) -> i
             row[name] = _filler(declared)
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
-    return con.execute(f'insert into "{table}" ({columns}) values ({marks})', list(row.values())).lastrowid
+    return con.execute(
+        f'insert into "{table}" ({columns}) values ({marks})', list(row.values())
+    ).lastrowid
 
 
 def _add_rows(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
-        gid = _insert(con, "group", {"name": "Harbour Lights Peer Group", "uuid": "0" * 32, "membership": "ongoing", "timezone": "UTC"})
-        _insert(con, "member", {"group_id": gid, "name": "Ada Byron", "email": "ada@example.org", "status": "active", "joined_on": "2024-09-10"})
+        gid = _insert(
+            con,
+            "group",
+            {
+                "name": "Harbour Lights Peer Group",
+                "uuid": "0" * 32,
+                "membership": "ongoing",
+                "timezone": "UTC",
+            },
+        )
         _insert(
             con,
             "member",
-            {"group_id": gid, "name": "Rachel Goldberg", "status": "alumni", "joined_on": "2024-09-10", "left_on": "2026-06-30"},
+            {
+                "group_id": gid,
+                "name": "Ada Byron",
+                "email": "ada@example.org",
+                "status": "active",
+                "joined_on": "2024-09-10",
+            },
+        )
+        _insert(
+            con,
+            "member",
+            {
+                "group_id": gid,
+                "name": "Rachel Goldberg",
+                "status": "alumni",
+                "joined_on": "2024-09-10",
+                "left_on": "2026-06-30",
+            },
         )
         con.commit()
     finally:
@@ -117,9 +144,15 @@ def _virtual_table_names(connection) -> set[str]:  # noqa: ANN001
     They are made with raw SQL in a migration, not by the models, so the
     schema comparison leaves them out.
     """
-    rows = connection.exec_driver_sql("select name, sql from sqlite_master where type = 'table'").all()
+    rows = connection.exec_driver_sql(
+        "select name, sql from sqlite_master where type = 'table'"
+    ).all()
     virtual = {name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")}
-    return {name for name, _sql in rows if name in virtual or any(name.startswith(v + "_") for v in virtual)}
+    return {
+        name
+        for name, _sql in rows
+        if name in virtual or any(name.startswith(v + "_") for v in virtual)
+    }
 
 
 # --- the schema ----------------------------------------------------------------
@@ -133,7 +166,8 @@ def test_the_migrated_schema_is_exactly_the_models_schema(db):
             return not (type_ == "table" and name in virtual)
 
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": include_name, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "include_name": include_name, "render_as_batch": True},
         )
         differences = compare_metadata(context, metadata)
     assert differences == []
@@ -194,14 +228,27 @@ def test_a_database_written_at_the_first_revision_opens_with_its_rows(tmp_path: 
 
 def _upgrade_steps() -> list:
     revisions = known_revisions()
-    steps = [pytest.param(older, newer, id=f"{older}-to-{newer}") for older, newer in zip(revisions, revisions[1:], strict=False)]
+    steps = [
+        pytest.param(older, newer, id=f"{older}-to-{newer}")
+        for older, newer in zip(revisions, revisions[1:], strict=False)
+    ]
     if not steps:
-        return [pytest.param(None, None, marks=pytest.mark.skip(reason="only one migration exists, so no database can be older yet"))]
+        return [
+            pytest.param(
+                None,
+                None,
+                marks=pytest.mark.skip(
+                    reason="only one migration exists, so no database can be older yet"
+                ),
+            )
+        ]
     return steps
 
 
 @pytest.mark.parametrize(("older", "newer"), _upgrade_steps())
-def test_an_older_database_is_backed_up_then_upgraded_keeping_every_row(tmp_path: Path, older: str, newer: str):
+def test_an_older_database_is_backed_up_then_upgraded_keeping_every_row(
+    tmp_path: Path, older: str, newer: str
+):
     # `newer` is the first migration the upgrade has to run; it names the case.
     path = tmp_path / "last-year.db"
     _build_at(path, older)

@@ -28,7 +28,9 @@ TODAY = dt.date(2026, 11, 25)
 DATES = [dt.date(2026, 9, 8), dt.date(2026, 10, 13), dt.date(2026, 11, 10), dt.date(2026, 12, 8)]
 
 
-def build_group(session, name="Harbour Peers", people=("Ada Lin", "Ben Osei", "Cleo Park", "Dev Rao")):
+def build_group(
+    session, name="Harbour Peers", people=("Ada Lin", "Ben Osei", "Cleo Park", "Dev Rao")
+):
     """A group with four active members and four monthly meetings."""
     group = groups_svc.create_group(session, name, timezone="America/New_York")
     members = {
@@ -47,7 +49,9 @@ def build_group(session, name="Harbour Peers", people=("Ada Lin", "Ben Osei", "C
 
 
 def assign(session, meeting, role_name, member):
-    role = session.exec(select(Role).where(Role.group_id == meeting.group_id, Role.name == role_name)).one()
+    role = session.exec(
+        select(Role).where(Role.group_id == meeting.group_id, Role.name == role_name)
+    ).one()
     session.add(RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id))
     session.flush()
 
@@ -70,10 +74,14 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
         assert day.scribe_name == "Ada Lin"
         for p in people.values():
             minutes_svc.set_attendance(s, sep, p, "present")
-        saved = minutes_svc.save_minutes(s, sep.id, "We discussed teaching portfolios.", day.revision)
+        saved = minutes_svc.save_minutes(
+            s, sep.id, "We discussed teaching portfolios.", day.revision
+        )
         assert saved.saved and saved.revision == day.revision + 1
         minutes_svc.add_decision(s, sep, "Meet at 07:30 from now on.")
-        minutes_svc.add_action_item(s, sep, "Share a portfolio template", people["ben"].id, "2026-10-01")
+        minutes_svc.add_action_item(
+            s, sep, "Share a portfolio template", people["ben"].id, "2026-10-01"
+        )
         minutes_svc.add_action_item(s, sep, "Book the room", people["cleo"].id, None)
         minutes_svc.finalise(s, sep.id, people["ada"].id)
 
@@ -100,7 +108,9 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
 def test_an_action_item_is_carried_forward_until_closed(world):
     db, group, people, (m1, m2, m3, m4) = world
     with db.scope() as s:
-        item = minutes_svc.add_action_item(s, m1, "Draft the support request", people["dev"].id, "2026-12-31")
+        item = minutes_svc.add_action_item(
+            s, m1, "Draft the support request", people["dev"].id, "2026-12-31"
+        )
     with db.scope() as s:
         assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
         day3 = minutes_svc.open_meeting(s, m3)
@@ -111,7 +121,9 @@ def test_an_action_item_is_carried_forward_until_closed(world):
         day4 = minutes_svc.open_meeting(s, m4)
         row = s.get(ActionItem, item.id)
     assert day3.carried_forward == []
-    assert [r.id for r in day3.closed_here] == [item.id]  # the scribe still sees what was closed today
+    assert [r.id for r in day3.closed_here] == [
+        item.id
+    ]  # the scribe still sees what was closed today
     assert day4.carried_forward == [] and day4.closed_here == []
     assert row.status == "done" and row.closed_meeting_id == m3.id and row.closed_at is not None
 
@@ -126,10 +138,15 @@ def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
         minutes_svc.add_action_item(s, m2, "Morning item", people["ben"].id)
         assert [r.text for r in minutes_svc.open_meeting(s, m2).carried_forward] == []
         # A second meeting on the same day comes after the first one.
-        assert [r.text for r in minutes_svc.open_meeting(s, same_day).carried_forward] == ["Morning item"]
+        assert [r.text for r in minutes_svc.open_meeting(s, same_day).carried_forward] == [
+            "Morning item"
+        ]
         before_m3 = minutes_svc.open_action_items(s, group, before_meeting=m3)
         assert {r.text for r in before_m3} == {"Morning item"}
-        assert {r.text for r in minutes_svc.open_action_items(s, group)} == {"Morning item", "Later item"}
+        assert {r.text for r in minutes_svc.open_action_items(s, group)} == {
+            "Morning item",
+            "Later item",
+        }
 
 
 def test_reopened_item_is_back_on_the_agenda(world):
@@ -220,7 +237,9 @@ def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(worl
         day = minutes_svc.open_meeting(s, m1)
         again = minutes_svc.finalise(s, m1.id, people["ben"].id)  # a second click changes nothing
     assert day.text == "Final words" and day.revision == 1
-    assert [(a.author_name, a.text) for a in day.amendments] == [("Ben Osei", "Cleo was present, not absent.")]
+    assert [(a.author_name, a.text) for a in day.amendments] == [
+        ("Ben Osei", "Cleo was present, not absent.")
+    ]
     assert again.finalised_by_id == people["ada"].id
 
 
@@ -240,7 +259,9 @@ def test_a_present_member_takes_over_as_scribe(world):
         rows = s.exec(select(ScribeChange)).all()
         day = minutes_svc.open_meeting(s, m1)
     assert change is not None
-    assert [(r.from_member_id, r.to_member_id) for r in rows] == [(people["ada"].id, people["ben"].id)]
+    assert [(r.from_member_id, r.to_member_id) for r in rows] == [
+        (people["ada"].id, people["ben"].id)
+    ]
     assert day.scribe_id == people["ben"].id and day.scribe_name == "Ben Osei"
 
 
@@ -306,7 +327,11 @@ def test_open_meeting_shows_the_agenda(world):
         assign(s, m1, "Discussion lead", people["cleo"])
         day = minutes_svc.open_meeting(s, m1)
         assert s.exec(select(Minutes)).one().meeting_id == m1.id  # created on first open
-    assert (day.topic_title, day.discussion_lead, day.agenda_note) == ("Promotion dossiers", "Cleo Park", "Bring your CV")
+    assert (day.topic_title, day.discussion_lead, day.agenda_note) == (
+        "Promotion dossiers",
+        "Cleo Park",
+        "Bring your CV",
+    )
     assert day.prompt_text == prompt["text"]
     assert [a.name for a in day.attendance] == ["Ada Lin", "Ben Osei", "Cleo Park", "Dev Rao"]
     assert all(a.status is None for a in day.attendance)
@@ -333,7 +358,9 @@ def test_running_list_of_meeting_dates_and_topics(world):
         minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
         minutes_svc.finalise(s, m1.id, people["ben"].id)
         rows = minutes_svc.running_list(s, group)
-    assert [(r.on, r.status, r.topic_title, r.scribe_name, r.has_minutes, r.finalised) for r in rows] == [
+    assert [
+        (r.on, r.status, r.topic_title, r.scribe_name, r.has_minutes, r.finalised) for r in rows
+    ] == [
         (DATES[0], "scheduled", "", "Ben Osei", True, True),
         (DATES[1], "scheduled", "Ad hoc: budget", "", False, False),
         (DATES[2], "cancelled", "", "", False, False),
@@ -347,7 +374,9 @@ def test_demo_group_meeting_day(demo_db):
 
     with demo_db.scope() as s:
         group = groups.list_groups(s)[0]
-        first = s.exec(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.on)).first()
+        first = s.exec(
+            select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.on)
+        ).first()
         day = minutes_svc.open_meeting(s, first, today=first.on)
         names = [a.name for a in day.attendance]
         assert "Priya Raman" in names and "Mei-Lin Zhou" in names
@@ -356,7 +385,11 @@ def test_demo_group_meeting_day(demo_db):
         assert day.finalised_at is not None and day.scribe_name == "Marcus Bell"
         december = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
         carried = minutes_svc.open_meeting(s, december).carried_forward
-        assert sorted(r.owner_name for r in carried) == ["Elena Sokolova", "Hannah Whitfield", "Mei-Lin Zhou"]
+        assert sorted(r.owner_name for r in carried) == [
+            "Elena Sokolova",
+            "Hannah Whitfield",
+            "Mei-Lin Zhou",
+        ]
         # Priya's template was done: closed at the October meeting, not carried
         assert "Priya Raman" not in [r.owner_name for r in carried]
 

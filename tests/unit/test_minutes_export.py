@@ -55,12 +55,18 @@ def plain_text(tokens) -> str:
 def build(session, scribe_name=NASTY_NAME):
     group = groups_svc.create_group(session, "Harbour | Peers", timezone="UTC")
     add = membership_svc.add_member
-    dana = add(session, group, membership_svc.MemberInput(name=scribe_name, joined_on=dt.date(2025, 1, 1)))
-    ben = add(session, group, membership_svc.MemberInput(name="Ben Osei", joined_on=dt.date(2025, 1, 1)))
+    dana = add(
+        session, group, membership_svc.MemberInput(name=scribe_name, joined_on=dt.date(2025, 1, 1))
+    )
+    ben = add(
+        session, group, membership_svc.MemberInput(name="Ben Osei", joined_on=dt.date(2025, 1, 1))
+    )
     meetings = [Meeting(group_id=group.id, on=d, start_time=dt.time(8, 0)) for d in DATES]
     session.add_all(meetings)
     session.flush()
-    scribe = session.exec(select(Role).where(Role.group_id == group.id, Role.name == "Scribe")).one()
+    scribe = session.exec(
+        select(Role).where(Role.group_id == group.id, Role.name == "Scribe")
+    ).one()
     session.add(RoleAssignment(meeting_id=meetings[0].id, role_id=scribe.id, member_id=dana.id))
     session.flush()
     return group, dana, ben, meetings
@@ -86,7 +92,11 @@ def recorded(db):
         minutes_svc.save_minutes(s, nov.id, "Draft notes", 0)
         minutes_svc.close_action_item(s, done, "done", at_meeting=nov)
         s.add(Reflection(member_id=ben.id, meeting_id=sep.id, text="PRIVATE-REFLECTION worry"))
-        s.add(Reflection(member_id=dana.id, meeting_id=sep.id, text="SHARED-REFLECTION thought", shared=True))
+        s.add(
+            Reflection(
+                member_id=dana.id, meeting_id=sep.id, text="SHARED-REFLECTION thought", shared=True
+            )
+        )
     return db, group
 
 
@@ -110,16 +120,32 @@ def test_names_and_text_cannot_break_the_document_structure(recorded):
         "Earlier action items closed at this meeting",
     ]
     kinds = {t.type for t in tokens}
-    for forbidden in ("blockquote_open", "ordered_list_open", "code_block", "fence", "html_block", "hr"):
+    for forbidden in (
+        "blockquote_open",
+        "ordered_list_open",
+        "code_block",
+        "fence",
+        "html_block",
+        "hr",
+    ):
         assert forbidden not in kinds, forbidden
     inline_kinds = {c.type for t in tokens for c in (t.children or [])}
     for forbidden in ("code_inline", "link_open", "html_inline", "s_open"):
         assert forbidden not in inline_kinds, forbidden
     # Emphasis and bold come only from the document's own labels.
     children = [c for t in tokens for c in (t.children or [])]
-    emphasised = {children[i + 1].content for i, c in enumerate(children) if c.type in ("em_open", "strong_open")}
+    emphasised = {
+        children[i + 1].content
+        for i, c in enumerate(children)
+        if c.type in ("em_open", "strong_open")
+    }
     assert emphasised == {
-        "This meeting was cancelled.", "Scribe:", "Present:", "Apologies:", "Minutes:", "Attendance:",
+        "This meeting was cancelled.",
+        "Scribe:",
+        "Present:",
+        "Apologies:",
+        "Minutes:",
+        "Attendance:",
     }
     seen = plain_text(tokens)
     for line in NASTY_TEXT.splitlines():
@@ -158,7 +184,9 @@ def test_the_record_is_complete_and_reflections_are_left_out(recorded):
     assert "- **Present:** \\# Dana \\| x" in sep and "- **Apologies:** Ben Osei" in sep
     assert "- **Minutes:** finalised " in sep and " by \\# Dana \\| x" in sep
     assert "Ben Osei: Ben sent apologies \\[late\\]" in sep
-    assert "*This meeting was cancelled.*" in text.split("## 2026-10-13")[1].split("## 2026-11-10")[0]
+    assert (
+        "*This meeting was cancelled.*" in text.split("## 2026-10-13")[1].split("## 2026-11-10")[0]
+    )
     assert "- **Minutes:** draft, not finalised" in text.split("## 2026-11-10")[1]
     assert "REFLECTION" not in text
 
@@ -167,7 +195,9 @@ def test_date_range_and_count(recorded):
     db, group = recorded
     with db.scope() as s:
         text, count = minutes_md.minutes_document(s, group, start=DATES[1], end=DATES[3])
-        empty, none = minutes_md.minutes_document(s, group, start=dt.date(2030, 1, 1), end=dt.date(2030, 2, 1))
+        empty, none = minutes_md.minutes_document(
+            s, group, start=dt.date(2030, 1, 1), end=dt.date(2030, 2, 1)
+        )
         with pytest.raises(InputError, match="before the start date"):
             minutes_md.minutes_document(s, group, start=DATES[3], end=DATES[0])
     assert count == 3 and "2026-09-08" not in text and "2026-12-08" in text

@@ -36,7 +36,9 @@ def _steps(db, group_id: int, today: dt.date = TODAY) -> dict[int, StepStatus]: 
 def _define_peers(db, group_id: int) -> None:  # noqa: ANN001
     with db.scope() as s:
         peer_svc.set_definition(
-            s, s.get(Group, group_id), {"institution": "Northbridge University", "track": "Clinician-educator"}
+            s,
+            s.get(Group, group_id),
+            {"institution": "Northbridge University", "track": "Clinician-educator"},
         )
 
 
@@ -46,7 +48,9 @@ def test_a_new_group_has_all_ten_steps_to_do_and_starts_at_step_one(db, group_id
     assert steps[1].key == "peer"
     assert steps[1].state == "todo"
     assert "in common" in steps[1].next_action
-    assert {n: s.state for n, s in steps.items() if n != 7} == {n: "todo" for n in range(1, 11) if n != 7}
+    assert {n: s.state for n, s in steps.items() if n != 7} == {
+        n: "todo" for n in range(1, 11) if n != 7
+    }
     first = roadmap_svc.next_step(list(steps.values()))
     assert (first.number, first.state) == (1, "todo")
 
@@ -64,8 +68,12 @@ def test_a_started_step_is_partial_and_names_what_is_still_missing(db, group_id:
     _define_peers(db, group_id)
     with db.scope() as s:
         group = s.get(Group, group_id)
-        groups_svc.set_membership_rules(s, group, target_size=6, membership="ongoing", opt_in_month=9)
-        membership_svc.add_member(s, group, membership_svc.MemberInput(name="Ada Byron", joined_on="2026-01-13"))
+        groups_svc.set_membership_rules(
+            s, group, target_size=6, membership="ongoing", opt_in_month=9
+        )
+        membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Ada Byron", joined_on="2026-01-13")
+        )
     step = _steps(db, group_id)[2]
     assert step.state == "partial"
     assert any("at least two" in m for m in step.missing)
@@ -75,12 +83,18 @@ def test_a_started_step_is_partial_and_names_what_is_still_missing(db, group_id:
 def test_an_overdue_mission_needs_attention_before_anything_else(db, group_id: int):
     with db.scope() as s:
         goals_svc.adopt_mission(
-            s, s.get(Group, group_id), "We help each other teach.", adopted_on="2025-09-09", revisit_by="2026-09-08"
+            s,
+            s.get(Group, group_id),
+            "We help each other teach.",
+            adopted_on="2025-09-09",
+            revisit_by="2026-09-08",
         )
     steps = _steps(db, group_id)
     assert steps[3].state == "attention"
     assert "2026-09-08" in steps[3].next_action
-    assert steps[1].state == "todo"  # earlier steps are unfinished, and still the mission comes first
+    assert (
+        steps[1].state == "todo"
+    )  # earlier steps are unfinished, and still the mission comes first
     nxt = roadmap_svc.next_step(list(steps.values()))
     assert (nxt.number, nxt.state) == (3, "attention")
 
@@ -92,7 +106,13 @@ def test_next_step_is_the_earliest_unfinished_and_skips_done_and_optional_steps(
     def step(number: int, state: str) -> StepStatus:
         return StepStatus(number, f"step{number}", f"Step {number}", "", state=state)
 
-    statuses = [step(1, "done"), step(2, "done"), step(3, "partial"), step(4, "todo"), step(7, "optional")]
+    statuses = [
+        step(1, "done"),
+        step(2, "done"),
+        step(3, "partial"),
+        step(4, "todo"),
+        step(7, "optional"),
+    ]
     assert roadmap_svc.next_step(statuses).number == 3
     statuses = [step(1, "done"), step(2, "todo"), step(3, "partial"), step(9, "attention")]
     assert roadmap_svc.next_step(statuses).number == 9

@@ -16,11 +16,17 @@ START = dt.date(2027, 1, 5)
 def _group(session, n_members: int, n_meetings: int = 12):  # noqa: ANN001, ANN202
     g = groups.create_group(session, f"G{n_members}-{n_meetings}", timezone="America/New_York")
     people = [
-        membership.add_member(session, g, membership.MemberInput(name=f"Member {i:02d}", joined_on="2026-01-01"))
+        membership.add_member(
+            session, g, membership.MemberInput(name=f"Member {i:02d}", joined_on="2026-01-01")
+        )
         for i in range(n_members)
     ]
     meetings.set_logistics(
-        session, g, meetings.LogisticsInput(frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting=START)
+        session,
+        g,
+        meetings.LogisticsInput(
+            frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting=START
+        ),
     )
     created = meetings.generate_meetings(session, g, months=12, today=START)[:n_meetings]
     for extra in meetings.list_meetings(session, g)[n_meetings:]:
@@ -29,12 +35,19 @@ def _group(session, n_members: int, n_meetings: int = 12):  # noqa: ANN001, ANN2
 
 
 def _counts(session, g, role: str) -> list[int]:  # noqa: ANN001
-    return [c.planned[role] for c in roles.role_counts(session, g, today=START) if c.status == "active"]
+    return [
+        c.planned[role] for c in roles.role_counts(session, g, today=START) if c.status == "active"
+    ]
 
 
 @settings(max_examples=25, deadline=None)
-@given(n_members=st.integers(min_value=2, max_value=12), n_meetings=st.integers(min_value=1, max_value=30))
-def test_rotation_keeps_counts_within_one_when_everyone_is_available(tmp_path_factory, n_members, n_meetings):
+@given(
+    n_members=st.integers(min_value=2, max_value=12),
+    n_meetings=st.integers(min_value=1, max_value=30),
+)
+def test_rotation_keeps_counts_within_one_when_everyone_is_available(
+    tmp_path_factory, n_members, n_meetings
+):
     from peergroup.db import open_database
 
     db = open_database(tmp_path_factory.mktemp("r") / "r.db", create=True)
@@ -92,4 +105,8 @@ def test_custom_roles_rotate_too(db):
         g, _people, created = _group(s, 3, 3)
         roles.add_role(s, g, "Timekeeper", rotates=True)
         roles.rotate(s, g, today=START)
-        assert {roles.holder_name(s, m, "Timekeeper") for m in created} == {"Member 00", "Member 01", "Member 02"}
+        assert {roles.holder_name(s, m, "Timekeeper") for m in created} == {
+            "Member 00",
+            "Member 01",
+            "Member 02",
+        }

@@ -28,7 +28,9 @@ def exclude_search_index(name, type_, parent_names):  # noqa: ANN001, ARG001
 
 def build(session, name="Harbour Peers", dates=(dt.date(2026, 9, 8), dt.date(2026, 10, 13))):
     group = groups_svc.create_group(session, name, timezone="UTC")
-    ada = membership_svc.add_member(session, group, membership_svc.MemberInput(name="Ada Lin", joined_on=dt.date(2025, 1, 1)))
+    ada = membership_svc.add_member(
+        session, group, membership_svc.MemberInput(name="Ada Lin", joined_on=dt.date(2025, 1, 1))
+    )
     meetings = [Meeting(group_id=group.id, on=d, start_time=dt.time(8, 0)) for d in dates]
     session.add_all(meetings)
     session.flush()
@@ -92,7 +94,20 @@ def test_the_index_follows_edits_and_deletes(world):
 
 
 @pytest.mark.parametrize(
-    "query", ['"unbalanced', "a:b", "NOT", "*", "AND OR", "(x", "-minus", "NEAR(a b)", "col:term", "^start", "'"]
+    "query",
+    [
+        '"unbalanced',
+        "a:b",
+        "NOT",
+        "*",
+        "AND OR",
+        "(x",
+        "-minus",
+        "NEAR(a b)",
+        "col:term",
+        "^start",
+        "'",
+    ],
 )
 def test_fts_syntax_in_user_input_never_raises(world, query):
     db, group, ada, m1, m2 = world
@@ -135,7 +150,10 @@ def test_search_within_one_group_and_limit(db):
         g2, _b, (m3, _) = build(s, "Group Two")
         write_minutes(s, m1, "curriculum review")
         write_minutes(s, m3, "curriculum design")
-        assert {h.group_name for h in search_svc.search(s, "curriculum")} == {"Group One", "Group Two"}
+        assert {h.group_name for h in search_svc.search(s, "curriculum")} == {
+            "Group One",
+            "Group Two",
+        }
         assert [h.group_name for h in search_svc.search(s, "curriculum", group=g2)] == ["Group Two"]
         assert len(search_svc.search(s, "curriculum", limit=1)) == 1
 
@@ -144,13 +162,15 @@ def test_private_reflections_are_never_searched(world):
     db, group, ada, m1, m2 = world
     with db.scope() as s:
         s.add(Reflection(member_id=ada.id, meeting_id=m1.id, text="My private burnout worries"))
-        s.add(Reflection(member_id=ada.id, meeting_id=m1.id, text="Shared burnout note", shared=True))
+        s.add(
+            Reflection(member_id=ada.id, meeting_id=m1.id, text="Shared burnout note", shared=True)
+        )
         s.flush()
         assert search_svc.search(s, "burnout") == []
 
 
 def test_fts_query_quotes_every_term():
-    assert search_svc.fts_query('say "hi" NOT a:b *') == '"say" "\"\"hi\"\"" "NOT" "a:b"*'
+    assert search_svc.fts_query('say "hi" NOT a:b *') == '"say" """hi""" "NOT" "a:b"*'
     assert search_svc.fts_query("* - ()") == ""
 
 
@@ -172,8 +192,12 @@ def test_like_fallback_ranks_and_marks(world):
 
 def test_migration_installs_the_index_and_its_triggers(db):
     with db.engine.connect() as c:
-        names = {r[0] for r in c.exec_driver_sql("select name from sqlite_master where type = 'trigger'")}
-        sql = c.exec_driver_sql("select sql from sqlite_master where name = 'search_index'").scalar()
+        names = {
+            r[0] for r in c.exec_driver_sql("select name from sqlite_master where type = 'trigger'")
+        }
+        sql = c.exec_driver_sql(
+            "select sql from sqlite_master where name = 'search_index'"
+        ).scalar()
     assert names >= TRIGGERS
     assert "fts5" in sql and "porter unicode61 remove_diacritics 2" in sql
 
@@ -187,7 +211,12 @@ def test_schema_matches_models_once_the_search_index_is_filtered(db):
     with db.engine.connect() as c:
         unfiltered = compare_metadata(MigrationContext.configure(c), metadata)
         ctx = MigrationContext.configure(
-            c, opts={"include_name": exclude_search_index, "compare_type": True, "render_as_batch": True}
+            c,
+            opts={
+                "include_name": exclude_search_index,
+                "compare_type": True,
+                "render_as_batch": True,
+            },
         )
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []
@@ -216,7 +245,9 @@ def test_downgrade_drops_and_upgrade_backfills(db):
 
     run(command.downgrade, "0001")
     with db.engine.connect() as c:
-        left = c.exec_driver_sql("select name from sqlite_master where name like 'search_index%'").all()
+        left = c.exec_driver_sql(
+            "select name from sqlite_master where name like 'search_index%'"
+        ).all()
     assert left == []
     run(command.upgrade, "head")
     with db.scope() as s:

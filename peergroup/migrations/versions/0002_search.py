@@ -36,7 +36,13 @@ _SOURCES = (
     ("minutes", "minutes", "text", 0, "{row}.meeting_id"),
     ("decision", "decision", "text", 1, "{row}.meeting_id"),
     ("action", "actionitem", "text", 2, "{row}.meeting_id"),
-    ("amendment", "minutesamendment", "text", 3, "(SELECT meeting_id FROM minutes WHERE id = {row}.minutes_id)"),
+    (
+        "amendment",
+        "minutesamendment",
+        "text",
+        3,
+        "(SELECT meeting_id FROM minutes WHERE id = {row}.minutes_id)",
+    ),
 )
 # Columns whose change must refresh the index row.
 _WATCHED = {
@@ -59,19 +65,25 @@ def _triggers() -> list[tuple[str, str]]:
             f"VALUES (NEW.id * 4 + {offset}, '{kind}', NEW.id, {meeting.format(row='NEW')}, NEW.{column});"
         )
         drop_old = f"DELETE FROM search_index WHERE rowid = OLD.id * 4 + {offset};"
-        out.append((
-            f"search_index_{table}_ai",
-            f"CREATE TRIGGER search_index_{table}_ai AFTER INSERT ON {table} BEGIN {new_row} END",
-        ))
-        out.append((
-            f"search_index_{table}_au",
-            f"CREATE TRIGGER search_index_{table}_au AFTER UPDATE OF {_WATCHED[table]} ON {table} "
-            f"BEGIN {drop_old} {new_row} END",
-        ))
-        out.append((
-            f"search_index_{table}_ad",
-            f"CREATE TRIGGER search_index_{table}_ad AFTER DELETE ON {table} BEGIN {drop_old} END",
-        ))
+        out.append(
+            (
+                f"search_index_{table}_ai",
+                f"CREATE TRIGGER search_index_{table}_ai AFTER INSERT ON {table} BEGIN {new_row} END",
+            )
+        )
+        out.append(
+            (
+                f"search_index_{table}_au",
+                f"CREATE TRIGGER search_index_{table}_au AFTER UPDATE OF {_WATCHED[table]} ON {table} "
+                f"BEGIN {drop_old} {new_row} END",
+            )
+        )
+        out.append(
+            (
+                f"search_index_{table}_ad",
+                f"CREATE TRIGGER search_index_{table}_ad AFTER DELETE ON {table} BEGIN {drop_old} END",
+            )
+        )
     return out
 
 
