@@ -29,7 +29,7 @@ START = dt.date(2027, 1, 5)
 def one_run(folder: Path) -> dict[str, float]:
     db = open_database(folder / "bench.db", create=True)
     out = {}
-    with db.scope() as s:
+    with db.write() as s:
         g = groups.create_group(s, "Bench group", timezone="America/New_York")
         for i in range(12):
             membership.add_member(
@@ -52,16 +52,16 @@ def one_run(folder: Path) -> dict[str, float]:
         )
         group_id = g.id
     t = time.perf_counter()
-    with db.scope() as s:
+    with db.write() as s:
         g = groups.get_group(s, group_id)
         created = meetings.generate_meetings(s, g, months=60, today=START)
     out["generate"] = time.perf_counter() - t
     t = time.perf_counter()
-    with db.scope() as s:
+    with db.write() as s:
         roles.rotate(s, groups.get_group(s, group_id), today=START)
     out["rotate"] = time.perf_counter() - t
     t = time.perf_counter()
-    with db.scope() as s:
+    with db.write() as s:
         data, count = calendar_export.group_calendar(s, groups.get_group(s, group_id))
     out["export"] = time.perf_counter() - t
     out["events"] = count

@@ -51,13 +51,13 @@ WORDS = [
 def build(folder: Path, size: int) -> Path:
     path = folder / f"typing-{size}.db"
     db = open_database(path, create=True)
-    with db.scope() as s:
+    with db.write() as s:
         groupfile.import_group(s, groupfile.read(content.demo_group_file()))
     text, i = "", 0
     while len(text) < size:
         text += WORDS[i % len(WORDS)] + (" " if i % 12 else ".\n")
         i += 1
-    with db.scope() as s:
+    with db.write() as s:
         meeting = s.exec(sql_select(Meeting).where(Meeting.on == DAY)).one()
         minutes_svc.open_meeting(s, meeting)
         minutes_svc.save_minutes(s, meeting.id, text, 0)
@@ -119,14 +119,14 @@ def main() -> None:
         t_big = measure(big, keys, folder / "home")
         t_small = measure(small, keys, folder / "home")
         db = open_database(big)
-        with db.scope() as s:
+        with db.write() as s:
             meeting = s.exec(sql_select(Meeting).where(Meeting.on == DAY)).one()
             m = minutes_svc.open_meeting(s, meeting)
         saves, text, rev = [], m.text, m.revision
         for i in range(20):
             text += f" more {i}"
             t = time.perf_counter()
-            with db.scope() as s:
+            with db.write() as s:
                 rev = minutes_svc.save_minutes(s, meeting.id, text, rev).revision
             saves.append(time.perf_counter() - t)
         db.close()

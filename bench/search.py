@@ -86,7 +86,7 @@ def build(
     first_year = 2016
     try:
         for g in range(groups):
-            with db.scope() as s:  # one transaction per group, as an import would be
+            with db.write() as s:  # one transaction per group, as an import would be
                 group = groups_svc.create_group(s, f"Peer group {g + 1:02d}", timezone="UTC")
                 members = [
                     membership_svc.add_member(
@@ -177,7 +177,7 @@ def main() -> int:
 
         db = open_database(path)
         try:
-            with db.scope() as s:
+            with db.write() as s:
                 one_group = groups_svc.list_groups(s)[0]
                 search_svc.search(s, "warm up")  # first query loads the index pages
                 all_times, group_times, hits = [], [], []
@@ -190,13 +190,13 @@ def main() -> int:
                     search_svc.search(s, q, group=one_group, limit=20)
                     group_times.append((time.perf_counter() - t) * 1000)
             save_times = []
-            with db.scope() as s:
+            with db.write() as s:
                 meeting = minutes_svc.running_list(s, one_group)[-1]
                 revision = minutes_svc.open_meeting(s, s.get(Meeting, meeting.meeting_id)).revision
             base = minutes_text(rng, vocab)
             for i in range(20):
                 t = time.perf_counter()
-                with db.scope() as s:
+                with db.write() as s:
                     revision = minutes_svc.save_minutes(
                         s, meeting.meeting_id, base + f" edit {i}", revision
                     ).revision

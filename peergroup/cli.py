@@ -162,7 +162,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             from . import groupfile
 
             doc = groupfile.read(args.file)
-            with db.scope() as session:
+            with db.write() as session:
                 group = groupfile.import_group(session, doc)
                 name = group.name
             _say(f"Imported {name!r} into {path}.")
@@ -170,7 +170,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "groups":
             from .services import groups as groups_svc
 
-            with db.scope() as session:
+            with db.write() as session:
                 for g in groups_svc.list_groups(session):
                     _say(visible(g.name))
             return 0
@@ -185,7 +185,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "search":
             from .services import search as search_svc
 
-            with db.scope() as session:
+            with db.write() as session:
                 group = _group(session, args) if args.group else None
                 hits = search_svc.search(
                     session, " ".join(args.query), group=group, limit=args.limit
@@ -210,7 +210,7 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.what == "ics":
         from .services import calendar_export
 
-        with db.scope() as session:
+        with db.write() as session:
             group = _group(session, args)
             data, count = calendar_export.group_calendar(session, group, member_name=args.member)
         _write(args.output, data)
@@ -222,7 +222,7 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
 
         start = validate.parse_date("--from", args.date_from)
         end = validate.parse_date("--to", args.date_to)
-        with db.scope() as session:
+        with db.write() as session:
             group = _group(session, args)
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         _write(args.output, text.encode("utf-8"))
@@ -234,7 +234,7 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.what == "list":
         from .export import minutes_md
 
-        with db.scope() as session:
+        with db.write() as session:
             text = minutes_md.running_list_markdown(session, _group(session, args))
         _write(args.output, text.encode("utf-8"))
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
@@ -271,7 +271,7 @@ def _demo(args: argparse.Namespace) -> int:
         from .services import meetings as meetings_svc
         from .services import roles as roles_svc
 
-        with db.scope() as session:
+        with db.write() as session:
             group = groupfile.import_group(session, groupfile.read(content.demo_group_file()))
             # The file plans six months from its first meeting; a demo opened
             # today should also show the next six months, with roles rotated.

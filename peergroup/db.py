@@ -8,16 +8,16 @@ SQLAlchemy engine built, and an older schema upgraded (after a backup copy).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import sqlite3
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DatabaseProblem
+from .clock import SYSTEM, Clock, using
+from .errors import DatabaseBusy, DatabaseProblem, DatabaseReadOnly, DiskFull, PeergroupError
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator
@@ -141,51 +141,120 @@ def create_empty_file(path: Path) -> None:
 
 
 def backup_file(path: Path, label: str) -> Path:
-    """Copy the database consistently (SQLite backup API) next to itself."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    """Copy the database consistently next to itself (before an upgrade)."""
+    from .clock import current
+
+    stamp = current().now().astimezone().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
     n = 1
     while target.exists():
         target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
         n += 1
-    create_empty_file(target)
-    src = sqlite3.connect("file:" + _uri_path(path) + "?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    copy_database(path, target)
     return target
 
 
-def make_engine(path: Path) -> Engine:
+def copy_database(source: Path, target: Path) -> Path:
+    """A complete, checked copy of the SQLite database ``source`` at ``target``, or nothing.
+
+    The copy is made with SQLite's online backup API into a temporary file in
+    the target folder, checked (``quick_check``), flushed to disk and only then
+    renamed to ``target``. A kill at any moment leaves either no ``target`` or a
+    whole one, never a partial file that would open as an empty database.
+    ``target`` must not exist yet.
+    """
+    import tempfile
+
+    target = Path(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, 0o600)
+        src = sqlite3.connect(
+            "file:" + _uri_path(source) + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        dst = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("pragma journal_mode=DELETE")  # a single self-contained file
+            ok = dst.execute("pragma quick_check").fetchone()
+        finally:
+            dst.close()
+            src.close()
+        if ok is None or ok[0] != "ok":
+            raise DatabaseProblem(
+                f"The copy of {source} failed its integrity check; no copy was written."
+            )
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        if target.exists():
+            raise FileExistsError(target)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine whose transactions are deferred (readers never take the write lock).
+
+    ``writer(engine)`` gives the variant that starts with ``BEGIN IMMEDIATE``.
+    """
     from sqlalchemy import create_engine, event
 
     engine = create_engine(
         f"sqlite:///{Path(path)}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_con, _record):  # noqa: ANN001
-        # Take transaction control from the driver so we can BEGIN IMMEDIATE.
+        # Take transaction control from the driver so we choose how to BEGIN.
         dbapi_con.isolation_level = None
         cur = dbapi_con.cursor()
         cur.execute("pragma journal_mode=WAL")
         cur.execute("pragma foreign_keys=ON")
-        cur.execute(f"pragma busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("pragma synchronous=NORMAL")
+        cur.execute(f"pragma busy_timeout={int(busy_timeout_ms)}")
+        # FULL: a save reported as done survives a power cut (NORMAL may roll
+        # the last transactions back). secure_delete: deleted private text is
+        # overwritten, not left in free pages of the file.
+        cur.execute("pragma synchronous=FULL")
+        cur.execute("pragma secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        # IMMEDIATE takes the write lock up front: two copies of the app then
-        # queue on busy_timeout instead of failing with "database is locked"
-        # when a read transaction tries to become a write one.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (IMMEDIATE), so two copies of the app
+        # queue on busy_timeout instead of failing when a read transaction
+        # tries to become a write one. Readers use a plain deferred BEGIN: in
+        # WAL mode they never wait for a writer.
+        if conn.get_execution_options().get("peergroup_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine and pool, with write transactions (``BEGIN IMMEDIATE``)."""
+    return engine.execution_options(peergroup_write=True)
 
 
 def run_migrations(engine: Engine) -> None:
@@ -194,9 +263,45 @@ def run_migrations(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with writer(engine).begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+def translate_operational_error(exc: BaseException, path: Path | str) -> PeergroupError | None:
+    """The user-facing problem behind a driver error, or None if it is not one we know.
+
+    Each case gets its own message: a lock held by another process, a file or
+    folder that cannot be written, a full disk.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        exc = exc.orig or exc
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return None
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"The database {path} is locked by another process (another copy of Peergroup, "
+            "or a backup tool) that is writing to it. Nothing was lost; it will be tried again."
+        )
+    if "readonly" in text or "read-only" in text or "attempt to write a readonly" in text:
+        return DatabaseReadOnly(
+            f"The database {path} cannot be written: the file or its folder is read-only "
+            "(check their permissions, or whether the disk is mounted read-only)."
+        )
+    if "disk is full" in text or "database or disk is full" in text or "disk i/o error" in text:
+        return DiskFull(
+            f"The database {path} cannot be written: the disk is full (or failed). "
+            "Free some space; nothing you typed is lost."
+        )
+    if "unable to open" in text:
+        return DatabaseReadOnly(
+            f"The database {path} cannot be opened for writing (its folder may be missing or "
+            "read-only)."
+        )
+    return None
 
 
 @dataclass
@@ -205,30 +310,56 @@ class Database:
     engine: Engine
     backup: Path | None = None  # written before an upgrade
     created: bool = False
+    clock: Clock = field(default_factory=lambda: SYSTEM)
 
-    def session(self) -> Session:
+    def __post_init__(self) -> None:
+        self._writer = writer(self.engine)
+
+    def session(self, write: bool = True) -> Session:
+        """A bare session, for callers that manage the transaction themselves (tests).
+
+        It does not make the database's clock current; prefer ``read``/``write``."""
         from sqlmodel import Session
 
-        return Session(self.engine, expire_on_commit=False)
+        return Session(self._writer if write else self.engine, expire_on_commit=False)
 
     @contextmanager
-    def scope(self) -> Iterator[Session]:
-        """A short unit of work: commit on success, roll back on error."""
-        session = self.session()
+    def _unit(self, write: bool) -> Iterator[Session]:
+        session = self.session(write)
         try:
-            yield session
-            session.commit()
-        except BaseException:
+            with using(self.clock):
+                yield session
+                session.commit()
+        except BaseException as exc:
             session.rollback()
+            problem = translate_operational_error(exc, self.path)
+            if problem is not None:
+                raise problem from exc
             raise
         finally:
             session.close()
+
+    def read(self) -> AbstractContextManager[Session]:
+        """A read-only unit of work: deferred transaction, never waits for writers."""
+        return self._unit(write=False)
+
+    def write(self) -> AbstractContextManager[Session]:
+        """A unit of work that writes: takes the write lock first, commits on success,
+        rolls back on error. A lock held elsewhere raises ``DatabaseBusy`` after the
+        busy timeout."""
+        return self._unit(write=True)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(path: Path, *, create: bool = False) -> Database:
+def open_database(
+    path: Path,
+    *,
+    create: bool = False,
+    clock: Clock | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> Database:
     """Open (and if needed create or upgrade) the Peergroup database at ``path``.
 
     ``create`` allows a missing file to be created; otherwise a missing file
@@ -248,10 +379,18 @@ def open_database(path: Path, *, create: bool = False) -> Database:
         created = True
     elif state.kind == "older":
         backup = backup_file(path, f"before-{head_revision()}")
-    engine = make_engine(path)
+    engine = make_engine(path, busy_timeout_ms)
     if state.kind != "current":
         # Make sure the new file keeps 0600 even if it pre-existed empty.
         if created or state.kind == "empty":
             os.chmod(path, 0o600)
-        run_migrations(engine)
-    return Database(path=path, engine=engine, backup=backup, created=created)
+        try:
+            with using(clock or SYSTEM):
+                run_migrations(engine)
+        except BaseException as exc:
+            engine.dispose()
+            problem = translate_operational_error(exc, path)
+            if problem is not None:
+                raise problem from exc
+            raise
+    return Database(path=path, engine=engine, backup=backup, created=created, clock=clock or SYSTEM)

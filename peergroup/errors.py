@@ -30,3 +30,15 @@ class DatabaseProblem(PeergroupError):
 
 class NotFound(PeergroupError):
     """A group, member or meeting the user named does not exist."""
+
+
+class DatabaseBusy(PeergroupError):
+    """Another process holds the database's write lock; the work can be retried."""
+
+
+class DatabaseReadOnly(PeergroupError):
+    """The database file (or its folder, or the disk) cannot be written."""
+
+
+class DiskFull(PeergroupError):
+    """The disk holding the database is full."""

@@ -17,6 +17,8 @@ import uuid
 from sqlalchemy import MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .clock import utcnow
+
 # A naming convention makes constraint names stable, which Alembic's batch
 # mode on SQLite needs to drop or alter them in later migrations.
 SQLModel.metadata.naming_convention = {
@@ -27,10 +29,6 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def new_uuid() -> str:

@@ -96,7 +96,7 @@ class PeergroupApp(App[int]):
                 self.post_message(DatabaseFailed(str(exc)))
                 return
             group_id = None
-            with db.scope() as session:
+            with db.write() as session:
                 groups = groups_svc.list_groups(session)
                 if self.requested_group:
                     try:
@@ -132,7 +132,7 @@ class PeergroupApp(App[int]):
             self.open_meeting()
             return
         day = self.start_meeting
-        with self.db.scope() as session:
+        with self.db.write() as session:
             group = groups_svc.get_group(session, self.group_id)
             found = [
                 m.id for m in meetings_svc.list_meetings(session, group) if m.on.isoformat() == day
@@ -226,7 +226,7 @@ class PeergroupApp(App[int]):
             return
         from peergroup.services import minutes as minutes_svc
 
-        with self.db.scope() as session:
+        with self.db.write() as session:
             meeting = minutes_svc.get_meeting(session, meeting_id)
             cancelled, on = meeting.status == "cancelled", meeting.on
         if cancelled:

@@ -75,7 +75,7 @@ class CalendarScreen(StepScreen):
         from peergroup.services import roles as roles_svc
 
         today = dt.date.today()
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             schedule = meetings_svc.schedule_for(group)
             meetings = meetings_svc.list_meetings(session, group)
@@ -163,7 +163,7 @@ class CalendarScreen(StepScreen):
         from peergroup.services import meetings as meetings_svc
 
         try:
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 group = self.group(session)
                 if extend:
                     dates = meetings_svc.extend_preview(session, group)
@@ -186,7 +186,7 @@ class CalendarScreen(StepScreen):
         from peergroup.services import meetings as meetings_svc
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             created = (
                 meetings_svc.extend_meetings(session, group)
@@ -211,11 +211,11 @@ class CalendarScreen(StepScreen):
         mid = self._selected()
         if mid is None:
             return
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             m = session.get(Meeting, mid)
             status, when = m.status, m.on
         if status == "cancelled":
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 meetings_svc.restore_meeting(session, session.get(Meeting, mid))
             self.notify(f"Restored the meeting on {when:%d %b %Y}.")
             self.refresh_data()
@@ -223,7 +223,7 @@ class CalendarScreen(StepScreen):
 
         def answered(ok: bool | None) -> None:
             if ok:
-                with self.app.db.scope() as session:
+                with self.app.db.write() as session:
                     meetings_svc.cancel_meeting(session, session.get(Meeting, mid))
                 self.notify(
                     f"Cancelled the meeting on {when:%d %b %Y}; calendars will drop it after the next export."
@@ -298,7 +298,7 @@ class LogisticsDialog(FormDialog[int]):
         from peergroup.calendar.recurrence import WEEKDAYS as NAMES
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
             FormField(
@@ -371,7 +371,7 @@ class LogisticsDialog(FormDialog[int]):
             timezone=validate.timezone("timezone", values["timezone"]),
             first_meeting=values["first_meeting"],
         )
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             return meetings_svc.set_logistics(
                 session, groups_svc.get_group(session, self.app.group_id), data
             ).id
@@ -387,7 +387,7 @@ class MoveDialog(FormDialog[int]):
     def fields(self) -> list[FormField]:
         from peergroup.models import Meeting
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             m = session.get(Meeting, self.meeting_id)
         return [
             FormField("on", "New date", m.on.isoformat(), placeholder="YYYY-MM-DD"),
@@ -400,7 +400,7 @@ class MoveDialog(FormDialog[int]):
         from peergroup.models import Meeting
         from peergroup.services import meetings as meetings_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             return meetings_svc.move_meeting(
                 session, session.get(Meeting, self.meeting_id), values["on"], values["start_time"]
             ).id
@@ -417,7 +417,7 @@ class AgendaDialog(FormDialog[int]):
         from peergroup import content
         from peergroup.models import Meeting
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             m = session.get(Meeting, self.meeting_id)
         prompts = [(f"{p['theme']}: {p['text'][:52]}", p["key"]) for p in content.prompts()]
         return [
@@ -438,7 +438,7 @@ class AgendaDialog(FormDialog[int]):
         from peergroup.models import Meeting
         from peergroup.services import meetings as meetings_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             m = session.get(Meeting, self.meeting_id)
             meetings_svc.set_agenda(
                 session,
@@ -463,7 +463,7 @@ class SkipDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import meetings as meetings_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             return meetings_svc.add_skip_date(session, group, values["on"], values["reason"]).id
 
@@ -474,7 +474,7 @@ class ExpectationsDialog(FormDialog[int]):
     def fields(self) -> list[FormField]:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
             FormField(
@@ -504,7 +504,7 @@ class ExpectationsDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import meetings as meetings_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             return meetings_svc.set_expectations(
                 session, g, values["attendance"], values["communication"], values["agenda"]
@@ -518,7 +518,7 @@ class ExportDialog(FormDialog[str]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             members = [
                 (m.name, m.id)
@@ -542,7 +542,7 @@ class ExportDialog(FormDialog[str]):
         if not str(path) or path.is_dir():
             raise InputError("path", "give a file name ending in .ics.")
         confirm_overwrite(self, path)
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             member = (
                 membership_svc.get_member(session, values["member_id"])

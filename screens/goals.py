@@ -51,7 +51,7 @@ class GoalsScreen(StepScreen):
         from peergroup.services import goals as goals_svc
 
         today = dt.date.today()
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             mission = goals_svc.current_mission(session, group)
             versions = len(goals_svc.mission_history(session, group))
@@ -157,7 +157,7 @@ class GoalDialog(FormDialog[int]):
         from peergroup.models import Goal
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             members = [
                 (m.name, m.id) for m in _members(session, group) if m.status != "prospective"
@@ -273,7 +273,7 @@ class GoalDialog(FormDialog[int]):
             due=values["due"],
             status=values["status"] or "open",
         )
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             if self.goal_id is None:
                 return goals_svc.add_goal(
                     session, groups_svc.get_group(session, self.app.group_id), data
@@ -299,7 +299,7 @@ class CheckinDialog(FormDialog[int]):
         from peergroup.models import Goal
         from peergroup.services import goals as goals_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             goal = session.get(Goal, self.goal_id)
             return goals_svc.add_checkin(
                 session, goal, values["progress"], values["note"], values["on"]
@@ -315,7 +315,7 @@ class MissionDialog(FormDialog[int]):
         from peergroup.services import goals as goals_svc
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             current = goals_svc.current_mission(
                 session, groups_svc.get_group(session, self.app.group_id)
             )
@@ -341,7 +341,7 @@ class MissionDialog(FormDialog[int]):
         from peergroup.services import goals as goals_svc
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             return goals_svc.adopt_mission(session, group, values["text"], values["revisit_by"]).id
 
@@ -354,7 +354,7 @@ class MissionHistory(ModalScreen[None]):
         from peergroup.services import goals as goals_svc
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             history = goals_svc.mission_history(
                 session, groups_svc.get_group(session, self.app.group_id)
             )

@@ -22,7 +22,7 @@ class GroupSwitcher(ModalScreen[int | str | None]):
     def compose(self) -> ComposeResult:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             groups = [(g.id, g.name) for g in groups_svc.list_groups(session)]
         options = [Option(literal(name), id=str(gid)) for gid, name in groups]
         options.append(Option("+ New group…", id="new"))
@@ -86,6 +86,6 @@ class NewGroupDialog(FormDialog[int]):
         from peergroup.services import validate
 
         tz = validate.timezone("timezone", values["timezone"])
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.create_group(session, values["name"], timezone=tz)
             return group.id

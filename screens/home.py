@@ -84,7 +84,7 @@ class HomeScreen(Screen):
         from peergroup.services import peer as peer_svc
         from peergroup.services import roadmap as roadmap_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, group_id)
             statuses = roadmap_svc.roadmap(session, group)
             nxt = roadmap_svc.next_step(statuses)

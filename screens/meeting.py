@@ -97,7 +97,7 @@ class MeetingScreen(Screen):
     def refresh_data(self, *, reload_text: bool = True) -> None:
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             day = minutes_svc.open_meeting(
                 session, minutes_svc.get_meeting(session, self.meeting_id)
             )
@@ -236,7 +236,7 @@ class MeetingScreen(Screen):
         from peergroup.services import minutes as minutes_svc
 
         try:
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 result = minutes_svc.save_minutes(session, self.meeting_id, text, self.revision)
         except OperationalError:
             self._render_state("The database is busy (another copy is saving); trying again…")
@@ -244,7 +244,7 @@ class MeetingScreen(Screen):
         except PeergroupError as exc:
             # Refused (finalised meanwhile by another copy, or too long): keep the
             # text beside the minutes so nothing typed is lost.
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 minutes_svc.keep_copy(session, self.meeting_id, text, self.revision)
             self.saved_text = text
             self._first_unsaved = None
@@ -255,7 +255,7 @@ class MeetingScreen(Screen):
                 timeout=12,
                 markup=False,
             )
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 finalised_now = minutes_svc.open_meeting(
                     session, minutes_svc.get_meeting(session, self.meeting_id)
                 ).finalised_at
@@ -282,7 +282,7 @@ class MeetingScreen(Screen):
         """'mine': save my text over theirs; 'theirs': load theirs. Both stay in the database."""
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             day = minutes_svc.open_meeting(
                 session, minutes_svc.get_meeting(session, self.meeting_id)
             )
@@ -395,7 +395,7 @@ class MeetingScreen(Screen):
             if ok:
                 from peergroup.services import minutes as minutes_svc
 
-                with self.app.db.scope() as session:
+                with self.app.db.write() as session:
                     minutes_svc.finalise(session, self.meeting_id, self.day.scribe_id)
                 self.refresh_data(reload_text=False)
 
@@ -414,7 +414,7 @@ class MeetingScreen(Screen):
         if self._in_conflict or not self.flush():
             self.notify("Save the minutes first (choose which text to keep).", severity="warning")
             return
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             from peergroup.services import minutes as minutes_svc
 
             group_id = minutes_svc.get_meeting(session, self.meeting_id).group_id
@@ -452,7 +452,7 @@ class AttendanceDialog(FormDialog[int]):
         from peergroup.services import roles as roles_svc
 
         changed = 0
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             for a in self.rows:
                 status = values[f"m{a.member_id}"]
@@ -481,7 +481,7 @@ class DecisionDialog(FormDialog[int]):
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             return minutes_svc.add_decision(
                 session, minutes_svc.get_meeting(session, self.meeting_id), values["text"]
             ).id
@@ -505,7 +505,7 @@ class ActionItemDialog(FormDialog[int]):
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             return minutes_svc.add_action_item(
                 session, meeting, values["text"], values["owner_id"], values["due"]
@@ -533,7 +533,7 @@ class CloseItemDialog(FormDialog[int]):
         from peergroup.models import ActionItem
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             meeting = minutes_svc.get_meeting(session, self.meeting_id)
             item = session.get(ActionItem, values["item_id"])
             return minutes_svc.close_action_item(
@@ -559,7 +559,7 @@ class ScribeDialog(FormDialog[int]):
 
         if not values["member_id"]:
             raise InputError("member_id", "pick who takes over.")
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             minutes_svc.take_over_scribe(session, self.meeting_id, values["member_id"])
         return self.meeting_id
 
@@ -584,7 +584,7 @@ class AmendDialog(FormDialog[int]):
 
         if not values["author_id"]:
             raise InputError("author_id", "pick who is making the correction.")
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             return minutes_svc.amend(
                 session, self.meeting_id, values["author_id"], values["text"]
             ).id
@@ -638,7 +638,7 @@ class KeptCopiesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from peergroup.services import minutes as minutes_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             copies = list(reversed(minutes_svc.conflicts(session, self.meeting_id)))
         text = Text()
         if not copies:
@@ -664,7 +664,7 @@ def default_meeting_id(app: Any, today: dt.date | None = None) -> int | None:
     from peergroup.services import meetings as meetings_svc
 
     today = today or dt.date.today()
-    with app.db.scope() as session:
+    with app.db.write() as session:
         group = groups_svc.get_group(session, app.group_id)
         upcoming = meetings_svc.next_meeting(session, group, today)
         if upcoming is not None:

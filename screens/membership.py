@@ -48,7 +48,7 @@ class MembershipScreen(StepScreen):
     def refresh_data(self) -> None:
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             members = membership_svc.list_members(session, group)
             summary = membership_svc.summary(session, group)
@@ -117,7 +117,7 @@ class MembershipScreen(StepScreen):
         mid = self._selected_id()
         if mid is None:
             return
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             member = membership_svc.get_member(session, mid)
             if member.status == "active":
                 self.notify(f"{member.name} is already active.", markup=False)
@@ -142,7 +142,7 @@ class MemberDialog(FormDialog[int]):
 
         m = None
         if self.member_id is not None:
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 m = membership_svc.get_member(session, self.member_id)
         return [
             FormField("name", "Name", m.name if m else ""),
@@ -184,7 +184,7 @@ class MemberDialog(FormDialog[int]):
             left_on=values["left_on"],
             notes=values["notes"],
         )
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             if self.member_id is None:
                 group = self.screen_group(session)
                 return membership_svc.add_member(session, group, data).id
@@ -216,7 +216,7 @@ class LeaveDialog(FormDialog[int]):
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             member = membership_svc.get_member(session, self.member_id)
             membership_svc.member_leaves(session, member, values["left_on"])
             return member.id
@@ -228,7 +228,7 @@ class RulesDialog(FormDialog[int]):
     def fields(self) -> list[FormField]:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
         return [
             FormField(
@@ -274,7 +274,7 @@ class RulesDialog(FormDialog[int]):
     def save(self, values: dict[str, Any]) -> int:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             g = groups_svc.get_group(session, self.app.group_id)
             groups_svc.set_membership_rules(
                 session,

@@ -41,7 +41,7 @@ class PeerScreen(StepScreen):
     def refresh_data(self) -> None:
         from peergroup.services import peer as peer_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             traits = peer_svc.traits(session, group)
             note = group.peer_note
@@ -70,7 +70,7 @@ class PeerScreen(StepScreen):
         snap = self._snapshot()
         free = snap.pop("free_text")
         try:
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 peer_svc.set_definition(session, self.group(session), snap, free)
         except InputError as exc:
             from peergroup.services.peer import TRAIT_KINDS

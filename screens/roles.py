@@ -44,7 +44,7 @@ class RolesScreen(StepScreen):
         from peergroup.services import roles as roles_svc
 
         today = dt.date.today()
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = self.group(session)
             all_roles = roles_svc.list_roles(session, group)
             rotating = [r.name for r in all_roles if r.rotates]
@@ -97,7 +97,7 @@ class RolesScreen(StepScreen):
     def action_rotate(self) -> None:
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             changed = roles_svc.rotate(session, self.group(session))
         self.notify(f"Rotation done: {changed} assignment(s) changed. Hand-made choices were kept.")
         self.refresh_data()
@@ -138,7 +138,7 @@ class AssignDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             meeting = session.get(Meeting, self.meeting_id)
             roles = [(r.name, r.id) for r in roles_svc.list_roles(session, group) if r.rotates]
@@ -155,7 +155,7 @@ class AssignDialog(FormDialog[int]):
 
         if not values["role_id"]:
             raise InputError("role_id", "pick a role.")
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             meeting = session.get(Meeting, self.meeting_id)
             member = session.get(Member, values["member_id"]) if values["member_id"] else None
             roles_svc.assign(session, meeting, session.get(Role, values["role_id"]), member)
@@ -169,7 +169,7 @@ class HoldersDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             self._roles = [
                 (r.id, r.name, r.holder_id)
@@ -187,7 +187,7 @@ class HoldersDialog(FormDialog[int]):
         from peergroup.models import Member, Role
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             for rid, _name, _holder in self._roles:
                 chosen = values[f"role_{rid}"]
                 roles_svc.set_holder(
@@ -215,6 +215,6 @@ class NewRoleDialog(FormDialog[int]):
         from peergroup.services import groups as groups_svc
         from peergroup.services import roles as roles_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             return roles_svc.add_role(session, group, values["name"], bool(values["rotates"])).id

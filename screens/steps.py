@@ -94,7 +94,7 @@ class StepGuideScreen(StepScreen):
         from peergroup import content
         from peergroup.services import roadmap as roadmap_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             statuses = roadmap_svc.roadmap(session, self.group(session))
         status = next(s for s in statuses if s.key == self.step_key)
         text = Text()

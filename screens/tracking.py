@@ -48,7 +48,7 @@ class TrackingScreen(StepScreen):
         from peergroup.services import minutes as minutes_svc
 
         today = dt.date.today()
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             rows = minutes_svc.running_list(session, self.group(session))
             open_items = minutes_svc.open_action_items(session, self.group(session))
         held = [r for r in rows if r.on < today and r.status == "scheduled"]
@@ -128,7 +128,7 @@ class SearchScreen(Screen):
         from peergroup.services import search as search_svc
 
         try:
-            with self.app.db.scope() as session:
+            with self.app.db.write() as session:
                 hits = search_svc.search(session, query, limit=50)
         except InputError as exc:
             self.app.call_from_thread(self._show, [], exc.message)
@@ -177,7 +177,7 @@ class MyItemsScreen(Screen):
         from peergroup.services import groups as groups_svc
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.app.group_id)
             self.members = [
                 (m.id, m.name)
@@ -201,7 +201,7 @@ class MyItemsScreen(Screen):
             self.query_one("#items-head", Static).update("No members yet.")
             return
         mid, name = self.members[self.index]
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             rows = minutes_svc.member_action_items(session, membership_svc.get_member(session, mid))
         head = Text("Open action items of ", style="bold")
         head.append_text(literal(name, "bold"))
@@ -228,7 +228,7 @@ class MyItemsScreen(Screen):
         item_id = selected_id(self.query_one("#items", DataTable))
         if item_id is None:
             return
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             minutes_svc.close_action_item(session, session.get(ActionItem, item_id), "done")
         self.notify("Marked done.")
         self.refresh_data()
@@ -266,7 +266,7 @@ class ExportMinutesDialog(FormDialog[str]):
         if not str(path) or path.is_dir():
             raise InputError("path", "give a file name, e.g. minutes.md.")
         confirm_overwrite(self, path)
-        with self.app.db.scope() as session:
+        with self.app.db.write() as session:
             group = groups_svc.get_group(session, self.group_id or self.app.group_id)
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
         try:

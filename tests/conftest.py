@@ -38,7 +38,7 @@ def demo_db(tmp_path: Path):
     from peergroup.db import open_database
 
     database = open_database(tmp_path / "demo.db", create=True)
-    with database.scope() as session:
+    with database.write() as session:
         groupfile.import_group(session, groupfile.read(content.demo_group_file()))
     yield database
     database.close()

@@ -14,6 +14,7 @@ import re
 
 from sqlmodel import Session, select
 
+from .. import clock
 from ..errors import InputError
 from ..models import (
     ActionItem,
@@ -102,7 +103,7 @@ def minutes_document(
     Returns the Markdown text and how many meetings it covers (cancelled
     ones are listed as cancelled and counted).
     """
-    end = end or today or dt.date.today()
+    end = end or today or clock.today()
     if start and start > end:
         raise InputError("to", f"{end} is before the start date {start}; swap the dates.")
     stmt = select(Meeting).where(Meeting.group_id == group.id, Meeting.on <= end)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from ..db import Database, create_empty_file
+from ..db import Database, copy_database
 from ..errors import InputError
 
 
@@ -18,14 +17,7 @@ def backup_to(db: Database, target: Path) -> Path:
             str(target), "already exists; choose a new file name so nothing is overwritten."
         )
     try:
-        create_empty_file(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return copy_database(db.path, target)
     except OSError as exc:
-        raise InputError(str(target), f"cannot be created ({exc.strerror}).") from None
-    src = sqlite3.connect(db.path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+        raise InputError(str(target), f"cannot be written ({exc.strerror or exc}).") from None

@@ -12,7 +12,7 @@ import os
 
 from sqlmodel import Session, select
 
-from .. import content
+from .. import clock, content
 from ..calendar.ics import IcsEvent, build_calendar
 from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
@@ -24,7 +24,7 @@ def export_time() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return clock.utcnow().replace(microsecond=0)
 
 
 def meeting_events(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
+from .. import clock
 from ..errors import InputError
 from ..models import Goal, GoalCheckin, Group, Member, MissionVersion
 from . import validate
@@ -91,7 +92,7 @@ class SmartProblem:
 
 def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
     """Name exactly which SMART parts are missing; an empty list means the goal is SMART."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     problems = []
     if len(goal.specific.split()) < 3:
         problems.append(
@@ -156,7 +157,7 @@ def add_checkin(
     on: str | dt.date | None = None,
 ) -> GoalCheckin:
     pct = validate.int_in_range("progress", progress, 0, 100, required=True)
-    day = validate.parse_date("on", on) or dt.date.today()
+    day = validate.parse_date("on", on) or clock.today()
     row = GoalCheckin(
         goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000)
     )
@@ -197,7 +198,7 @@ def adopt_mission(
     body = validate.text("mission", text, 5_000)
     if not body:
         raise InputError("mission", "is empty; write a sentence or two on what the group is for.")
-    adopted = validate.parse_date("adopted", adopted_on) or dt.date.today()
+    adopted = validate.parse_date("adopted", adopted_on) or clock.today()
     latest = adopted + relativedelta(months=MISSION_MAX_MONTHS)
     revisit = validate.parse_date("revisit_by", revisit_by) or latest
     if revisit <= adopted:
@@ -227,5 +228,5 @@ def current_mission(session: Session, group: Group) -> MissionVersion | None:
 
 
 def mission_overdue(mission: MissionVersion | None, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return mission is not None and mission.revisit_by < today

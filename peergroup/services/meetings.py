@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
 from ..models import Group, Meeting, SkipDate, utcnow
@@ -71,7 +72,7 @@ def set_logistics(
     first = validate.parse_date("first_meeting", data.first_meeting)
     dates = tuple(sorted(set(data.dates)))
     if first is None:
-        first = dates[0] if dates else dt.date.today()
+        first = dates[0] if dates else clock.today()
     schedule = recurrence.Schedule(
         frequency=frequency,
         start_time=start,
@@ -88,7 +89,7 @@ def set_logistics(
     place = validate.optional_line("place", data.place)
     link = validate.optional_line("video_link", data.video_link)
     _carry_changes_to_future_meetings(
-        session, group, start, duration, place, link, today or dt.date.today()
+        session, group, start, duration, place, link, today or clock.today()
     )
     group.frequency = frequency
     group.start_time = start
@@ -241,7 +242,7 @@ def preview_meetings(
             "frequency", "set how often and when the group meets before generating meetings."
         )
     months = validate.int_in_range("months", months, 1, 120, required=True)
-    today = today or dt.date.today()
+    today = today or clock.today()
     begin = start or today
     end = recurrence.horizon_end(begin, months)
     skips = [s.on for s in skip_dates(session, group)]
@@ -299,7 +300,7 @@ def extend_meetings(
 def _extend_start(session: Session, group: Group) -> dt.date:
     have = _existing_series_dates(session, group)
     if not have:
-        return max(dt.date.today(), group.first_meeting or dt.date.today())
+        return max(clock.today(), group.first_meeting or clock.today())
     return max(have) + dt.timedelta(days=1)
 
 
@@ -370,7 +371,7 @@ def set_agenda(
 
 
 def next_meeting(session: Session, group: Group, today: dt.date | None = None) -> Meeting | None:
-    today = today or dt.date.today()
+    today = today or clock.today()
     stmt = (
         select(Meeting)
         .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")

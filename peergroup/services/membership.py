@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Group, Member, OptInRound
 from . import validate
@@ -61,7 +62,7 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
     left = validate.parse_date("left", data.left_on)
     notes = validate.text("notes", data.notes, limit=5_000)
     if status == "active" and joined is None:
-        joined = dt.date.today()
+        joined = clock.today()
     if status == "alumni" and left is None:
         raise InputError("left", "an alumni member needs the date they left (YYYY-MM-DD).")
     if status != "alumni" and left is not None:
@@ -101,7 +102,7 @@ def update_member(session: Session, member: Member, data: MemberInput) -> Member
 
 
 def member_leaves(session: Session, member: Member, on: dt.date | str | None = None) -> Member:
-    left = validate.parse_date("left", on) or dt.date.today()
+    left = validate.parse_date("left", on) or clock.today()
     if member.joined_on and left < member.joined_on:
         raise InputError("left", f"{left} is before {member.name} joined ({member.joined_on}).")
     member.status = "alumni"
@@ -114,7 +115,7 @@ def member_leaves(session: Session, member: Member, on: dt.date | str | None = N
 def activate(session: Session, member: Member, on: dt.date | None = None) -> Member:
     """A prospective member joins (or an alumnus returns)."""
     member.status = "active"
-    member.joined_on = on or dt.date.today()
+    member.joined_on = on or clock.today()
     member.left_on = None
     session.add(member)
     session.flush()
@@ -144,7 +145,7 @@ def next_opt_in(group: Group, today: dt.date) -> dt.date | None:
 def summary(session: Session, group: Group, today: dt.date | None = None) -> MembershipSummary:
     from .groups import size_warning
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     members = list_members(session, group)
     counts = {s: sum(1 for m in members if m.status == s) for s in STATUSES}
     target = group.target_size
@@ -184,7 +185,7 @@ def record_opt_in(
     session: Session, row: OptInRound, answer: str, on: dt.date | None = None
 ) -> OptInRound:
     row.answer = validate.choice("answer", answer, ("in", "out", "pending"))
-    row.answered_on = on or dt.date.today()
+    row.answered_on = on or clock.today()
     session.add(row)
     if row.answer == "out":
         member_leaves(session, session.get(Member, row.member_id), row.answered_on)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, select
 
+from .. import clock
 from ..errors import InputError, NotFound
 from ..models import (
     ActionItem,
@@ -234,7 +235,7 @@ def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = Non
             "meeting",
             f"the meeting of {meeting.on} is cancelled; restore it before taking minutes.",
         )
-    today = today or dt.date.today()
+    today = today or clock.today()
     minutes = _minutes(session, meeting, create=True)
     lead = role_holder(session, meeting.id, LEAD)
     earlier = _action_rows(
@@ -615,7 +616,7 @@ def open_action_items(
     where = [ActionItem.group_id == group.id, ActionItem.status == "open"]
     if before_meeting is not None:
         where.append(_earlier_than(before_meeting))
-    return _action_rows(session, where, today or dt.date.today())
+    return _action_rows(session, where, today or clock.today())
 
 
 def member_action_items(
@@ -625,7 +626,7 @@ def member_action_items(
     where = [ActionItem.owner_id == member.id]
     if not include_closed:
         where.append(ActionItem.status == "open")
-    rows = _action_rows(session, where, today or dt.date.today())
+    rows = _action_rows(session, where, today or clock.today())
     return sorted(rows, key=lambda r: r.status != "open")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, func, select
 
-from .. import content
+from .. import clock, content
 from ..models import (
     ConsequenceCheck,
     Evaluation,
@@ -50,7 +50,7 @@ def _count(session: Session, stmt) -> int:  # noqa: ANN001
 
 
 def roadmap(session: Session, group: Group, today: dt.date | None = None) -> list[StepStatus]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     steps = {
         s["key"]: StepStatus(s["number"], s["key"], s["title"], s["summary"])
         for s in content.steps()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Attendance, Group, Meeting, Member, Role, RoleAssignment
 from . import validate
@@ -140,7 +141,7 @@ def rotate(
     ``touch=False`` is for meetings being created (an import): their first
     version, so the calendar SEQUENCE stays 0.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     roles = [r for r in list_roles(session, group) if r.rotates]
     members = list(session.exec(select(Member).where(Member.group_id == group.id)))
     meetings = list(
@@ -236,7 +237,7 @@ class RoleCount:
 
 def role_counts(session: Session, group: Group, today: dt.date | None = None) -> list[RoleCount]:
     """Per-member counts of rotating roles, past and planned."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     roles = {r.id: r.name for r in list_roles(session, group) if r.rotates}
     rows = session.exec(
         select(RoleAssignment, Meeting.on)

@@ -114,7 +114,7 @@ def demo_database(folder: Path) -> Path:
 
     path = folder / "meeting.db"
     db = open_database(path, create=True)
-    with db.scope() as session:
+    with db.write() as session:
         groupfile.import_group(session, groupfile.read(content.demo_group_file()))
     db.close()
     return path

@@ -13,7 +13,7 @@ from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
 def _group_with_members(db, n: int = 4) -> None:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         g = groups.create_group(s, "Calendar crew", timezone="America/New_York")
         for i in range(n):
             membership.add_member(
@@ -41,13 +41,13 @@ async def test_set_logistics_preview_and_generate_six_months(db):
         await settle(pilot)
         preview = screen_text(app)
         assert "Save these" in preview and "meeting dates?" in preview
-        with db.scope() as s:
+        with db.write() as s:
             assert s.exec(select(Meeting)).all() == []  # preview saves nothing
         await pilot.press("y")
         await settle(pilot)
         text = screen_text(app)
         assert "upcoming meeting(s), planned to" in text
-    with db.scope() as s:
+    with db.write() as s:
         ms = s.exec(select(Meeting).order_by(Meeting.on)).all()
         assert 25 <= len(ms) <= 28  # about 26 Wednesdays in six months
         assert all(m.on.weekday() == 2 and m.start_time == dt.time(7, 30) for m in ms)
@@ -74,13 +74,13 @@ async def test_bad_logistics_are_refused_with_the_field_named(db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Minutes:" in flat(screen_text(app)) and "240" in flat(screen_text(app))
-    with db.scope() as s:
+    with db.write() as s:
         assert s.exec(select(Group)).one().frequency is None
 
 
 async def test_move_and_cancel_one_meeting_leaves_the_others(demo_db):
     app = app_for(demo_db.path)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         before = {m.id: (m.on, m.status) for m in s.exec(select(Meeting))}
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -107,7 +107,7 @@ async def test_move_and_cancel_one_meeting_leaves_the_others(demo_db):
         await pilot.press("y")
         await settle(pilot)
         assert "✘" in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         after = {m.id: m for m in s.exec(select(Meeting))}
         assert after[target].on == dt.date(2027, 2, 11) and after[target].sequence == 1
         assert after[first].status == "cancelled"
@@ -141,7 +141,7 @@ async def test_roles_screen_shows_counts_and_keeps_a_manual_choice(demo_db):
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         row = s.exec(
             select(RoleAssignment).where(RoleAssignment.meeting_id == mid, RoleAssignment.manual)
         ).one()
@@ -193,7 +193,7 @@ async def test_topic_agenda_and_prompt_reach_the_meeting_screen_and_the_calendar
         text = flat(screen_text(app))
         assert "Topic: Negotiating salary" in text and "Bring your offer letters" in text
         assert prompt["text"][:30] in text
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         m = s.get(Meeting, mid)
         assert (m.title, m.prompt_key, m.sequence) == ("Negotiating salary", prompt["key"], 1)
         data, _ = calendar_export.group_calendar(s, groups_svc.list_groups(s)[0])

@@ -23,7 +23,7 @@ async def test_newcomer_is_asked_for_a_group_name_and_lands_on_the_roadmap(db_pa
         assert "Define who counts as a peer" in text
         assert "Next:" in text and "Step 1" in text
     db = open_database(db_path)
-    with db.scope() as s:
+    with db.write() as s:
         groups = s.exec(select(Group)).all()
         assert [g.name for g in groups] == ["Junior Educators"]
         roles = {r.name for r in s.exec(select(Role))}
@@ -41,7 +41,7 @@ async def test_empty_group_name_is_refused_and_nothing_is_saved(db_path):
         assert "Group name: is empty" in text
         assert "Welcome to Peergroup" in text  # still on the dialog
     db = open_database(db_path)
-    with db.scope() as s:
+    with db.write() as s:
         assert s.exec(select(Group)).all() == []
     db.close()
 

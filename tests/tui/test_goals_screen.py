@@ -18,7 +18,7 @@ async def _open(pilot):  # noqa: ANN001, ANN202
 async def test_adding_a_goal_shows_what_smart_parts_are_missing(db):
     from peergroup.services import groups
 
-    with db.scope() as s:
+    with db.write() as s:
         groups.create_group(s, "G", timezone="UTC")
     app = app_for(db.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -35,7 +35,7 @@ async def test_adding_a_goal_shows_what_smart_parts_are_missing(db):
         text = screen_text(app)
         assert "Write more" in text and "·····" in text
         assert "No measurable target" in text
-    with db.scope() as s:
+    with db.write() as s:
         g = s.exec(select(Goal)).one()
         assert g.title == "Write more" and g.member_id is None and g.due is None
 
@@ -52,7 +52,7 @@ async def test_checkin_records_progress(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "55%" in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         last = s.exec(
             select(GoalCheckin)
             .where(GoalCheckin.goal_id == goal_id)
@@ -82,5 +82,5 @@ async def test_new_mission_version_keeps_history_and_refuses_far_revisit(demo_db
         await pilot.press("h")
         await pilot.pause()
         assert "Mission history" in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert len(s.exec(select(MissionVersion)).all()) == 2

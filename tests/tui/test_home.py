@@ -40,7 +40,7 @@ async def test_n_opens_the_next_step_and_escape_returns(demo_db):
 
 
 async def test_overdue_mission_is_flagged_on_home(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         for m in s.exec(select(MissionVersion)):
             m.adopted_on = dt.date(2024, 1, 10)
             m.revisit_by = dt.date(2025, 1, 10)
@@ -96,7 +96,7 @@ async def test_group_switcher_creates_and_switches_groups(demo_db):
         assert "Northbridge" in screen_text(app)
         await pilot.press("enter")  # the highlighted group is the current one
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert sorted(g.name for g in s.exec(select(Group))) == [
             "Northbridge GIM Clinician-Educator Peer Group",
             "Second group",

@@ -15,7 +15,7 @@ NASTY = [
 
 
 async def test_markup_and_escape_codes_in_names_goals_and_mission_render_literally(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = groups.create_group(s, "[red]Group[/red] \x1b[2J", timezone="UTC")
         for i, name in enumerate(NASTY):
             membership.add_member(
@@ -48,7 +48,7 @@ async def test_markup_in_names_is_safe_in_dialog_labels_and_role_columns(demo_db
     """Found in review: '[/]' as a form label or a table header ended the app."""
     from peergroup.services import roles
 
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         g = groups.list_groups(s)[0]
         membership.add_member(s, g, membership.MemberInput(name="[/]", joined_on="2026-01-01"))
         membership.add_member(

@@ -15,7 +15,7 @@ DAY = "2026-12-08"
 
 
 def _meeting(db, on: str = DAY) -> Meeting:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return s.exec(select(Meeting).where(Meeting.on == dt.date.fromisoformat(on))).one()
 
 
@@ -31,7 +31,7 @@ async def test_scribe_types_minutes_and_they_are_saved_while_typing(demo_db):
         assert "Meeting Tue 08 Dec 2026 07:30" in screen_text(app)
         await type_text(pilot, "Dana shared her promotion dossier; group gave feedback.")
         await pilot.pause(1.3)  # autosave runs without any key press
-        with demo_db.scope() as s:
+        with demo_db.write() as s:
             saved = (
                 s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(demo_db).id)).one().text
             )
@@ -78,7 +78,7 @@ async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
         await settle(pilot)
         text = screen_text(app)
         assert "Meet in person in March" in text and "Book the room" in text
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         mid = _meeting(demo_db).id
         assert s.exec(
             select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")
@@ -95,7 +95,7 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
 
     earlier = _meeting(demo_db, "2026-11-10")
     today = _meeting(demo_db)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         member = s.exec(select(Member).where(Member.status == "active")).first()
         minutes_svc.add_action_item(
             s, s.get(Meeting, earlier.id), "Circulate the CV template", member.id
@@ -113,7 +113,7 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
         dialog.query_one("#field-item_id").value = wanted
         await pilot.press("ctrl+s")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         item = s.exec(
             select(ActionItem).where(ActionItem.text == "Circulate the CV template")
         ).one()
@@ -155,7 +155,7 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
         await _open(pilot, app)
         mid = _meeting(demo_db).id
         # Another copy of the app saves first, from the same starting revision.
-        with demo_db.scope() as s:
+        with demo_db.write() as s:
             result = minutes_svc.save_minutes(s, mid, "Other laptop's notes", 0)
             assert result.saved
         await type_text(pilot, "My notes")
@@ -165,7 +165,7 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
         assert "Saved by two copies at once" in text and "Other laptop's notes" in text
         await pilot.press("m")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "My notes"
         kept = [c.text for c in s.exec(select(MinutesConflict))]
         assert "My notes" in kept
@@ -177,7 +177,7 @@ async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         mid = _meeting(demo_db).id
-        with demo_db.scope() as s:
+        with demo_db.write() as s:
             minutes_svc.save_minutes(s, mid, "OTHER COPY TEXT", 0)
         await type_text(pilot, "mine")
         await pilot.press("escape")  # flushes, meets the conflict: the dialog opens, we stay
@@ -193,7 +193,7 @@ async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db):
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ != "MeetingScreen"
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "mine more"
         kept = {c.text for c in s.exec(select(MinutesConflict))}
         assert {"mine", "OTHER COPY TEXT"} <= kept
@@ -206,7 +206,7 @@ async def test_text_typed_after_another_copy_finalised_is_kept_as_a_copy(demo_db
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         mid = _meeting(demo_db).id
-        with demo_db.scope() as s:
+        with demo_db.write() as s:
             someone = s.exec(select(Member).where(Member.status == "active")).first()
             minutes_svc.finalise(s, mid, someone.id)
         await type_text(pilot, "late paragraph")
@@ -215,7 +215,7 @@ async def test_text_typed_after_another_copy_finalised_is_kept_as_a_copy(demo_db
         assert "FINALISED" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert "late paragraph" in {c.text for c in s.exec(select(MinutesConflict))}
 
 
@@ -223,7 +223,7 @@ async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db
     from peergroup.models import Member
     from peergroup.services import groups, meetings, roles
 
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         g = groups.list_groups(s)[0]
         meetings.generate_meetings(s, g)  # six months from the real today
         roles.rotate(s, g)
@@ -239,7 +239,7 @@ async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db
         app.screen.query_one(f"#field-m{scribe_id}").value = "apologies"
         await pilot.press("ctrl+s")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         meeting = s.exec(select(Meeting).where(Meeting.on == day)).one()
         assert scribe_before and roles.holder_name(s, meeting, "Scribe") not in ("", scribe_before)
 
@@ -266,7 +266,7 @@ async def test_kept_copies_can_be_read_from_the_palette(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         mid = _meeting(demo_db).id
-        with demo_db.scope() as s:
+        with demo_db.write() as s:
             minutes_svc.keep_copy(s, mid, "A paragraph from the other laptop", 0)
         app.screen.refresh_data(reload_text=False)
         await pilot.pause()

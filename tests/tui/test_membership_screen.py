@@ -10,7 +10,7 @@ from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
 def _count(db) -> int:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return s.exec(select(func.count()).select_from(Member)).one()
 
 
@@ -34,13 +34,13 @@ async def test_add_a_member_by_keyboard(demo_db):
         await settle(pilot)
         assert "Zora Quinn" in screen_text(app)
     assert _count(demo_db) == before + 1
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         z = s.exec(select(Member).where(Member.name == "Zora Quinn")).one()
         assert z.email == "zora@example.org" and z.status == "active" and z.joined_on is not None
 
 
 async def test_duplicate_email_is_refused_and_what_was_typed_stays(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         taken = s.exec(select(Member).where(Member.email != "")).first()
         taken_email, taken_name = taken.email, taken.name
     before = _count(demo_db)
@@ -94,7 +94,7 @@ async def test_a_member_who_leaves_keeps_their_row_as_alumni(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert first_name in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         m = s.exec(select(Member).where(Member.name == first_name)).one()
         assert m.status == "alumni" and str(m.left_on) == "2026-11-20"
 
@@ -109,7 +109,7 @@ async def test_target_size_outside_4_to_12_warns_on_screen(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "15 is large" in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert s.exec(select(Group)).one().target_size == 15
 
 
@@ -123,7 +123,7 @@ async def test_time_limited_without_an_end_is_refused(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "needs an end" in screen_text(app)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert s.exec(select(Group)).one().membership == "ongoing"
 
 
@@ -141,5 +141,5 @@ async def test_keys_still_queued_when_ctrl_s_arrives_are_saved_too(demo_db):
             field.post_message(events.Key("space" if ch == " " else ch, ch))
         app.screen.action_save()  # what ctrl+s runs, before the field drained its queue
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         assert s.exec(select(Member).where(Member.name == "Quick Typist")).one()

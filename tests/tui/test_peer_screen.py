@@ -11,7 +11,7 @@ from .helpers import SIZE, app_for, screen_text, settle, type_text
 
 
 async def test_defining_peers_is_saved_and_shown_on_home(db):
-    with db.scope() as s:
+    with db.write() as s:
         groups.create_group(s, "G", timezone="UTC")
     app = app_for(db.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -28,7 +28,7 @@ async def test_defining_peers_is_saved_and_shown_on_home(db):
         await settle(pilot)
         text = screen_text(app)
         assert "Peers here share: institution: Brown; Lifespan" in text
-    with db.scope() as s:
+    with db.write() as s:
         assert [t.value for t in s.exec(select(PeerTrait).order_by(PeerTrait.position))] == [
             "Brown",
             "Lifespan",
@@ -36,7 +36,7 @@ async def test_defining_peers_is_saved_and_shown_on_home(db):
 
 
 async def test_leaving_with_unsaved_changes_asks_first(db):
-    with db.scope() as s:
+    with db.write() as s:
         groups.create_group(s, "G", timezone="UTC")
     app = app_for(db.path)
     async with app.run_test(size=SIZE) as pilot:

@@ -13,7 +13,7 @@ from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
 def _seed(db) -> tuple[int, int]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         # the demo holds records up to November; December is the next meeting
         dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
         member = s.exec(select(Member).where(Member.name == "Diego Alvarez")).one()
@@ -106,7 +106,7 @@ async def test_my_items_lists_and_closes_a_members_open_items(demo_db):
         assert ("overdue" if dt.date.today() > dt.date(2026, 12, 20) else "open") in text
         await pilot.press("d")
         await settle(pilot)
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         item = s.exec(select(ActionItem).where(ActionItem.text == "Send essay examples")).one()
         assert item.status == "done" and item.owner_id == member_id
 

@@ -35,7 +35,7 @@ def _weekly_over_dst(session):  # noqa: ANN001, ANN202
 
 
 def test_times_on_both_sides_of_spring_forward_as_vobject_reads_them(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _weekly_over_dst(s)
         data, count = calendar_export.group_calendar(s, g)
     events = _events(data)
@@ -50,7 +50,7 @@ def test_times_on_both_sides_of_spring_forward_as_vobject_reads_them(db):
 
 
 def test_moved_and_cancelled_meetings_come_out_right_after_reexport(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _weekly_over_dst(s)
         data1, _ = calendar_export.group_calendar(s, g)
         ms = meetings.list_meetings(s, g)
@@ -75,7 +75,7 @@ def test_moved_and_cancelled_meetings_come_out_right_after_reexport(db):
 
 
 def test_member_calendar_names_their_roles_and_skips_meetings_before_they_joined(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _weekly_over_dst(s)
         late = membership.add_member(
             s, g, membership.MemberInput(name="Cleo", joined_on="2027-03-20")
@@ -92,7 +92,7 @@ def test_same_group_file_gives_a_byte_identical_calendar(tmp_path, monkeypatch):
     outputs = []
     for name in ("a.db", "b.db"):
         db = open_database(tmp_path / name, create=True)
-        with db.scope() as s:
+        with db.write() as s:
             g = groupfile.import_group(s, groupfile.read(content.demo_group_file()))
             outputs.append(calendar_export.group_calendar(s, g)[0])
         db.close()
@@ -102,7 +102,7 @@ def test_same_group_file_gives_a_byte_identical_calendar(tmp_path, monkeypatch):
 
 def test_user_text_with_ics_syntax_cannot_add_properties(db):
     nasty = 'Plan, "review"; next\r\nSTATUS:CANCELLED\rBEGIN:VEVENT\\'
-    with db.scope() as s:
+    with db.write() as s:
         g = _weekly_over_dst(s)
         g.place = nasty
         for m in meetings.list_meetings(s, g):

@@ -61,7 +61,7 @@ def test_export_ics_for_one_member_and_unknown_member(tmp_path, capsys):
 def test_export_minutes_and_search_from_the_command_line(tmp_path, capsys):
     db_path = _imported(tmp_path)
     db = open_database(db_path)
-    with db.scope() as s:
+    with db.write() as s:
         dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
         member = s.exec(select(Member).where(Member.status == "active")).first()
         minutes_svc.open_meeting(s, dec)

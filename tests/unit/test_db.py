@@ -48,7 +48,7 @@ def _snapshot(path: Path) -> tuple[bytes, int, int]:
 def _make_peergroup_db(path: Path, *, demo: bool = False) -> None:
     """A real, closed Peergroup database (WAL checkpointed into the main file)."""
     database = open_database(path, create=True)
-    with database.scope() as s:
+    with database.write() as s:
         if demo:
             groupfile.import_group(s, groupfile.read(content.demo_group_file()))
         else:
@@ -67,7 +67,7 @@ def _make_peergroup_db(path: Path, *, demo: bool = False) -> None:
 
 
 def _count(database, model) -> int:  # noqa: ANN001
-    with database.scope() as s:
+    with database.write() as s:
         return s.exec(select(func.count()).select_from(model)).one()
 
 
@@ -81,7 +81,7 @@ def test_a_new_database_and_its_wal_are_readable_only_by_their_owner(db_path: Pa
         try:
             assert database.created is True
             assert _mode(db_path) == 0o600
-            with database.scope() as s:
+            with database.write() as s:
                 groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
             # the pool keeps a connection open, so the WAL files are still there
             wal = db_path.with_name(db_path.name + "-wal")
@@ -132,7 +132,7 @@ def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(db):
 
 
 def test_foreign_keys_are_enforced_so_a_member_cannot_point_at_no_group(db):
-    with pytest.raises(IntegrityError), db.scope() as s:
+    with pytest.raises(IntegrityError), db.write() as s:
         s.add(Member(group_id=999, name="Nobody's Member"))
         s.flush()
     assert _count(db, Member) == 0
@@ -250,7 +250,7 @@ def test_a_folder_given_as_the_database_is_refused(tmp_path: Path):
 
 
 def test_one_database_holds_several_groups_each_with_its_own_members(db):
-    with db.scope() as s:
+    with db.write() as s:
         harbour = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
         north = groups_svc.create_group(s, "Northbridge Writing Circle", timezone="Europe/London")
         for name in ("Ada Byron", "Ben Okri"):
@@ -264,7 +264,7 @@ def test_one_database_holds_several_groups_each_with_its_own_members(db):
     db.close()
     reopened = open_database(db.path)
     try:
-        with reopened.scope() as s:
+        with reopened.write() as s:
             assert [g.name for g in groups_svc.list_groups(s)] == [
                 "Harbour Lights Peer Group",
                 "Northbridge Writing Circle",
@@ -289,12 +289,12 @@ def test_one_database_holds_several_groups_each_with_its_own_members(db):
 def test_a_group_can_be_renamed_and_a_new_group_take_the_old_name(db):
     # Step story: last year's cohort is renamed, and this year's cohort starts
     # under the familiar name in the same database.
-    with db.scope() as s:
+    with db.write() as s:
         old = groups_svc.create_group(s, "Harbour Lights", timezone="UTC")
         groups_svc.rename_group(s, old, "Harbour Lights 2025 cohort")
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.create_group(s, "Harbour Lights", timezone="UTC")
-    with db.scope() as s:
+    with db.write() as s:
         assert sorted(g.name for g in groups_svc.list_groups(s)) == [
             "Harbour Lights",
             "Harbour Lights 2025 cohort",
@@ -302,9 +302,9 @@ def test_a_group_can_be_renamed_and_a_new_group_take_the_old_name(db):
 
 
 def test_group_names_differing_only_in_accented_capitals_are_refused_politely(db):
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.create_group(s, "ÉTUDES CLINIQUES", timezone="UTC")
-    with pytest.raises(InputError) as err, db.scope() as s:
+    with pytest.raises(InputError) as err, db.write() as s:
         groups_svc.create_group(s, "Études cliniques", timezone="UTC")
     assert err.value.field == "name"
     assert "already exists" in err.value.message
@@ -315,7 +315,7 @@ def test_group_names_differing_only_in_accented_capitals_are_refused_politely(db
 
 
 def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path: Path):
-    with db.scope() as s:
+    with db.write() as s:
         g = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
         membership_svc.add_member(
             s, g, membership_svc.MemberInput(name="Ada Byron", joined_on="2026-01-13")
@@ -355,7 +355,7 @@ def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path
 
 
 def test_a_backup_taken_mid_edit_holds_only_what_was_saved(db, tmp_path: Path):
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.create_group(s, "Saved Group", timezone="UTC")
     editing = db.session()
     try:

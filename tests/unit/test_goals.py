@@ -29,22 +29,22 @@ FULL = GoalInput(
 
 @pytest.fixture
 def group_id(db) -> int:
-    with db.scope() as s:
+    with db.write() as s:
         return groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC").id
 
 
 def _goal(db, group_id: int, data: GoalInput) -> int:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return goals_svc.add_goal(s, s.get(Group, group_id), data).id
 
 
 def _problems(db, goal_id: int, today: dt.date = TODAY) -> list[tuple[str, str]]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return [(p.letter, p.field) for p in goals_svc.smart_check(s.get(Goal, goal_id), today)]
 
 
 def _count(db, model) -> int:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return s.exec(select(func.count()).select_from(model)).one()
 
 
@@ -54,7 +54,7 @@ def _count(db, model) -> int:  # noqa: ANN001
 def test_a_fully_smart_goal_has_no_problems_and_a_full_badge(db, group_id: int):
     goal_id = _goal(db, group_id, FULL)
     assert _problems(db, goal_id) == []
-    with db.scope() as s:
+    with db.write() as s:
         assert goals_svc.smart_badge(s.get(Goal, goal_id), TODAY) == "SMART"
 
 
@@ -74,7 +74,7 @@ def test_smart_check_names_exactly_what_is_missing(
     db, group_id: int, change: dict, expected, words: str, badge: str
 ):  # noqa: ANN001
     goal_id = _goal(db, group_id, dataclasses.replace(FULL, **change))
-    with db.scope() as s:
+    with db.write() as s:
         goal = s.get(Goal, goal_id)
         problems = goals_svc.smart_check(goal, TODAY)
         assert [(p.letter, p.field) for p in problems] == expected
@@ -85,7 +85,7 @@ def test_smart_check_names_exactly_what_is_missing(
 def test_a_goal_with_nothing_but_a_title_misses_every_letter(db, group_id: int):
     goal_id = _goal(db, group_id, GoalInput(title="Get better at feedback"))
     assert [letter for letter, _ in _problems(db, goal_id)] == ["S", "M", "A", "R", "T"]
-    with db.scope() as s:
+    with db.write() as s:
         assert goals_svc.smart_badge(s.get(Goal, goal_id), TODAY) == "·····"
 
 
@@ -106,14 +106,14 @@ def test_a_deadline_today_is_not_yet_past_and_a_closed_goals_deadline_does_not_m
 
 def test_check_ins_give_the_latest_progress_by_date(db, group_id: int):
     goal_id = _goal(db, group_id, FULL)
-    with db.scope() as s:
+    with db.write() as s:
         goal = s.get(Goal, goal_id)
         assert goals_svc.latest_progress(s, goal) is None
         goals_svc.add_checkin(s, goal, 57, "Four of seven plans reviewed.", dt.date(2026, 11, 10))
         goals_svc.add_checkin(
             s, goal, "30", "Template agreed.", "2026-10-13"
         )  # entered late, dated earlier
-    with db.scope() as s:
+    with db.write() as s:
         goal = s.get(Goal, goal_id)
         assert [(c.on, c.progress, c.note) for c in goals_svc.checkins(s, goal)] == [
             (dt.date(2026, 10, 13), 30, "Template agreed."),
@@ -125,9 +125,9 @@ def test_check_ins_give_the_latest_progress_by_date(db, group_id: int):
 
 def test_a_check_in_at_100_percent_marks_the_goal_achieved(db, group_id: int):
     goal_id = _goal(db, group_id, FULL)
-    with db.scope() as s:
+    with db.write() as s:
         goals_svc.add_checkin(s, s.get(Goal, goal_id), 100, "Submitted!", TODAY)
-    with db.scope() as s:
+    with db.write() as s:
         goal = s.get(Goal, goal_id)
         assert goal.status == "achieved"
         assert goals_svc.latest_progress(s, goal) == 100
@@ -137,7 +137,7 @@ def test_a_check_in_at_100_percent_marks_the_goal_achieved(db, group_id: int):
 @pytest.mark.parametrize("progress", [101, -1, "lots", None])
 def test_a_check_in_outside_0_to_100_is_refused(db, group_id: int, progress):  # noqa: ANN001
     goal_id = _goal(db, group_id, FULL)
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         goals_svc.add_checkin(s, s.get(Goal, goal_id), progress, "", TODAY)
     assert err.value.field == "progress"
     assert "0 to 100" in err.value.message
@@ -148,13 +148,13 @@ def test_a_check_in_outside_0_to_100_is_refused(db, group_id: int, progress):  #
 
 
 def test_a_goal_owned_by_a_member_of_another_group_is_refused(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         other = groups_svc.create_group(s, "Northbridge Writing Circle", timezone="UTC")
         outsider = membership_svc.add_member(
             s, other, membership_svc.MemberInput(name="Cara Ng", joined_on="2026-02-03")
         )
         outsider_id = outsider.id
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         goals_svc.add_goal(
             s, s.get(Group, group_id), dataclasses.replace(FULL, member_id=outsider_id)
         )
@@ -164,7 +164,7 @@ def test_a_goal_owned_by_a_member_of_another_group_is_refused(db, group_id: int)
 
 
 def test_goals_list_group_goals_first_then_by_horizon_and_due_date(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         priya = membership_svc.add_member(
             s, group, membership_svc.MemberInput(name="Priya Raman", joined_on="2024-09-10")
@@ -177,7 +177,7 @@ def test_goals_list_group_goals_first_then_by_horizon_and_due_date(db, group_id:
         )
         goals_svc.add_goal(s, group, GoalInput(title="Group late", due="2027-06-30"))
         goals_svc.add_goal(s, group, GoalInput(title="Group soon", due="2027-01-31"))
-    with db.scope() as s:
+    with db.write() as s:
         titles = [g.title for g in goals_svc.list_goals(s, s.get(Group, group_id))]
     assert titles == ["Group soon", "Group late", "Group long", "Priya's paper"]
 
@@ -186,13 +186,13 @@ def test_goals_list_group_goals_first_then_by_horizon_and_due_date(db, group_id:
 
 
 def test_every_mission_version_is_kept_newest_first(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         goals_svc.adopt_mission(s, group, "We help each other teach.", adopted_on="2025-09-09")
         goals_svc.adopt_mission(
             s, group, "We help each other teach and publish.", adopted_on="2026-09-08"
         )
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         history = goals_svc.mission_history(s, group)
         assert [(m.adopted_on, m.text) for m in history] == [
@@ -203,7 +203,7 @@ def test_every_mission_version_is_kept_newest_first(db, group_id: int):
 
 
 def test_the_mission_is_revisited_within_12_months_by_default(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         m = goals_svc.adopt_mission(
             s, s.get(Group, group_id), "We help each other teach.", adopted_on="2026-09-08"
         )
@@ -211,7 +211,7 @@ def test_the_mission_is_revisited_within_12_months_by_default(db, group_id: int)
 
 
 def test_a_revisit_date_more_than_12_months_ahead_is_refused(db, group_id: int):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         goals_svc.adopt_mission(
             s,
             s.get(Group, group_id),
@@ -228,7 +228,7 @@ def test_a_revisit_date_more_than_12_months_ahead_is_refused(db, group_id: int):
     ("revisit", "words"), [("2026-09-08", "not after"), ("2026-09-01", "not after")]
 )
 def test_a_revisit_date_not_after_adoption_is_refused(db, group_id: int, revisit: str, words: str):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         goals_svc.adopt_mission(
             s, s.get(Group, group_id), "We teach.", revisit_by=revisit, adopted_on="2026-09-08"
         )
@@ -237,14 +237,14 @@ def test_a_revisit_date_not_after_adoption_is_refused(db, group_id: int, revisit
 
 
 def test_an_empty_mission_is_refused(db, group_id: int):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         goals_svc.adopt_mission(s, s.get(Group, group_id), "   ", adopted_on="2026-09-08")
     assert err.value.field == "mission" and "empty" in err.value.message
     assert _count(db, MissionVersion) == 0
 
 
 def test_a_mission_is_overdue_only_after_its_revisit_date(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         m = goals_svc.adopt_mission(
             s,
             s.get(Group, group_id),

@@ -60,18 +60,18 @@ def _write(tmp_path: Path, text: str, name: str = "group.toml") -> Path:
 
 
 def _row_counts(db) -> dict[str, int]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return {m.__name__: s.exec(select(func.count()).select_from(m)).one() for m in ALL_TABLES}
 
 
 def _import(db, path: Path) -> str:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return groupfile.import_group(s, groupfile.read(path)).name
 
 
 def _refused(db, path: Path) -> InputError:  # noqa: ANN001
     """Import ``path`` as the CLI does and return the error; the scope rolls back."""
-    with pytest.raises(InputError) as err, db.scope() as s:
+    with pytest.raises(InputError) as err, db.write() as s:
         groupfile.import_group(s, groupfile.read(path))
     return err.value
 
@@ -80,7 +80,7 @@ def _refused(db, path: Path) -> InputError:  # noqa: ANN001
 
 
 def test_the_demo_group_file_imports_whole(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         group = groups_svc.find_group(s, None)
         assert group.name == DEMO_NAME
         assert (group.target_size, group.membership, group.opt_in_month) == (8, "ongoing", 9)
@@ -116,7 +116,7 @@ def test_the_demo_group_file_imports_whole(demo_db):
 
 
 def test_the_demos_deliberate_gaps_are_the_only_smart_problems(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         group = groups_svc.find_group(s, DEMO_NAME)
         badges = {g.title: goals_svc.smart_badge(g, TODAY) for g in goals_svc.list_goals(s, group)}
     flagged = {title: badge for title, badge in badges.items() if badge != "SMART"}
@@ -137,7 +137,7 @@ DEMO_MEETINGS = [
 
 
 def _meeting_dates(db) -> list[tuple[dt.date, dt.time, str]]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         group = groups_svc.find_group(s, None)
         return [(m.on, m.start_time, m.status) for m in meetings_svc.list_meetings(s, group)]
 
@@ -147,7 +147,7 @@ def test_the_demo_schedule_gives_the_same_second_tuesdays_every_time(demo_db, db
     assert _meeting_dates(demo_db) == expected
     _import(db, content.demo_group_file())  # a second, separate database
     assert _meeting_dates(db) == expected
-    with db.scope() as s:
+    with db.write() as s:
         assert [d.on for d in s.exec(select(SkipDate))] == [dt.date(2027, 1, 12)]
         group = groups_svc.find_group(s, None)
         assert (group.frequency, group.weekday, group.nth, group.timezone) == (
@@ -294,7 +294,7 @@ def test_demo_meeting_records_become_minutes_attendance_and_carried_items(db):
     from peergroup import groupfile
     from peergroup.models import ActionItem, Attendance, Meeting, Minutes
 
-    with db.scope() as s:
+    with db.write() as s:
         groupfile.import_group(s, _demo_doc())
         sept = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 9, 8))).one()
         mins = s.exec(select(Minutes).where(Minutes.meeting_id == sept.id)).one()
@@ -339,8 +339,8 @@ def test_a_bad_meeting_record_names_its_field_and_imports_nothing(db, patch, fie
 
     doc = _demo_doc()
     patch(doc)
-    with pytest.raises(InputError) as err, db.scope() as s:
+    with pytest.raises(InputError) as err, db.write() as s:
         groupfile.import_group(s, doc)
     assert err.value.field == field
-    with db.scope() as s:
+    with db.write() as s:
         assert s.exec(select(Group)).all() == []

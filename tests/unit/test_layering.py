@@ -81,7 +81,7 @@ def test_opening_a_database_and_importing_a_group_loads_neither_textual_nor_rich
         "from peergroup.db import open_database\n"
         "from peergroup.services import roadmap\n"
         f"db = open_database(Path({str(tmp_path / 'probe.db')!r}), create=True)\n"
-        "with db.scope() as s:\n"
+        "with db.write() as s:\n"
         "    g = groupfile.import_group(s, groupfile.read(content.demo_group_file()))\n"
         "    roadmap.roadmap(s, g)\n"
         "db.close()\n"

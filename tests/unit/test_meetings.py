@@ -29,7 +29,7 @@ def _group(session, **logistics):  # noqa: ANN001, ANN202
 
 
 def test_preview_saves_nothing_and_generate_saves_exactly_the_preview(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         preview = meetings.preview_meetings(s, g, today=FIRST)
         assert s.exec(select(func.count()).select_from(Meeting)).one() == 0
@@ -47,7 +47,7 @@ def test_preview_saves_nothing_and_generate_saves_exactly_the_preview(db):
 
 
 def test_extend_adds_the_following_months_without_touching_what_is_there(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         first = meetings.generate_meetings(s, g, today=FIRST)
         moved, cancelled = first[1], first[2]
@@ -75,7 +75,7 @@ def test_extend_adds_the_following_months_without_touching_what_is_there(db):
 
 
 def test_move_and_cancel_change_one_meeting_and_raise_its_sequence(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         ms = meetings.generate_meetings(s, g, today=FIRST)
         meetings.move_meeting(s, ms[0], "2027-01-14")
@@ -96,7 +96,7 @@ def test_move_and_cancel_change_one_meeting_and_raise_its_sequence(db):
 
 
 def test_a_skip_date_keeps_generation_off_it_and_cancels_a_meeting_already_there(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         meetings.add_skip_date(s, g, "2027-02-09", "Winter break")
         ms = meetings.generate_meetings(s, g, today=FIRST)
@@ -109,7 +109,7 @@ def test_a_skip_date_keeps_generation_off_it_and_cancels_a_meeting_already_there
 def test_a_0730_meeting_stays_0730_local_across_dst(db):
     from peergroup.calendar.recurrence import utc_start
 
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s, frequency="weekly", nth=None, first_meeting="2027-03-09")
         ms = meetings.generate_meetings(s, g, months=1, today=dt.date(2027, 3, 9))
         schedule = meetings.schedule_for(g)
@@ -131,7 +131,7 @@ def test_a_0730_meeting_stays_0730_local_across_dst(db):
     ],
 )
 def test_bad_logistics_name_the_field_and_change_nothing(db, change, field):
-    with db.scope() as s:
+    with db.write() as s:
         g = groups.create_group(s, "Strict", timezone="UTC")
         spec = dict(
             frequency="monthly-nth-weekday",
@@ -148,7 +148,7 @@ def test_bad_logistics_name_the_field_and_change_nothing(db, change, field):
 
 
 def test_a_new_start_time_moves_future_unmoved_meetings_and_raises_their_sequence(db):
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         ms = meetings.generate_meetings(s, g, today=FIRST)  # Jan..Jun 2027
         meetings.move_meeting(s, ms[4], "2027-05-12", "12:00")  # May, moved by hand
@@ -179,7 +179,7 @@ def test_a_new_start_time_moves_future_unmoved_meetings_and_raises_their_sequenc
 def test_rotation_raises_the_sequence_of_meetings_whose_roles_changed(db):
     from peergroup.services import membership, roles
 
-    with db.scope() as s:
+    with db.write() as s:
         g = _group(s)
         for name in ("Ana", "Ben", "Cy"):
             membership.add_member(s, g, membership.MemberInput(name=name, joined_on="2026-01-01"))

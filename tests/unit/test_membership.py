@@ -19,12 +19,12 @@ GROUP = "Harbour Lights Peer Group"
 
 @pytest.fixture
 def group_id(db) -> int:
-    with db.scope() as s:
+    with db.write() as s:
         return groups_svc.create_group(s, GROUP, timezone="UTC").id
 
 
 def _members(db) -> list[tuple[str, str]]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return sorted((m.name, m.email) for m in s.exec(select(Member)))
 
 
@@ -43,10 +43,10 @@ def _add(s, group: Group, name: str, **kw) -> Member:  # noqa: ANN001
 def test_target_size_outside_four_to_twelve_warns_but_is_allowed(
     db, group_id: int, size: int, warns: bool, words: str
 ):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         groups_svc.set_membership_rules(s, group, target_size=size, membership="ongoing")
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         assert group.target_size == size  # a warning, not a refusal
         warning = membership_svc.summary(s, group, TODAY).size_warning
@@ -59,17 +59,17 @@ def test_target_size_outside_four_to_twelve_warns_but_is_allowed(
 
 def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
     # the form shows the error and the session is committed anyway: nothing may have changed
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         groups_svc.set_membership_rules(
             s, s.get(Group, group_id), target_size=8, membership="time-limited"
         )
     assert err.value.field == "end_date"
     assert "end date" in err.value.message and "end condition" in err.value.message
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         assert (group.membership, group.target_size) == ("ongoing", None)  # nothing changed
 
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.set_membership_rules(
             s,
             s.get(Group, group_id),
@@ -77,7 +77,7 @@ def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
             membership="time-limited",
             end_condition="when all members are promoted",
         )
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         assert (group.membership, group.end_condition, group.end_date) == (
             "time-limited",
@@ -85,7 +85,7 @@ def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
             None,
         )
 
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.set_membership_rules(
             s,
             s.get(Group, group_id),
@@ -93,12 +93,12 @@ def test_a_time_limited_group_needs_an_end_date_or_condition(db, group_id: int):
             membership="time-limited",
             end_date="2028-06-30",
         )
-    with db.scope() as s:
+    with db.write() as s:
         assert s.get(Group, group_id).end_date == dt.date(2028, 6, 30)
 
 
 def test_switching_to_ongoing_clears_the_end_date_and_condition(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.set_membership_rules(
             s,
             s.get(Group, group_id),
@@ -107,7 +107,7 @@ def test_switching_to_ongoing_clears_the_end_date_and_condition(db, group_id: in
             end_date="2028-06-30",
             end_condition="when the grant ends",
         )
-    with db.scope() as s:
+    with db.write() as s:
         groups_svc.set_membership_rules(
             s,
             s.get(Group, group_id),
@@ -117,7 +117,7 @@ def test_switching_to_ongoing_clears_the_end_date_and_condition(db, group_id: in
             end_condition="when the grant ends",
             opt_in_month=9,
         )
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         assert (group.membership, group.end_date, group.end_condition, group.opt_in_month) == (
             "ongoing",
@@ -131,7 +131,7 @@ def test_switching_to_ongoing_clears_the_end_date_and_condition(db, group_id: in
 
 
 def test_members_keep_their_joining_and_leaving_dates_and_status(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         _add(s, group, "Priya Raman", email="priya@example.org", joined_on="2024-09-10")
         _add(
@@ -143,7 +143,7 @@ def test_members_keep_their_joining_and_leaving_dates_and_status(db, group_id: i
             left_on="2026-06-30",
         )
         _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         rows = [
             (m.name, m.status, m.joined_on, m.left_on)
@@ -177,7 +177,7 @@ def test_members_keep_their_joining_and_leaving_dates_and_status(db, group_id: i
 def test_inconsistent_member_details_are_refused_naming_the_field(
     db, group_id: int, data: dict, field: str, words: str
 ):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         membership_svc.add_member(
             s, s.get(Group, group_id), MemberInput(name="Priya Raman", **data)
         )
@@ -189,10 +189,10 @@ def test_inconsistent_member_details_are_refused_naming_the_field(
 def test_a_second_member_with_the_same_email_in_other_case_is_refused_and_nothing_saved(
     db, group_id: int
 ):
-    with db.scope() as s:
+    with db.write() as s:
         _add(s, s.get(Group, group_id), "Priya Raman", email="Priya.Raman@Northbridge.example.org")
     # the screen catches the error and carries on; the commit must save nothing
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         _add(s, s.get(Group, group_id), "Marcus Bell", email="priya.raman@northbridge.example.org")
     assert err.value.field == "email"
     assert "already belongs to Priya Raman" in err.value.message
@@ -200,7 +200,7 @@ def test_a_second_member_with_the_same_email_in_other_case_is_refused_and_nothin
 
 
 def test_the_same_email_is_allowed_in_another_group(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         other = groups_svc.create_group(s, "Northbridge Writing Circle", timezone="UTC")
         _add(s, s.get(Group, group_id), "Priya Raman", email="priya@example.org")
         _add(s, other, "Priya Raman", email="priya@example.org")
@@ -208,16 +208,16 @@ def test_the_same_email_is_allowed_in_another_group(db, group_id: int):
 
 
 def test_a_duplicate_email_with_accented_capitals_is_refused_too(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         _add(s, s.get(Group, group_id), "Zoë Adler", email="ZOË@example.org")
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         _add(s, s.get(Group, group_id), "Zoe Adler", email="zoë@example.org")
     assert "already belongs to Zoë Adler" in err.value.message
     assert _members(db) == [("Zoë Adler", "ZOË@example.org")]
 
 
 def test_an_impossible_date_is_refused_naming_the_field(db, group_id: int):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         _add(s, s.get(Group, group_id), "Priya Raman", joined_on="2026-02-30")
     assert err.value.field == "joined"
     assert "2026-02-30" in err.value.message and "not a real calendar date" in err.value.message
@@ -225,7 +225,7 @@ def test_an_impossible_date_is_refused_naming_the_field(db, group_id: int):
 
 
 def test_a_pasted_100000_character_name_is_refused_with_its_length(db, group_id: int):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         _add(s, s.get(Group, group_id), "x" * 100_000)
     assert err.value.field == "name"
     assert "100,000 characters" in err.value.message and "200" in err.value.message
@@ -234,7 +234,7 @@ def test_a_pasted_100000_character_name_is_refused_with_its_length(db, group_id:
 
 @pytest.mark.parametrize("name", ["", "   ", "\n"])
 def test_an_empty_name_is_refused(db, group_id: int, name: str):
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         _add(s, s.get(Group, group_id), name)
     assert err.value.field == "name"
     assert "empty" in err.value.message
@@ -242,11 +242,11 @@ def test_an_empty_name_is_refused(db, group_id: int, name: str):
 
 
 def test_a_member_who_leaves_stays_on_record_as_alumni(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         member_id = _add(s, s.get(Group, group_id), "Rachel Goldberg", joined_on="2024-09-10").id
-    with db.scope() as s:
+    with db.write() as s:
         membership_svc.member_leaves(s, s.get(Member, member_id), "2026-06-30")
-    with db.scope() as s:
+    with db.write() as s:
         rows = list(s.exec(select(Member)))
         assert [(m.id, m.name, m.status, m.left_on) for m in rows] == [
             (member_id, "Rachel Goldberg", "alumni", dt.date(2026, 6, 30))
@@ -255,12 +255,12 @@ def test_a_member_who_leaves_stays_on_record_as_alumni(db, group_id: int):
 
 
 def test_leaving_before_joining_is_refused(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         member_id = _add(s, s.get(Group, group_id), "Mei-Lin Zhou", joined_on="2026-09-08").id
-    with db.scope() as s, pytest.raises(InputError) as err:
+    with db.write() as s, pytest.raises(InputError) as err:
         membership_svc.member_leaves(s, s.get(Member, member_id), "2026-01-01")
     assert err.value.field == "left" and "before Mei-Lin Zhou joined" in err.value.message
-    with db.scope() as s:
+    with db.write() as s:
         assert s.get(Member, member_id).status == "active"
 
 
@@ -268,7 +268,7 @@ def test_leaving_before_joining_is_refused(db, group_id: int):
 
 
 def test_summary_counts_openings_and_the_recruitment_shortfall(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         groups_svc.set_membership_rules(
             s, group, target_size=8, membership="ongoing", opt_in_month=9
@@ -284,7 +284,7 @@ def test_summary_counts_openings_and_the_recruitment_shortfall(db, group_id: int
             joined_on="2024-09-10",
             left_on="2026-06-30",
         )
-    with db.scope() as s:
+    with db.write() as s:
         summary = membership_svc.summary(s, s.get(Group, group_id), TODAY)
     assert (summary.active, summary.prospective, summary.alumni) == (5, 1, 1)
     assert summary.target == 8
@@ -296,12 +296,12 @@ def test_summary_counts_openings_and_the_recruitment_shortfall(db, group_id: int
 
 
 def test_no_openings_when_the_group_is_over_its_target(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         groups_svc.set_membership_rules(s, group, target_size=4, membership="ongoing")
         for i in range(5):
             _add(s, group, f"Active {i}")
-    with db.scope() as s:
+    with db.write() as s:
         summary = membership_svc.summary(s, s.get(Group, group_id), TODAY)
     assert (summary.openings, summary.recruits_short) == (0, 0)
 
@@ -320,12 +320,12 @@ def test_next_opt_in_round_date(today: dt.date, expected: dt.date):
 
 
 def test_a_member_who_opts_out_becomes_alumni_and_the_others_stay(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         stay = _add(s, group, "Priya Raman", joined_on="2024-09-10").id
         go = _add(s, group, "Marcus Bell", joined_on="2024-09-10").id
         _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
-    with db.scope() as s:
+    with db.write() as s:
         rounds = membership_svc.start_opt_in_round(s, s.get(Group, group_id), 2027)
         assert sorted(r.member_id for r in rounds) == sorted(
             [stay, go]
@@ -334,11 +334,11 @@ def test_a_member_who_opts_out_becomes_alumni_and_the_others_stay(db, group_id: 
         assert sorted(r.id for r in again) == sorted(
             r.id for r in rounds
         )  # asking twice adds nothing
-    with db.scope() as s:
+    with db.write() as s:
         by_member = {r.member_id: r for r in s.exec(select(OptInRound))}
         membership_svc.record_opt_in(s, by_member[stay], "in", on=dt.date(2027, 9, 3))
         membership_svc.record_opt_in(s, by_member[go], "out", on=dt.date(2027, 9, 5))
-    with db.scope() as s:
+    with db.write() as s:
         assert s.exec(select(func.count()).select_from(OptInRound)).one() == 2
         answers = {r.member_id: (r.answer, r.answered_on) for r in s.exec(select(OptInRound))}
         assert answers == {stay: ("in", dt.date(2027, 9, 3)), go: ("out", dt.date(2027, 9, 5))}

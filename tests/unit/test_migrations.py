@@ -128,7 +128,7 @@ def _revision_in(path: Path) -> str:
 
 
 def _assert_rows_survived(database) -> None:  # noqa: ANN001
-    with database.scope() as s:
+    with database.write() as s:
         group = groups_svc.find_group(s, "Harbour Lights Peer Group")
         members = membership_svc.list_members(s, group)
         assert [(m.name, m.status, str(m.joined_on), str(m.left_on)) for m in members] == [

@@ -58,7 +58,7 @@ def assign(session, meeting, role_name, member):
 
 @pytest.fixture
 def world(db):
-    with db.scope() as s:
+    with db.write() as s:
         group, members, meetings = build_group(s)
     return db, group, members, meetings
 
@@ -68,7 +68,7 @@ def world(db):
 
 def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agenda(world):
     db, group, people, (sep, octo, *_rest) = world
-    with db.scope() as s:
+    with db.write() as s:
         assign(s, sep, "Scribe", people["ada"])
         day = minutes_svc.open_meeting(s, sep, today=sep.on)
         assert day.scribe_name == "Ada Lin"
@@ -85,7 +85,7 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
         minutes_svc.add_action_item(s, sep, "Book the room", people["cleo"].id, None)
         minutes_svc.finalise(s, sep.id, people["ada"].id)
 
-    with db.scope() as s:
+    with db.write() as s:
         agenda = minutes_svc.open_meeting(s, octo, today=octo.on)
     carried = {(r.text, r.owner_name, r.due) for r in agenda.carried_forward}
     assert carried == {
@@ -97,7 +97,7 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
     assert overdue == {"Share a portfolio template"}  # due 1 Oct, agenda opened 13 Oct
     assert agenda.action_items == []  # nothing raised at October yet
 
-    with db.scope() as s:
+    with db.write() as s:
         again = minutes_svc.open_meeting(s, sep, today=TODAY)
     assert again.finalised and again.finalised_by == "Ada Lin"
     assert [d.text for d in again.decisions] == ["Meet at 07:30 from now on."]
@@ -107,16 +107,16 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
 
 def test_an_action_item_is_carried_forward_until_closed(world):
     db, group, people, (m1, m2, m3, m4) = world
-    with db.scope() as s:
+    with db.write() as s:
         item = minutes_svc.add_action_item(
             s, m1, "Draft the support request", people["dev"].id, "2026-12-31"
         )
-    with db.scope() as s:
+    with db.write() as s:
         assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
         day3 = minutes_svc.open_meeting(s, m3)
         assert [r.id for r in day3.carried_forward] == [item.id]
         minutes_svc.close_action_item(s, s.get(ActionItem, item.id), "done", at_meeting=m3)
-    with db.scope() as s:
+    with db.write() as s:
         day3 = minutes_svc.open_meeting(s, m3)
         day4 = minutes_svc.open_meeting(s, m4)
         row = s.get(ActionItem, item.id)
@@ -130,7 +130,7 @@ def test_an_action_item_is_carried_forward_until_closed(world):
 
 def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
     db, group, people, (m1, m2, m3, _m4) = world
-    with db.scope() as s:
+    with db.write() as s:
         minutes_svc.add_action_item(s, m3, "Later item", people["ada"].id)
         same_day = Meeting(group_id=group.id, on=m2.on, start_time=dt.time(12, 0))
         s.add(same_day)
@@ -151,7 +151,7 @@ def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
 
 def test_reopened_item_is_back_on_the_agenda(world):
     db, group, people, (m1, m2, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         item = minutes_svc.add_action_item(s, m1, "Ask the chair", people["ada"].id)
         minutes_svc.close_action_item(s, item, "dropped")
         assert minutes_svc.open_meeting(s, m2).carried_forward == []
@@ -166,7 +166,7 @@ def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
     db, _group, _people, (m1, *_r) = world
     other = open_database(db_path)  # a second copy of the app on the same file
     try:
-        with db.scope() as s:
+        with db.write() as s:
             base = minutes_svc.open_meeting(s, m1).revision
         copy_a, copy_b = db.session(), other.session()
         try:
@@ -187,7 +187,7 @@ def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
     assert second.conflict and not second.saved
     assert second.their_text == "Ada's notes" and second.revision == first.revision
     assert "kept" in second.message
-    with db.scope() as s:
+    with db.write() as s:
         assert s.exec(select(Minutes)).one().text == "Ada's notes"
         kept = minutes_svc.conflicts(s, m1.id)
         assert [(c.text, c.based_on_revision) for c in kept] == [("Ben's notes", base)]
@@ -199,7 +199,7 @@ def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
 
 def test_saving_the_same_text_again_changes_nothing(world):
     db, _g, _p, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         r1 = minutes_svc.save_minutes(s, m1.id, "Notes", 0)
         r2 = minutes_svc.save_minutes(s, m1.id, "Notes", r1.revision)
         stale = minutes_svc.save_minutes(s, m1.id, "Notes", 0)  # same text from an old copy
@@ -210,7 +210,7 @@ def test_saving_the_same_text_again_changes_nothing(world):
 
 def test_minutes_over_a_million_characters_are_refused(world):
     db, _g, _p, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         with pytest.raises(InputError, match="1,000,001 characters.*1,000,000"):
             minutes_svc.save_minutes(s, m1.id, "x" * 1_000_001, 0)
         assert minutes_svc.save_minutes(s, m1.id, "x" * 1_000_000, 0).saved
@@ -218,12 +218,12 @@ def test_minutes_over_a_million_characters_are_refused(world):
 
 def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(world):
     db, _g, people, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         with pytest.raises(InputError, match="not finalised yet"):
             minutes_svc.amend(s, m1.id, people["ben"].id, "Too early")
         minutes_svc.save_minutes(s, m1.id, "Final words", 0)
         minutes_svc.finalise(s, m1.id, people["ada"].id)
-    with db.scope() as s:
+    with db.write() as s:
         with pytest.raises(InputError, match="amendment"):
             minutes_svc.save_minutes(s, m1.id, "Sneaky edit", 1)
         with pytest.raises(InputError, match="read-only"):
@@ -233,7 +233,7 @@ def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(worl
         before = dt.datetime.now(dt.UTC)
         row = minutes_svc.amend(s, m1.id, people["ben"].id, "Cleo was present, not absent.")
         assert row.created_at >= before
-    with db.scope() as s:
+    with db.write() as s:
         day = minutes_svc.open_meeting(s, m1)
         again = minutes_svc.finalise(s, m1.id, people["ben"].id)  # a second click changes nothing
     assert day.text == "Final words" and day.revision == 1
@@ -245,7 +245,7 @@ def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(worl
 
 def test_a_present_member_takes_over_as_scribe(world):
     db, _g, people, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         assign(s, m1, "Scribe", people["ada"])
         minutes_svc.open_meeting(s, m1)
         minutes_svc.set_attendance(s, m1, people["ada"], "present")
@@ -255,7 +255,7 @@ def test_a_present_member_takes_over_as_scribe(world):
             minutes_svc.take_over_scribe(s, m1.id, people["cleo"].id)
         change = minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
         assert minutes_svc.take_over_scribe(s, m1.id, people["ben"].id) is None
-    with db.scope() as s:
+    with db.write() as s:
         rows = s.exec(select(ScribeChange)).all()
         day = minutes_svc.open_meeting(s, m1)
     assert change is not None
@@ -267,7 +267,7 @@ def test_a_present_member_takes_over_as_scribe(world):
 
 def test_without_attendance_any_active_member_may_take_over(world):
     db, group, people, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         newcomer = membership_svc.add_member(
             s, group, membership_svc.MemberInput(name="Eve Prospect", status="prospective")
         )
@@ -279,7 +279,7 @@ def test_without_attendance_any_active_member_may_take_over(world):
 
 def test_action_items_are_validated(world, db):
     _db, group, people, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         other_group, others, _m = build_group(s, name="Other Group", people=("Zed Zhu",))
         with pytest.raises(InputError, match="action item: is empty"):
             minutes_svc.add_action_item(s, m1, "   ", people["ada"].id)
@@ -301,7 +301,7 @@ def test_action_items_are_validated(world, db):
 
 def test_my_open_action_items(world):
     db, _g, people, (m1, m2, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         a = minutes_svc.add_action_item(s, m1, "Read the paper", people["ada"].id, "2026-10-01")
         b = minutes_svc.add_action_item(s, m2, "Write the abstract", people["ada"].id)
         c = minutes_svc.add_action_item(s, m1, "Not mine", people["ben"].id)
@@ -318,7 +318,7 @@ def test_open_meeting_shows_the_agenda(world):
 
     db, group, people, (m1, *_r) = world
     prompt = content.prompts()[0]
-    with db.scope() as s:
+    with db.write() as s:
         topic = Topic(group_id=group.id, family="career", title="Promotion dossiers")
         s.add(topic)
         s.flush()
@@ -339,7 +339,7 @@ def test_open_meeting_shows_the_agenda(world):
 
 def test_a_cancelled_meeting_cannot_be_opened(world):
     db, _g, _p, (m1, *_r) = world
-    with db.scope() as s:
+    with db.write() as s:
         m1.status = "cancelled"
         s.add(m1)
         with pytest.raises(InputError, match="cancelled"):
@@ -348,7 +348,7 @@ def test_a_cancelled_meeting_cannot_be_opened(world):
 
 def test_running_list_of_meeting_dates_and_topics(world):
     db, group, people, (m1, m2, m3, m4) = world
-    with db.scope() as s:
+    with db.write() as s:
         m2.title = "Ad hoc: budget"
         m3.status = "cancelled"
         s.add_all([m2, m3])
@@ -372,7 +372,7 @@ def test_demo_group_meeting_day(demo_db):
     """The bundled demo group: its records carry open items into the next meeting."""
     from peergroup.services import groups
 
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         group = groups.list_groups(s)[0]
         first = s.exec(
             select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.on)
@@ -397,7 +397,7 @@ def test_demo_group_meeting_day(demo_db):
 def test_the_scribe_follows_the_rotation_until_someone_takes_over(demo_db):
     from peergroup.services import groups, roles
 
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         g = groups.list_groups(s)[0]
         m = s.exec(select(Meeting).where(Meeting.on == dt.date(2027, 2, 9))).one()
         roles.rotate(s, g, today=dt.date(2026, 12, 1))

@@ -75,7 +75,7 @@ def build(session, scribe_name=NASTY_NAME):
 @pytest.fixture
 def recorded(db):
     """September: full minutes typed by Dana; October: cancelled; November: draft."""
-    with db.scope() as s:
+    with db.write() as s:
         group, dana, ben, (sep, octo, nov, _dec) = build(s)
         day = minutes_svc.open_meeting(s, sep)
         minutes_svc.set_attendance(s, sep, dana, "present")
@@ -102,7 +102,7 @@ def recorded(db):
 
 def test_names_and_text_cannot_break_the_document_structure(recorded):
     db, group = recorded
-    with db.scope() as s:
+    with db.write() as s:
         text, count = minutes_md.minutes_document(s, group, today=TODAY)
     assert count == 3  # September, cancelled October, November (December is after today)
     tokens = parse(text)
@@ -156,7 +156,7 @@ def test_names_and_text_cannot_break_the_document_structure(recorded):
 
 def test_tables_keep_their_columns(recorded):
     db, group = recorded
-    with db.scope() as s:
+    with db.write() as s:
         text, _ = minutes_md.minutes_document(s, group, today=TODAY)
     tokens = parse(text)
     rows, current = [], None
@@ -177,7 +177,7 @@ def test_tables_keep_their_columns(recorded):
 
 def test_the_record_is_complete_and_reflections_are_left_out(recorded):
     db, group = recorded
-    with db.scope() as s:
+    with db.write() as s:
         text, _ = minutes_md.minutes_document(s, group, today=TODAY)
     sep = text.split("## 2026-10-13")[0]
     assert "- **Scribe:** \\# Dana \\| x" in sep
@@ -193,7 +193,7 @@ def test_the_record_is_complete_and_reflections_are_left_out(recorded):
 
 def test_date_range_and_count(recorded):
     db, group = recorded
-    with db.scope() as s:
+    with db.write() as s:
         text, count = minutes_md.minutes_document(s, group, start=DATES[1], end=DATES[3])
         empty, none = minutes_md.minutes_document(
             s, group, start=dt.date(2030, 1, 1), end=dt.date(2030, 2, 1)
@@ -206,7 +206,7 @@ def test_date_range_and_count(recorded):
 
 def test_running_list_is_a_table_of_dates_and_topics(recorded):
     db, group = recorded
-    with db.scope() as s:
+    with db.write() as s:
         md = minutes_md.running_list_markdown(s, group)
     lines = md.splitlines()
     assert lines[0] == "# Meetings: Harbour \\| Peers"

@@ -24,17 +24,17 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture
 def group_id(db) -> int:
-    with db.scope() as s:
+    with db.write() as s:
         return groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC").id
 
 
 def _steps(db, group_id: int, today: dt.date = TODAY) -> dict[int, StepStatus]:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         return {step.number: step for step in roadmap_svc.roadmap(s, s.get(Group, group_id), today)}
 
 
 def _define_peers(db, group_id: int) -> None:  # noqa: ANN001
-    with db.scope() as s:
+    with db.write() as s:
         peer_svc.set_definition(
             s,
             s.get(Group, group_id),
@@ -66,7 +66,7 @@ def test_defining_peers_finishes_step_one_and_moves_on_to_membership(db, group_i
 
 def test_a_started_step_is_partial_and_names_what_is_still_missing(db, group_id: int):
     _define_peers(db, group_id)
-    with db.scope() as s:
+    with db.write() as s:
         group = s.get(Group, group_id)
         groups_svc.set_membership_rules(
             s, group, target_size=6, membership="ongoing", opt_in_month=9
@@ -81,7 +81,7 @@ def test_a_started_step_is_partial_and_names_what_is_still_missing(db, group_id:
 
 
 def test_an_overdue_mission_needs_attention_before_anything_else(db, group_id: int):
-    with db.scope() as s:
+    with db.write() as s:
         goals_svc.adopt_mission(
             s,
             s.get(Group, group_id),
@@ -123,13 +123,13 @@ def test_outside_experts_are_optional_until_one_is_added(db, group_id: int):
     step = _steps(db, group_id)[7]
     assert (step.key, step.state) == ("experts", "optional")
     assert "expert" in step.next_action
-    with db.scope() as s:
+    with db.write() as s:
         s.add(Expert(group_id=group_id, name="Dr Lena Ortiz", expertise="Promotion dossiers"))
     assert _steps(db, group_id)[7].state == "done"
 
 
 def test_the_demo_groups_roadmap(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         group = groups_svc.find_group(s, None)
         steps = {step.number: step for step in roadmap_svc.roadmap(s, group, TODAY)}
     assert (steps[1].state, steps[2].state) == ("done", "done")

@@ -52,7 +52,7 @@ def test_rotation_keeps_counts_within_one_when_everyone_is_available(
 
     db = open_database(tmp_path_factory.mktemp("r") / "r.db", create=True)
     try:
-        with db.scope() as s:
+        with db.write() as s:
             g, _people, _m = _group(s, n_members, n_meetings)
             roles.rotate(s, g, today=START)
             for role in ("Scribe", "Discussion lead"):
@@ -64,7 +64,7 @@ def test_rotation_keeps_counts_within_one_when_everyone_is_available(
 
 
 def test_rotation_skips_apologies_and_members_who_left(db):
-    with db.scope() as s:
+    with db.write() as s:
         g, people, created = _group(s, 4, 8)
         s.add(Attendance(meeting_id=created[0].id, member_id=people[0].id, status="apologies"))
         membership.member_leaves(s, people[3], START + dt.timedelta(days=1))
@@ -77,7 +77,7 @@ def test_rotation_skips_apologies_and_members_who_left(db):
 
 
 def test_a_manual_assignment_survives_rotation_and_is_counted(db):
-    with db.scope() as s:
+    with db.write() as s:
         g, people, created = _group(s, 3, 6)
         scribe = roles.find_role(s, g, "Scribe")
         roles.assign(s, created[2], scribe, people[2])
@@ -93,7 +93,7 @@ def test_assigning_someone_who_is_not_a_member_that_day_is_refused(db):
 
     from peergroup.errors import InputError
 
-    with db.scope() as s:
+    with db.write() as s:
         g, people, created = _group(s, 3, 3)
         membership.member_leaves(s, people[0], START)
         with pytest.raises(InputError, match="not a member on"):
@@ -101,7 +101,7 @@ def test_assigning_someone_who_is_not_a_member_that_day_is_refused(db):
 
 
 def test_custom_roles_rotate_too(db):
-    with db.scope() as s:
+    with db.write() as s:
         g, _people, created = _group(s, 3, 3)
         roles.add_role(s, g, "Timekeeper", rotates=True)
         roles.rotate(s, g, today=START)

@@ -44,14 +44,14 @@ def write_minutes(session, meeting, text):
 
 @pytest.fixture
 def world(db):
-    with db.scope() as s:
+    with db.write() as s:
         group, ada, (m1, m2) = build(s)
     return db, group, ada, m1, m2
 
 
 def test_more_mentions_rank_higher_and_snippets_mark_the_term(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "Budget talk. We reviewed the budget and agreed the budget is tight.")
         write_minutes(s, m2, "Teaching awards were discussed; the budget came up once.")
         hits = search_svc.search(s, "budget")
@@ -64,7 +64,7 @@ def test_more_mentions_rank_higher_and_snippets_mark_the_term(world):
 
 def test_decisions_action_items_and_amendments_are_found(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         minutes_svc.add_decision(s, m1, "Adopt the portfolio template")
         minutes_svc.add_action_item(s, m1, "Circulate the portfolio checklist", ada.id)
         write_minutes(s, m2, "Nothing about it here.")
@@ -77,9 +77,9 @@ def test_decisions_action_items_and_amendments_are_found(world):
 
 def test_the_index_follows_edits_and_deletes(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "We talked about sabbaticals.")
-    with db.scope() as s:
+    with db.write() as s:
         minutes_svc.save_minutes(s, m1.id, "We talked about fellowships.", 1)
         assert search_svc.search(s, "sabbaticals") == []
         assert [h.meeting_id for h in search_svc.search(s, "fellowships")] == [m1.id]
@@ -111,7 +111,7 @@ def test_the_index_follows_edits_and_deletes(world):
 )
 def test_fts_syntax_in_user_input_never_raises(world, query):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "Notes NOT final: a:b (x) minus start")
         hits = search_svc.search(s, query)
     assert isinstance(hits, list)
@@ -119,7 +119,7 @@ def test_fts_syntax_in_user_input_never_raises(world, query):
 
 def test_operators_are_searched_as_words(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "These notes are NOT final")
         write_minutes(s, m2, "Final notes")
         assert [h.meeting_id for h in search_svc.search(s, "not final")] == [m1.id]
@@ -128,7 +128,7 @@ def test_operators_are_searched_as_words(world):
 
 def test_empty_query_is_refused(world):
     db, *_ = world
-    with db.scope() as s:
+    with db.write() as s:
         for query in ("", "   ", None):
             with pytest.raises(InputError, match="search: is empty"):
                 search_svc.search(s, query)
@@ -136,7 +136,7 @@ def test_empty_query_is_refused(world):
 
 def test_last_word_matches_as_a_prefix_stems_and_diacritics(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "Mentoring plans for the café meeting")
         assert [h.meeting_id for h in search_svc.search(s, "mentoring pla")] == [m1.id]
         assert search_svc.search(s, "pla mentoring") == []  # only the last word is a prefix
@@ -145,7 +145,7 @@ def test_last_word_matches_as_a_prefix_stems_and_diacritics(world):
 
 
 def test_search_within_one_group_and_limit(db):
-    with db.scope() as s:
+    with db.write() as s:
         g1, _a, (m1, _) = build(s, "Group One")
         g2, _b, (m3, _) = build(s, "Group Two")
         write_minutes(s, m1, "curriculum review")
@@ -160,7 +160,7 @@ def test_search_within_one_group_and_limit(db):
 
 def test_private_reflections_are_never_searched(world):
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         s.add(Reflection(member_id=ada.id, meeting_id=m1.id, text="My private burnout worries"))
         s.add(
             Reflection(member_id=ada.id, meeting_id=m1.id, text="Shared burnout note", shared=True)
@@ -177,7 +177,7 @@ def test_fts_query_quotes_every_term():
 def test_like_fallback_ranks_and_marks(world):
     """The PostgreSQL path, exercised on SQLite (it uses only portable SQL)."""
     db, group, ada, m1, m2 = world
-    with db.scope() as s:
+    with db.write() as s:
         write_minutes(s, m1, "Grant, grant, grant: 100% of the grant_writing time")
         write_minutes(s, m2, "One grant mentioned.")
         hits = search_svc._like_search(s, "GRANT", None, 10)
@@ -229,7 +229,7 @@ def test_downgrade_drops_and_upgrade_backfills(db):
 
     from peergroup.db import MIGRATIONS_DIR
 
-    with db.scope() as s:
+    with db.write() as s:
         _g, ada, (m1, _m2) = build(s)
         write_minutes(s, m1, "Written before the index existed")
         minutes_svc.add_decision(s, m1, "Decided before too")
@@ -250,7 +250,7 @@ def test_downgrade_drops_and_upgrade_backfills(db):
         ).all()
     assert left == []
     run(command.upgrade, "head")
-    with db.scope() as s:
+    with db.write() as s:
         kinds = sorted(h.kind for h in search_svc.search(s, "before"))
         minutes_id = s.exec(select(Minutes.id)).one()
     assert kinds == ["amendment", "decision", "minutes"]

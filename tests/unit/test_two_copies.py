@@ -13,7 +13,7 @@ from peergroup.services import minutes as minutes_svc
 
 
 def test_two_copies_saving_at_once_never_fail_and_keep_every_text(demo_db):
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         meeting_id = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one().id
         minutes_svc.open_meeting(s, s.get(Meeting, meeting_id))
     copies = [open_database(demo_db.path), open_database(demo_db.path)]
@@ -27,7 +27,7 @@ def test_two_copies_saving_at_once_never_fail_and_keep_every_text(demo_db):
         try:
             for i in range(40):
                 text += f"copy{n}-line{i}\n"
-                with db.scope() as s:
+                with db.write() as s:
                     # each copy also reads, as the screen does between saves
                     minutes_svc.open_meeting(s, s.get(Meeting, meeting_id))
                     result = minutes_svc.save_minutes(s, meeting_id, text, revision)
@@ -46,7 +46,7 @@ def test_two_copies_saving_at_once_never_fail_and_keep_every_text(demo_db):
     for db in copies:
         db.close()
     assert errors == []
-    with demo_db.scope() as s:
+    with demo_db.write() as s:
         final = s.exec(select(Minutes).where(Minutes.meeting_id == meeting_id)).one().text
         kept = {c.text for c in s.exec(select(MinutesConflict))}
     # each copy's last text survives: the stored minutes grew from it, or it is kept as a conflict copy
