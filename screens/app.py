@@ -3,12 +3,18 @@
 The database (and with it SQLAlchemy, two thirds of a naive start-up) is
 opened in a thread worker after the first frame is painted; the home screen
 shows "Opening…" until then. ``make_app`` is the one factory used by the CLI
-and the tests.
+and the tests; it takes the clock, so tests pin "today".
+
+No database call runs on the UI thread: screens use ``run_db`` (screens/base.py).
+Problems reach the user through ``show_problem`` (domain errors: a
+notification) and ``report_crash`` (anything else: a notification and a log
+entry); neither ends the app.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +25,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from .base import DbWork
+
 if TYPE_CHECKING:  # pragma: no cover
+    from peergroup.clock import Clock
     from peergroup.db import Database
+
+# The app waits at most this long inside SQLite for a lock; run_db then retries
+# with a notice, so the wait is visible and never blocks the UI.
+APP_BUSY_TIMEOUT_MS = 500
 
 
 class DatabaseReady(Message):
@@ -36,7 +49,7 @@ class DatabaseFailed(Message):
         self.error = error
 
 
-class PeergroupApp(App[int]):
+class PeergroupApp(DbWork, App[int]):
     TITLE = "Peergroup"
     CSS_PATH = "app.tcss"
     BINDINGS = [
@@ -56,11 +69,15 @@ class PeergroupApp(App[int]):
         self,
         db_path: Path,
         *,
+        clock: Clock | None = None,
         group: str | None = None,
         create: bool = False,
         start_meeting: str | None = None,
     ) -> None:
+        from peergroup.clock import SYSTEM
+
         super().__init__()
+        self.clock: Clock = clock or SYSTEM
         self.start_meeting = start_meeting  # "today" or YYYY-MM-DD: open the meeting screen at once
         self.db_path = Path(db_path)
         self.requested_group = group
@@ -91,12 +108,17 @@ class PeergroupApp(App[int]):
             from peergroup.services import groups as groups_svc
 
             try:
-                db = open_database(self.db_path, create=self.create)
+                db = open_database(
+                    self.db_path,
+                    create=self.create,
+                    clock=self.clock,
+                    busy_timeout_ms=APP_BUSY_TIMEOUT_MS,
+                )
             except PeergroupError as exc:
                 self.post_message(DatabaseFailed(str(exc)))
                 return
             group_id = None
-            with db.write() as session:
+            with db.read() as session:
                 groups = groups_svc.list_groups(session)
                 if self.requested_group:
                     try:
@@ -125,24 +147,12 @@ class PeergroupApp(App[int]):
             self._open_start_meeting()
 
     def _open_start_meeting(self) -> None:
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import meetings as meetings_svc
-
         if self.start_meeting == "today":
             self.open_meeting()
             return
-        day = self.start_meeting
-        with self.db.write() as session:
-            group = groups_svc.get_group(session, self.group_id)
-            found = [
-                m.id for m in meetings_svc.list_meetings(session, group) if m.on.isoformat() == day
-            ]
-        if found:
-            self.open_meeting(found[0])
-        else:
-            self.notify(
-                f"No meeting on {day}; showing the roadmap.", severity="warning", markup=False
-            )
+        import datetime as dt
+
+        self.open_meeting(on=dt.date.fromisoformat(self.start_meeting))
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
         self.exit(2, return_code=2, message=message.error)
@@ -150,6 +160,49 @@ class PeergroupApp(App[int]):
     def on_unmount(self) -> None:
         if self.db is not None:
             self.db.close()
+
+    # --- problems -----------------------------------------------------------
+
+    def show_problem(self, exc: Exception) -> None:
+        """A domain error (bad input, a lock that stayed, a read-only file): say it."""
+        self.notify(str(exc), severity="error", timeout=10, markup=False)
+
+    def report_crash(self, exc: BaseException) -> None:
+        """Anything unexpected: tell the user and keep a traceback, but keep running."""
+        import traceback
+
+        from peergroup.paths import data_home
+
+        text = "".join(traceback.format_exception(exc))
+        self.log.error(text)
+        where = ""
+        try:
+            log = data_home() / "errors.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write(f"--- {self.clock.now().isoformat()}\n{text}\n")
+            where = f" Details were written to {log}."
+        except OSError:
+            pass
+        self.notify(
+            f"Something went wrong ({type(exc).__name__}: {exc}). Nothing you typed was "
+            f"thrown away; please report this.{where}",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
+
+    def show_busy(self) -> None:
+        self.notify(
+            "Waiting for the database: another program is writing to it. "
+            "Your change is kept and goes in as soon as it is free.",
+            severity="warning",
+            timeout=5,
+            markup=False,
+        )
+
+    def show_busy_over(self) -> None:
+        self.notify("The database is free again; done.", timeout=3)
 
     # --- shared state -------------------------------------------------------
 
@@ -207,35 +260,30 @@ class PeergroupApp(App[int]):
             return
         from . import steps
 
-        screen = steps.screen_for(key)
-        self.push_screen(screen)
+        self.push_screen(steps.screen_for(key))
 
-    def open_meeting(self, meeting_id: int | None = None) -> None:
+    def open_meeting(self, meeting_id: int | None = None, on: dt.date | None = None) -> None:
         """The scribe's screen for a meeting (default: today's or the next one)."""
         if self.db is None or self.group_id is None:
             return
-        from .meeting import MeetingScreen, default_meeting_id
+        from peergroup.services import meetings as meetings_svc
 
-        if meeting_id is None:
-            meeting_id = default_meeting_id(self)
-        if meeting_id is None:
-            self.notify(
-                "No meetings yet: set the schedule and generate meetings on the calendar (step 4).",
-                severity="warning",
-            )
-            return
-        from peergroup.services import minutes as minutes_svc
+        group_id, today = self.group_id, self.clock.today()
+        self.run_db(
+            lambda s: meetings_svc.meeting_to_open(s, group_id, meeting_id, on=on, today=today),
+            self._show_meeting,
+        )
 
-        with self.db.write() as session:
-            meeting = minutes_svc.get_meeting(session, meeting_id)
-            cancelled, on = meeting.status == "cancelled", meeting.on
-        if cancelled:
-            self.notify(
-                f"The meeting of {on:%d %b %Y} is cancelled; restore it on the calendar first.",
-                severity="warning",
-            )
+    def _show_meeting(self, found: object) -> None:
+        from peergroup.services.meetings import MeetingRef
+
+        if isinstance(found, str):  # why there is none to open
+            self.notify(found, severity="warning", markup=False)
             return
-        self.push_screen(MeetingScreen(meeting_id))
+        assert isinstance(found, MeetingRef)
+        from .meeting import MeetingScreen
+
+        self.push_screen(MeetingScreen(found.id))
 
     def flush_all(self) -> None:
         """Save whatever any open screen holds unsaved (minutes being typed)."""
@@ -270,7 +318,7 @@ class PeergroupApp(App[int]):
         yield from super().get_system_commands(screen)
         if self.db is None:
             return
-        from . import steps
+        from peergroup.steps import all_steps
 
         yield SystemCommand(
             "Roadmap (home)", "The ten steps and what to do next", self.action_go_home
@@ -304,11 +352,11 @@ class PeergroupApp(App[int]):
                 "Texts kept when two copies saved at once or a save was refused",
                 lambda: self.push_screen(KeptCopiesScreen(screen.meeting_id)),
             )
-        for number, key, title in steps.palette_entries():
+        for step in all_steps():
             yield SystemCommand(
-                f"Step {number}: {title}",
-                f"Open step {number} of the roadmap",
-                lambda k=key: self.open_step(k),
+                f"Step {step.number}: {step.title}",
+                f"Open step {step.number} of the roadmap",
+                lambda k=step.key: self.open_step(k),
             )
 
     def action_roles(self) -> None:
@@ -338,8 +386,11 @@ class PeergroupApp(App[int]):
 def make_app(
     db_path: Path,
     *,
+    clock: Clock | None = None,
     group: str | None = None,
     create: bool = False,
     start_meeting: str | None = None,
 ) -> PeergroupApp:
-    return PeergroupApp(db_path, group=group, create=create, start_meeting=start_meeting)
+    return PeergroupApp(
+        db_path, clock=clock, group=group, create=create, start_meeting=start_meeting
+    )

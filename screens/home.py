@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from .base import DbWork
 from .safe import literal, one_line
 from .widgets.tables import restore_cursor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peergroup.services.home import HomeView
 
 STATE_LABEL = {
     "done": ("✔ done", "green"),
@@ -24,26 +27,28 @@ STATE_LABEL = {
 }
 
 
-@dataclass
-class HomeData:
-    group_name: str
-    definition: str
-    statuses: list  # list[StepStatus]
-    next_key: str | None
-    next_text: str
+def _step_bindings() -> list[Binding]:
+    """1 to 9 and 0 open the ten steps (from the bundled step list: cheap at import)."""
+    from peergroup import content
+
+    return [
+        Binding(
+            str(s["number"] % 10),
+            f"step('{s['key']}')",
+            s["short"],
+            show=s["number"] in (1, 2, 3, 4, 10),
+        )
+        for s in content.steps()
+    ]
 
 
-class HomeScreen(Screen):
+class HomeScreen(DbWork, Screen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open_selected", "Open step", show=False),
         Binding("n", "do_next", "Next"),
-        Binding("1", "step('peer')", "Peers"),
-        Binding("2", "step('membership')", "Members"),
-        Binding("3", "step('goals')", "Goals"),
-        Binding("4", "step('logistics')", "Calendar"),
+        *_step_bindings(),
         Binding("m", "app.open_meeting", "Meeting"),
-        Binding("0", "step('tracking')", "Minutes"),
         Binding("slash", "app.search", "Search", show=False),
     ]
 
@@ -61,7 +66,7 @@ class HomeScreen(Screen):
         table.add_column("#", width=2, key="n")
         table.add_column("Step", width=52, key="title")
         table.add_column("Status", width=11, key="state")
-        self._data: HomeData | None = None
+        self._data: HomeView | None = None
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -78,30 +83,18 @@ class HomeScreen(Screen):
             return
         self._load(self.app.group_id)
 
-    @work(thread=True, exclusive=True, group="home")
     def _load(self, group_id: int) -> None:
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import peer as peer_svc
-        from peergroup.services import roadmap as roadmap_svc
+        from peergroup.services import home as home_svc
 
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, group_id)
-            statuses = roadmap_svc.roadmap(session, group)
-            nxt = roadmap_svc.next_step(statuses)
-            data = HomeData(
-                group_name=group.name,
-                definition=peer_svc.definition_sentence(session, group),
-                statuses=statuses,
-                next_key=nxt.key if nxt else None,
-                next_text=(
-                    f"Step {nxt.number}: {nxt.next_action}"
-                    if nxt
-                    else "Every step is in place. Keep meeting, and review the year when it comes."
-                ),
-            )
-        self.app.call_from_thread(self._show, data)
+        today = self.app.clock.today()
+        self.run_db(
+            lambda s: home_svc.home_view(s, group_id, today),
+            self._show,
+            group="home",
+            exclusive=True,
+        )
 
-    def _show(self, data: HomeData) -> None:
+    def _show(self, data: HomeView) -> None:
         self._data = data
         self.query_one("#group-name", Static).update(
             Text.assemble(

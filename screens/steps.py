@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,38 +12,28 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from .base import DbWork
 from .safe import literal
 
 
-def _screens() -> dict[str, type[Screen]]:
-    from .calendar import CalendarScreen
-    from .goals import GoalsScreen
-    from .membership import MembershipScreen
-    from .peer import PeerScreen
-    from .tracking import TrackingScreen
-
-    return {
-        "peer": PeerScreen,
-        "membership": MembershipScreen,
-        "goals": GoalsScreen,
-        "logistics": CalendarScreen,
-        "tracking": TrackingScreen,
-    }
-
-
 def screen_for(key: str) -> Screen:
-    cls = _screens().get(key)
-    return cls() if cls else StepGuideScreen(key)
+    """The step's own screen (named in the registry), or its guide while it has none."""
+    from peergroup.steps import step
+
+    target = step(key).screen
+    if target is None:
+        return StepGuideScreen(key)
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)()
 
 
-def palette_entries() -> list[tuple[int, str, str]]:
-    from peergroup import content
+class StepScreen(DbWork, Screen):
+    """Frame shared by step screens: heading, one-line guidance, footer.
 
-    return [(s["number"], s["key"], s["title"]) for s in content.steps()]
-
-
-class StepScreen(Screen):
-    """Frame shared by step screens: heading, one-line guidance, footer."""
+    Subclasses implement ``load(session)`` (runs in a worker, returns a plain
+    view object) and ``show(view)`` (on the UI thread); ``refresh_data`` runs
+    the one after the other.
+    """
 
     step_key: str = ""
     BINDINGS = [Binding("escape", "back", "Roadmap")]
@@ -58,20 +51,33 @@ class StepScreen(Screen):
         self.app.pop_screen()
 
     def on_mount(self) -> None:
+        """Subclasses set up their tables here; the data comes with ``on_screen_resume``."""
+
+    def on_screen_resume(self) -> None:
+        # Sent when the screen is first shown and whenever a dialog above it closes.
         self.refresh_data()
 
-    def refresh_data(self) -> None:  # pragma: no cover - overridden
+    def refresh_data(self) -> None:
+        if self.app.db is None or self.app.group_id is None:
+            return
+        group_id, today = self.app.group_id, self.app.clock.today()
+        self.run_db(
+            lambda session: self.load(session, group_id, today),
+            self.show,
+            group=f"load-{id(self)}",
+            exclusive=True,
+        )
+
+    def load(self, session: Any, group_id: int, today: Any) -> Any:  # runs in a worker
+        return None
+
+    def show(self, view: Any) -> None:  # pragma: no cover - overridden
         pass
 
     def after_dialog(self, result: object) -> None:
         """Callback for dialogs: refresh when they saved something."""
         if result is not None:
             self.refresh_data()
-
-    def group(self, session):  # noqa: ANN001, ANN201
-        from peergroup.services import groups as groups_svc
-
-        return groups_svc.get_group(session, self.app.group_id)
 
 
 class StepGuideScreen(StepScreen):
@@ -90,13 +96,15 @@ class StepGuideScreen(StepScreen):
             yield Static("", id="guide-help")
         yield Footer()
 
-    def refresh_data(self) -> None:
-        from peergroup import content
-        from peergroup.services import roadmap as roadmap_svc
+    def load(self, session: Any, group_id: int, today: Any) -> Any:
+        from peergroup.services import groups as groups_svc
+        from peergroup.steps import step
 
-        with self.app.db.write() as session:
-            statuses = roadmap_svc.roadmap(session, self.group(session))
-        status = next(s for s in statuses if s.key == self.step_key)
+        return step(self.step_key).status(session, groups_svc.get_group(session, group_id), today)
+
+    def show(self, status: Any) -> None:
+        from peergroup import content
+
         text = Text()
         text.append(f"Status: {status.state}\n", style="bold")
         for item in status.missing:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The demo group's "today"; every test runs on it unless it pins another day.
+TODAY = dt.date(2026, 11, 25)
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -23,25 +26,32 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path):
+def clock():
+    """The pinned "today" of every test (override per test with another FixedClock)."""
+    from peergroup.clock import FixedClock
+
+    return FixedClock(TODAY)
+
+
+@pytest.fixture
+def db(db_path: Path, clock):
     from peergroup.db import open_database
 
-    database = open_database(db_path, create=True)
+    database = open_database(db_path, create=True, clock=clock)
     yield database
     database.close()
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path):
+def demo_db(tmp_path: Path, clock):
     """A database holding the bundled demo group."""
     from peergroup import content, groupfile
     from peergroup.db import open_database
 
-    database = open_database(tmp_path / "demo.db", create=True)
+    database = open_database(tmp_path / "demo.db", create=True, clock=clock)
     with database.write() as session:
         groupfile.import_group(session, groupfile.read(content.demo_group_file()))
     yield database
     database.close()
 
 
-TODAY = dt.date(2026, 11, 25)

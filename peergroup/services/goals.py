@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from .. import clock
 from ..errors import InputError
 from ..models import Goal, GoalCheckin, Group, Member, MissionVersion
+from ..steps import StepStatus
 from . import validate
 
 HORIZONS = ("short", "long")
@@ -230,3 +231,26 @@ def current_mission(session: Session, group: Group) -> MissionVersion | None:
 def mission_overdue(mission: MissionVersion | None, today: dt.date | None = None) -> bool:
     today = today or clock.today()
     return mission is not None and mission.revisit_by < today
+
+
+def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
+    step = StepStatus.for_step("goals")
+    goals = list_goals(session, group, include_closed=False)
+    mission = current_mission(session, group)
+    if mission is None:
+        step.missing.append("Write the group's mission statement.")
+    elif mission_overdue(mission, today):
+        step.flag(
+            f"The mission was due for a revisit on {mission.revisit_by:%Y-%m-%d}: "
+            "review it and adopt a new version."
+        )
+    if not any(g.member_id is None for g in goals):
+        step.missing.append("Add at least one goal for the group as a whole.")
+    if not any(g.member_id is not None for g in goals):
+        step.missing.append("Add individual goals for members.")
+    unsmart = [g for g in goals if smart_check(g, today)]
+    if unsmart:
+        step.missing.append(
+            f"{len(unsmart)} goal(s) are not fully SMART yet, e.g. {unsmart[0].title!r}."
+        )
+    return step.finish(bool(goals) or mission is not None)

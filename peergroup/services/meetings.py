@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, func, select
 
 from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
 from ..models import Group, Meeting, SkipDate, utcnow
+from ..steps import StepStatus
 from . import validate
 
 HORIZON_MONTHS = 6
@@ -389,3 +391,68 @@ def set_expectations(
     session.add(group)
     session.flush()
     return group
+
+
+def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
+    step = StepStatus.for_step("logistics")
+    last = session.exec(
+        select(func.max(Meeting.on)).where(
+            Meeting.group_id == group.id, Meeting.status == "scheduled"
+        )
+    ).one()
+    if group.frequency is None:
+        step.missing.append("Set how often, when and where the group meets.")
+    if last is None or last < today + relativedelta(months=5):
+        step.missing.append("Set meeting dates six months ahead.")
+    if not (group.expect_attendance or group.expect_communication or group.expect_agenda):
+        step.missing.append("Write down what members can expect of each other.")
+    return step.finish(group.frequency is not None or last is not None)
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    id: int
+    on: dt.date
+    status: str
+
+
+def meeting_to_open(
+    session: Session,
+    group_id: int,
+    meeting_id: int | None = None,
+    *,
+    on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> MeetingRef | str:
+    """The meeting whose minutes to take, or a sentence saying why there is none.
+
+    By default today's meeting, else the next one, else the most recent.
+    """
+    today = today or clock.today()
+    if meeting_id is not None:
+        meeting = session.get(Meeting, meeting_id)
+    elif on is not None:
+        meeting = session.exec(
+            select(Meeting)
+            .where(Meeting.group_id == group_id, Meeting.on == on)
+            .order_by(Meeting.status.desc(), Meeting.start_time)  # scheduled before cancelled
+        ).first()
+        if meeting is None:
+            return f"No meeting on {on:%a %d %b %Y}; showing the roadmap."
+    else:
+        group = session.get(Group, group_id)
+        meeting = next_meeting(session, group, today)
+        if meeting is None:
+            past = list_meetings(session, group, end=today, include_cancelled=False)
+            meeting = past[-1] if past else None
+        if meeting is None:
+            return (
+                "No meetings yet: set the schedule and generate meetings on the calendar (step 4)."
+            )
+    if meeting is None or meeting.group_id != group_id:
+        return "That meeting no longer exists."
+    if meeting.status == "cancelled":
+        return (
+            f"The meeting of {meeting.on:%d %b %Y} is cancelled; restore it on the calendar first."
+        )
+    return MeetingRef(meeting.id, meeting.on, meeting.status)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Group, Member, OptInRound
+from ..steps import StepStatus
 from . import validate
 
 STATUSES = ("prospective", "active", "alumni")
@@ -191,3 +192,22 @@ def record_opt_in(
         member_leaves(session, session.get(Member, row.member_id), row.answered_on)
     session.flush()
     return row
+
+
+def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
+    step = StepStatus.for_step("membership")
+    s = summary(session, group, today)
+    if s.target is None:
+        step.missing.append("Set a target group size (4 to 12 is typical).")
+    if s.active == 0:
+        step.missing.append("Add the group's members.")
+    elif s.active < 2:
+        step.missing.append("Add more members: a peer group needs at least two.")
+    if group.opt_in_month is None and group.membership == "ongoing":
+        step.missing.append("Pick the month of the yearly opt-in/opt-out round.")
+    if s.recruits_short:
+        step.missing.append(
+            f"{s.openings} opening(s) and only {s.prospective} on the recruitment list: "
+            "add prospective members."
+        )
+    return step.finish(s.active > 0 or s.target is not None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import Session, select
 
 from ..models import Group, PeerTrait
+from ..steps import StepStatus
 from . import validate
 
 # key -> label shown to users, in display order
@@ -87,3 +90,14 @@ def definition_sentence(session: Session, group: Group) -> str:
     if not lines:
         return "No definition of 'peer' yet."
     return "Peers here share: " + " · ".join(f"{label.lower()}: {value}" for label, value in lines)
+
+
+def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
+    """Step 1 is done once the group has said what its members share."""
+    step = StepStatus.for_step("peer")
+    lines = definition_lines(session, group)
+    if not lines:
+        step.missing.append(
+            "Say what members have in common (institution, track, career stage, ...)."
+        )
+    return step.finish(bool(lines))

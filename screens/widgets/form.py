@@ -1,24 +1,29 @@
 """A modal form: labelled fields, an error line, Save (ctrl+s) and Cancel (esc).
 
-Subclasses describe their fields and implement ``save(values)``, which calls
-services and returns the dialog's result. A service's InputError is shown
-next to the field it names; the dialog stays open and keeps what was typed.
+Subclasses describe their fields and implement ``save(session, values)``, which
+calls services (in a worker thread) and returns the dialog's result. A
+service's InputError is shown next to the field it names; the dialog stays
+open and keeps what was typed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
+from ..base import DbWork
 from ..safe import literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
 
 T = TypeVar("T")
 
@@ -46,8 +51,16 @@ def confirm_overwrite(dialog: FormDialog, path: Path) -> None:
         )
 
 
-class FormDialog(ModalScreen[T], Generic[T]):
-    """Base for every add/edit dialog."""
+class FormDialog(DbWork, ModalScreen[T], Generic[T]):
+    """Base for every add/edit dialog.
+
+    ``load(session)`` (optional) reads what the fields need, in a worker, before
+    they are shown; ``fields()`` describes them (using ``self.data``);
+    ``save(session, values)`` runs in a worker inside a write unit of work and
+    returns the dialog's result. Nothing here touches the database on the UI
+    thread. While a save is under way (or waiting for a lock held elsewhere) the
+    form stays open with what was typed.
+    """
 
     # Absolute, so subclasses in other modules still find it.
     CSS_PATH = str(Path(__file__).with_name("form.tcss"))
@@ -56,30 +69,72 @@ class FormDialog(ModalScreen[T], Generic[T]):
         Binding("escape", "cancel", "Cancel"),
     ]
     title_text: str = "Edit"
-    AUTO_FOCUS = "Input, Select, TextArea"
+    data: Any = None
+    WRITES = True  # False for dialogs that only read (exports): no write lock needed
+
+    def load(self, session: Session) -> Any:  # runs in a worker
+        return None
 
     def fields(self) -> list[FormField]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def save(self, values: dict[str, Any]) -> T:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def save(self, session: Session, values: dict[str, Any]) -> T:  # runs in a worker
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def saved(self, result: T) -> None:
+        """After a successful save, on the UI thread (e.g. a notification)."""
+
+    def _needs_load(self) -> bool:
+        return type(self).load is not FormDialog.load
 
     def compose(self) -> ComposeResult:
-        self._fields = self.fields()
+        self._fields: list[FormField] = []
+        self._saving = False
         with VerticalScroll(id="form"):
             yield Static(literal(self.title_text), id="form-title")
-            for f in self._fields:
-                with Horizontal(classes="form-row", id=f"row-{f.name}"):
-                    yield Label(literal(f.label), classes="form-label")
-                    yield self._widget(f)
-                if f.hint:
-                    yield Static(literal(f.hint), classes="form-hint")
+            with Vertical(id="form-fields"):
+                if self._needs_load():
+                    yield Static("Loading…", classes="muted", id="form-loading")
+                else:
+                    yield from self._rows()
             yield Static("", id="form-error")
             yield Static("", id="form-extra")
             with Horizontal(id="form-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
+
+    def _rows(self) -> ComposeResult:
+        self._fields = self.fields()
+        for f in self._fields:
+            with Horizontal(classes="form-row", id=f"row-{f.name}"):
+                yield Label(literal(f.label), classes="form-label")
+                yield self._widget(f)
+            if f.hint:
+                yield Static(literal(f.hint), classes="form-hint")
+
+    def on_mount(self) -> None:
+        if self._needs_load():
+            self.run_db(self.load, self._loaded, failed=self._load_failed)
+        else:
+            self._ready()
+
+    async def _loaded(self, data: Any) -> None:
+        self.data = data
+        box = self.query_one("#form-fields", Vertical)
+        await box.remove_children()
+        await box.mount_compose(self._rows())
+        self._ready()
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.query_one("#form-fields", Vertical).remove_children()
+        self.show_error(None, str(exc))
+
+    def _ready(self) -> None:
+        self._initial = self.values()
+        for widget in self.query("#form-fields Input, #form-fields Select, #form-fields TextArea"):
+            widget.focus()
+            break
 
     def _widget(self, f: FormField):  # noqa: ANN202
         wid = f"field-{f.name}"
@@ -133,32 +188,36 @@ class FormDialog(ModalScreen[T], Generic[T]):
         (self.focused or self).call_later(self._save_now)
 
     def _save_now(self) -> None:
-        from sqlalchemy.exc import OperationalError
+        if self._saving or not self._fields:
+            return
+        self._saving = True
+        values = self.values()
+        self.query_one("#form-error", Static).update(Text("Saving…", style="dim"))
+        self.run_db(
+            lambda session: self.save(session, values),
+            self._save_done,
+            write=self.WRITES,
+            failed=self._save_failed,
+            group="form-save",
+        )
 
-        from peergroup.errors import InputError, PeergroupError
-
-        try:
-            result = self.save(self.values())
-        except InputError as exc:
-            self.show_error(exc.field, exc.message)
-            return
-        except PeergroupError as exc:
-            self.show_error(None, str(exc))
-            return
-        except OperationalError:
-            self.show_error(
-                None,
-                "The database is busy (another copy of Peergroup is saving). Nothing was saved; press ctrl+s again in a moment.",
-            )
-            return
+    def _save_done(self, result: T) -> None:
+        self._saving = False
+        self.saved(result)
         self.dismiss(result)
 
-    def on_mount(self) -> None:
-        self._initial = self.values()
+    def _save_failed(self, exc: Exception) -> None:
+        from peergroup.errors import InputError
+
+        self._saving = False
+        if isinstance(exc, InputError):
+            self.show_error(exc.field, exc.message)
+        else:
+            self.show_error(None, str(exc))
 
     def action_cancel(self) -> None:
         """Close; if something was typed, ask first so it is not thrown away by a stray Esc."""
-        if self.values() == getattr(self, "_initial", None):
+        if not self._fields or self.values() == getattr(self, "_initial", None):
             self.dismiss(None)
             return
         from .confirm import ConfirmDialog

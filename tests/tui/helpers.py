@@ -10,6 +10,12 @@ SIZE = (80, 24)
 
 
 def app_for(path: Path, **kwargs) -> PeergroupApp:
+    """The app on ``path`` with the clock pinned to the tests' "today" (unless given)."""
+    from peergroup.clock import FixedClock
+
+    from ..conftest import TODAY
+
+    kwargs.setdefault("clock", FixedClock(TODAY))
     return make_app(path, **kwargs)
 
 

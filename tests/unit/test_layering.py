@@ -60,7 +60,8 @@ def test_the_domain_modules_are_all_found():
         "peergroup.groupfile",
         "peergroup.services.membership",
         "peergroup.services.goals",
-        "peergroup.services.roadmap",
+        "peergroup.steps",
+        "peergroup.clock",
         "peergroup.calendar.recurrence",
     ):
         assert expected in modules
@@ -79,7 +80,7 @@ def test_opening_a_database_and_importing_a_group_loads_neither_textual_nor_rich
         "from pathlib import Path\n"
         "from peergroup import content, groupfile\n"
         "from peergroup.db import open_database\n"
-        "from peergroup.services import roadmap\n"
+        "from peergroup import steps as roadmap\n"
         f"db = open_database(Path({str(tmp_path / 'probe.db')!r}), create=True)\n"
         "with db.write() as s:\n"
         "    g = groupfile.import_group(s, groupfile.read(content.demo_group_file()))\n"

@@ -16,8 +16,8 @@ from peergroup.services import goals as goals_svc
 from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import peer as peer_svc
-from peergroup.services import roadmap as roadmap_svc
-from peergroup.services.roadmap import StepStatus
+from peergroup import steps as roadmap_svc
+from peergroup.steps import StepStatus
 
 TODAY = dt.date(2026, 11, 25)
 
