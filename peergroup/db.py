@@ -257,15 +257,36 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(peergroup_write=True)
 
 
-def run_migrations(engine: Engine) -> None:
+def run_migrations(engine: Engine, target: str = "head", *, downgrade: bool = False) -> None:
+    """Upgrade to the newest schema in one transaction, with foreign keys checked after.
+
+    Alembic's batch mode rebuilds a table by copying it and dropping the old
+    one; with foreign keys on, that drop would cascade-delete the table's
+    children (a meeting's minutes, a group's members). So foreign keys are off
+    during the upgrade (SQLite ignores the pragma inside a transaction, hence
+    before BEGIN) and ``foreign_key_check`` must come back clean before the
+    upgrade commits.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with writer(engine).begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    with writer(engine).connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("pragma foreign_keys=OFF")
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                (command.downgrade if downgrade else command.upgrade)(cfg, target)
+                broken = connection.exec_driver_sql("pragma foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseProblem(
+                        "Upgrading the database would leave rows pointing at missing ones "
+                        f"({broken[0][0]} and others); nothing was changed."
+                    )
+        finally:
+            raw.execute("pragma foreign_keys=ON")
 
 
 def translate_operational_error(exc: BaseException, path: Path | str) -> PeergroupError | None:

@@ -360,7 +360,7 @@ def _import_meeting_records(
                     )
             if rec.get("scribe") is not None:
                 minutes_svc.take_over_scribe(
-                    session, meeting.id, member(rec["scribe"], f"{where}.scribe").id
+                    session, meeting.id, member(rec["scribe"], f"{where}.scribe").id, touch=False
                 )
             text = _str(rec.get("minutes"), f"{where}.minutes")
             if text:

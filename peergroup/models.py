@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import MetaData, UniqueConstraint
+from sqlalchemy import CheckConstraint, MetaData, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from .clock import utcnow
+from .text import fold
 
 # A naming convention makes constraint names stable, which Alembic's batch
 # mode on SQLite needs to drop or alter them in later migrations.
@@ -38,9 +39,35 @@ def new_uuid() -> str:
 # --- the group and step 1 ---------------------------------------------------
 
 
+def _one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of ``values`` (the services validate first;
+    this keeps a script or an older copy from writing something else)."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+
+
+def _between(column: str, lo: int, hi: int, name: str | None = None) -> CheckConstraint:
+    return CheckConstraint(f"{column} BETWEEN {lo} AND {hi}", name=name or column)
+
+
+MEMBER_STATUSES = ("prospective", "active", "alumni")
+GOAL_STATUSES = ("open", "achieved", "dropped")
+MEETING_STATUSES = ("scheduled", "cancelled")
+ATTENDANCE_STATUSES = ("present", "apologies", "absent")
+ACTION_STATUSES = ("open", "done", "dropped")
+# Rotating and standing roles every group starts with, by their stable key.
+ROLE_KEYS = ("facilitator", "scribe", "lead", "correspondence")
+
+
 class Group(SQLModel, table=True):
+    __table_args__ = (
+        _one_of("membership", ("ongoing", "time-limited")),
+        _between("duration_minutes", 30, 240),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(index=True, unique=True)
+    name: str
+    # fold(name): names are unique ignoring case and Unicode spelling ("Zoë" = "ZOË").
+    name_key: str = Field(default="", unique=True)
     uuid: str = Field(default_factory=new_uuid, unique=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
     # step 2: membership rules
@@ -58,8 +85,7 @@ class Group(SQLModel, table=True):
     interval: int = 1
     weekday: int | None = None  # 0 = Monday
     nth: int | None = None  # 1..4, -1 = last
-    month_day: int | None = None
-    custom_dates: str = ""  # ISO dates, comma-separated, for frequency "custom"
+    month_day: int | None = None  # custom dates (frequency "custom") are CustomDate rows
     start_time: dt.time | None = None
     duration_minutes: int = 60
     place: str = ""
@@ -92,10 +118,16 @@ class Member(SQLModel, table=True):
     ``alumni`` and ``left_on``, so minutes, goals and counts stay intact.
     """
 
+    __table_args__ = (
+        UniqueConstraint("group_id", "email_key", name="uq_member_group_email_key"),
+        _one_of("status", MEMBER_STATUSES),
+    )
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     name: str
     email: str = ""
+    # fold(email), or NULL without an e-mail: one address per person in a group.
+    email_key: str | None = None
     status: str = "active"  # prospective | active | alumni
     joined_on: dt.date | None = None
     left_on: dt.date | None = None
@@ -106,7 +138,10 @@ class Member(SQLModel, table=True):
 class OptInRound(SQLModel, table=True):
     """The annual opt-in/opt-out round; one row per member answer."""
 
-    __table_args__ = (UniqueConstraint("year", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("year", "member_id"),
+        _one_of("answer", ("pending", "in", "out")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
@@ -119,6 +154,7 @@ class OptInRound(SQLModel, table=True):
 
 
 class Goal(SQLModel, table=True):
+    __table_args__ = (_one_of("horizon", ("short", "long")), _one_of("status", GOAL_STATUSES))
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
@@ -134,6 +170,7 @@ class Goal(SQLModel, table=True):
 
 
 class GoalCheckin(SQLModel, table=True):
+    __table_args__ = (_between("progress", 0, 100),)
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
     on: dt.date
@@ -163,7 +200,21 @@ class SkipDate(SQLModel, table=True):
     reason: str = ""
 
 
+class CustomDate(SQLModel, table=True):
+    """One date of a group that meets on a custom list of dates (frequency "custom")."""
+
+    __table_args__ = (UniqueConstraint("group_id", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
+    on: dt.date
+
+
 class Meeting(SQLModel, table=True):
+    __table_args__ = (
+        _one_of("status", MEETING_STATUSES),
+        _between("duration_minutes", 30, 240),
+        CheckConstraint("sequence >= 0", name="sequence"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     uid: str = Field(default_factory=new_uuid, unique=True)
@@ -182,10 +233,17 @@ class Meeting(SQLModel, table=True):
 
 
 class Role(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("group_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "name_key", name="uq_role_group_name_key"),
+        UniqueConstraint("group_id", "key", name="uq_role_group_key"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
-    name: str
+    name: str  # as shown; may be renamed
+    name_key: str = ""  # fold(name)
+    # The role's identity for the app ("scribe", "lead", ...; see ROLE_KEYS);
+    # NULL for a group's own roles. Never matched by display name.
+    key: str | None = None
     rotates: bool = False  # True: assigned per meeting in rotation
     holder_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
@@ -200,7 +258,10 @@ class RoleAssignment(SQLModel, table=True):
 
 
 class Attendance(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        _one_of("status", ATTENDANCE_STATUSES),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
@@ -215,7 +276,7 @@ class Minutes(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", unique=True, ondelete="CASCADE")
     text: str = ""
     revision: int = 0  # optimistic concurrency: a save names the revision it edited
-    scribe_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    # Who took the minutes is the meeting's "scribe" role assignment (one fact).
     updated_at: dt.datetime = Field(default_factory=utcnow)
     finalised_at: dt.datetime | None = None
     finalised_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
@@ -255,6 +316,7 @@ class Decision(SQLModel, table=True):
 
 
 class ActionItem(SQLModel, table=True):
+    __table_args__ = (_one_of("status", ACTION_STATUSES),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
@@ -273,6 +335,7 @@ class ActionItem(SQLModel, table=True):
 
 
 class SupportRequest(SQLModel, table=True):
+    __table_args__ = (_one_of("status", ("planned", "asked", "granted", "declined")),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     to_whom: str
@@ -288,17 +351,18 @@ class SupportRequest(SQLModel, table=True):
 
 
 class Topic(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("group_id", "title"),)
+    __table_args__ = (UniqueConstraint("group_id", "title_key", name="uq_topic_group_title_key"),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     family: str  # career | scholarly | navigating | growth | custom
     title: str
+    title_key: str = ""  # fold(title)
     description: str = ""
     catalog_key: str = ""  # set when taken from the bundled catalog
 
 
 class TopicRating(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("topic_id", "member_id"),)
+    __table_args__ = (UniqueConstraint("topic_id", "member_id"), _between("score", 1, 5))
     id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="topic.id", index=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
@@ -318,6 +382,7 @@ class Expert(SQLModel, table=True):
 
 
 class ExpertInvitation(SQLModel, table=True):
+    __table_args__ = (_one_of("status", ("idea", "invited", "confirmed", "declined", "attended")),)
     id: int | None = Field(default=None, primary_key=True)
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
@@ -351,7 +416,7 @@ class ConsequenceCheck(SQLModel, table=True):
 
 
 class ConsequenceAnswer(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("check_id", "question_key"),)
+    __table_args__ = (UniqueConstraint("check_id", "question_key"), _between("score", 1, 5))
     id: int | None = Field(default=None, primary_key=True)
     check_id: int = Field(foreign_key="consequencecheck.id", index=True, ondelete="CASCADE")
     question_key: str
@@ -372,7 +437,10 @@ class Evaluation(SQLModel, table=True):
 
 
 class GoalReview(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("evaluation_id", "goal_id"),)
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "goal_id"),
+        _one_of("verdict", ("met", "partly", "not-met", "in-progress", "dropped")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
     goal_id: int = Field(foreign_key="goal.id", ondelete="CASCADE")
@@ -381,7 +449,10 @@ class GoalReview(SQLModel, table=True):
 
 
 class SurveyAnswer(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("evaluation_id", "member_id", "item_key"),)
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "member_id", "item_key"),
+        _between("score", 1, 5),
+    )
     id: int | None = Field(default=None, primary_key=True)
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
@@ -390,9 +461,31 @@ class SurveyAnswer(SQLModel, table=True):
 
 
 class OutcomeTally(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("count >= 0", name="count"),)
     id: int | None = Field(default=None, primary_key=True)
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
     member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     kind: str  # promotions | leadership | teaching_awards | publications | ...
     count: int = 0
     note: str = ""
+
+
+# --- derived keys -----------------------------------------------------------
+# The folded keys behind the case-insensitive unique constraints are set here,
+# on every insert and update, so no writer can forget them.
+
+
+def _set_keys(_mapper, _connection, target) -> None:  # noqa: ANN001
+    if isinstance(target, Group):
+        target.name_key = fold(target.name)
+    elif isinstance(target, Member):
+        target.email_key = fold(target.email) if target.email else None
+    elif isinstance(target, Role):
+        target.name_key = fold(target.name)
+    elif isinstance(target, Topic):
+        target.title_key = fold(target.title)
+
+
+for _cls in (Group, Member, Role, Topic):
+    event.listen(_cls, "before_insert", _set_keys)
+    event.listen(_cls, "before_update", _set_keys)

@@ -77,7 +77,7 @@ class CalendarScreen(StepScreen):
         today = dt.date.today()
         with self.app.db.write() as session:
             group = self.group(session)
-            schedule = meetings_svc.schedule_for(group)
+            schedule = meetings_svc.schedule_for(session, group)
             meetings = meetings_svc.list_meetings(session, group)
             held = roles_svc.holders_by_meeting(session, group)
             scribes = {m.id: held.get(m.id, {}).get("Scribe", (None, ""))[1] for m in meetings}

@@ -33,25 +33,54 @@ def clock():
     return FixedClock(TODAY)
 
 
-@pytest.fixture
-def db(db_path: Path, clock):
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, fully migrated database, built once per run and copied per test.
+
+    Building the schema runs every migration (about a second); copying a file
+    is instant. Tests of the migrations themselves build their own.
+    """
     from peergroup.db import open_database
 
-    database = open_database(db_path, create=True, clock=clock)
-    yield database
-    database.close()
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    open_database(path, create=True).close()
+    return path
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, clock):
+def make_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory, clock):
+    """A factory of fresh databases: ``make_db()`` or ``make_db(path, clock=...)``."""
+    import os
+    import shutil
+
+    from peergroup.db import open_database
+
+    opened = []
+
+    def make(path: Path | None = None, *, clock=clock):  # noqa: ANN001
+        path = path or tmp_path_factory.mktemp("db") / "peergroup.db"
+        shutil.copyfile(template_db, path)
+        os.chmod(path, 0o600)
+        database = open_database(path, clock=clock)
+        opened.append(database)
+        return database
+
+    yield make
+    for database in opened:
+        database.close()
+
+
+@pytest.fixture
+def db(db_path: Path, make_db):
+    return make_db(db_path)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, make_db):
     """A database holding the bundled demo group."""
     from peergroup import content, groupfile
-    from peergroup.db import open_database
 
-    database = open_database(tmp_path / "demo.db", create=True, clock=clock)
+    database = make_db(tmp_path / "demo.db")
     with database.write() as session:
         groupfile.import_group(session, groupfile.read(content.demo_group_file()))
-    yield database
-    database.close()
-
-
+    return database

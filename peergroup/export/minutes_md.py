@@ -27,6 +27,7 @@ from ..models import (
     MinutesAmendment,
 )
 from ..services import minutes as minutes_svc
+from ..services import roles as roles_svc
 
 # Characters that mean something inline anywhere on a line (CommonMark + GFM).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|&#])")
@@ -126,10 +127,17 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     if meeting.status == "cancelled":
         return [*out, "*This meeting was cancelled.*"]
     minutes = session.exec(select(Minutes).where(Minutes.meeting_id == meeting.id)).first()
-    scribe = names.get(minutes.scribe_id) if minutes and minutes.scribe_id else None
-    scribe = scribe or _planned(session, meeting, minutes_svc.SCRIBE)
-    lead = _planned(session, meeting, minutes_svc.LEAD)
+    scribe = _planned(session, meeting, roles_svc.SCRIBE)
+    lead = _planned(session, meeting, roles_svc.LEAD)
     out.append(f"- **Scribe:** {inline(scribe) if scribe else 'not recorded'}")
+    for change in minutes_svc.scribe_changes(session, meeting.id):
+        before = names.get(change.from_member_id or -1, "")
+        after = names.get(change.to_member_id, "")
+        out.append(
+            f"  - {inline(after)} took over"
+            + (f" from {inline(before)}" if before else "")
+            + f" ({_stamp(change.changed_at)})"
+        )
     if lead:
         out.append(f"- **Discussion lead:** {inline(lead)}")
     out += _attendance(session, meeting, names)
@@ -166,8 +174,8 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     return out
 
 
-def _planned(session: Session, meeting: Meeting, role: str) -> str:
-    member = minutes_svc.role_holder(session, meeting.id, role)
+def _planned(session: Session, meeting: Meeting, key: str) -> str:
+    member = roles_svc.holder(session, meeting.id, key)
     return member.name if member else ""
 
 

@@ -17,7 +17,7 @@ from ..calendar.ics import IcsEvent, build_calendar
 from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
 from .membership import find_member
-from .roles import holders_by_meeting, is_member_on
+from .roles import LEAD, SCRIBE, held_by_key, holders_by_meeting, is_member_on
 
 
 def export_time() -> dt.datetime:
@@ -37,7 +37,9 @@ def meeting_events(
     for m in meetings:
         topic = topics.get(m.topic_id, "") if m.topic_id else ""
         held = roles.get(m.id, {})
-        mine = [role for role, (mid, _n) in held.items() if member is not None and mid == member.id]
+        mine = [
+            h.role_name for h in held.values() if member is not None and h.member_id == member.id
+        ]
         summary = (
             f"{group.name}: {m.title or topic}" if (m.title or topic) else f"{group.name} meeting"
         )
@@ -46,9 +48,9 @@ def meeting_events(
         lines = []
         if topic:
             lines.append(f"Topic: {topic}")
-        for role in ("Scribe", "Discussion lead"):
-            if role in held:
-                lines.append(f"{role}: {held[role][1]}")
+        for key in (SCRIBE, LEAD):
+            if h := held_by_key(held, key):
+                lines.append(f"{h.role_name}: {h.member_name}")
         place = m.place or group.place
         if place:
             lines.append(f"Place: {place}")

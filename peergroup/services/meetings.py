@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
-from ..models import Group, Meeting, SkipDate, utcnow
+from ..models import CustomDate, Group, Meeting, SkipDate, utcnow
 from ..steps import StepStatus
 from . import validate
 
@@ -102,7 +102,7 @@ def set_logistics(
     group.month_day = month_day
     group.timezone = tz
     group.first_meeting = first
-    group.custom_dates = ",".join(d.isoformat() for d in dates)
+    _store_custom_dates(session, group, dates if frequency == "custom" else ())
     group.place = place
     group.video_link = link
     session.add(group)
@@ -142,10 +142,32 @@ def _carry_changes_to_future_meetings(
             session.add(m)
 
 
-def schedule_for(group: Group) -> recurrence.Schedule | None:
+def custom_dates(session: Session, group: Group) -> tuple[dt.date, ...]:
+    """The dates of a group that meets on a custom list, in order."""
+    return tuple(
+        session.exec(
+            select(CustomDate.on).where(CustomDate.group_id == group.id).order_by(CustomDate.on)
+        )
+    )
+
+
+def _store_custom_dates(session: Session, group: Group, dates: tuple[dt.date, ...]) -> None:
+    have = {
+        row.on: row
+        for row in session.exec(select(CustomDate).where(CustomDate.group_id == group.id))
+    }
+    for day, row in have.items():
+        if day not in dates:
+            session.delete(row)
+    for day in dates:
+        if day not in have:
+            session.add(CustomDate(group_id=group.id, on=day))
+
+
+def schedule_for(session: Session, group: Group) -> recurrence.Schedule | None:
     if group.frequency is None or group.start_time is None or group.first_meeting is None:
         return None
-    dates = tuple(dt.date.fromisoformat(d) for d in group.custom_dates.split(",") if d)
+    dates = custom_dates(session, group) if group.frequency == "custom" else ()
     return recurrence.Schedule(
         frequency=group.frequency,
         start_time=group.start_time,
@@ -238,7 +260,7 @@ def preview_meetings(
     start: dt.date | None = None,
 ) -> list[dt.date]:
     """Dates that ``generate_meetings`` would add, without saving anything."""
-    schedule = schedule_for(group)
+    schedule = schedule_for(session, group)
     if schedule is None:
         raise InputError(
             "frequency", "set how often and when the group meets before generating meetings."
@@ -262,7 +284,7 @@ def generate_meetings(
     today: dt.date | None = None,
     start: dt.date | None = None,
 ) -> list[Meeting]:
-    schedule = schedule_for(group)
+    schedule = schedule_for(session, group)
     dates = preview_meetings(session, group, months=months, today=today, start=start)
     created = []
     for d in dates:

@@ -16,6 +16,7 @@ from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Group, Member, OptInRound
 from ..steps import StepStatus
+from ..text import fold
 from . import validate
 
 STATUSES = ("prospective", "active", "alumni")
@@ -39,8 +40,9 @@ def get_member(session: Session, member_id: int) -> Member:
 
 
 def find_member(session: Session, group: Group, name: str) -> Member:
+    key = fold(name)
     for m in list_members(session, group):
-        if m.name.casefold() == name.strip().casefold():
+        if fold(m.name) == key:
             return m
     raise NotFound(f"No member called {name!r} in {group.name}.")
 
@@ -73,15 +75,15 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
     if joined and left and left < joined:
         raise InputError("left", f"{left} is before the joining date {joined}; check both dates.")
     if email:
-        # Compared in Python: SQLite's lower() folds ASCII only.
-        for other in session.exec(
-            select(Member).where(Member.group_id == group.id, Member.email != "")
-        ):
-            if other.id != member_id and other.email.casefold() == email.casefold():
-                raise InputError(
-                    "email",
-                    f"{email} already belongs to {other.name}; each member needs their own address.",
-                )
+        # The folded e-mail has a unique index per group: a lookup, and a clear message.
+        other = session.exec(
+            select(Member).where(Member.group_id == group.id, Member.email_key == fold(email))
+        ).first()
+        if other is not None and other.id != member_id:
+            raise InputError(
+                "email",
+                f"{email} already belongs to {other.name}; each member needs their own address.",
+            )
     return dict(name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes)
 
 

@@ -32,19 +32,17 @@ from ..models import (
     Minutes,
     MinutesAmendment,
     MinutesConflict,
-    Role,
-    RoleAssignment,
     ScribeChange,
     Topic,
     utcnow,
 )
 from ..text import without_lone_surrogates
+from . import roles as roles_svc
 from . import validate
 
 MINUTES_MAX = 1_000_000
 ATTENDANCE = ("present", "apologies", "absent")
 CLOSED = ("done", "dropped")
-SCRIBE, LEAD = "scribe", "discussion lead"  # role names, compared case-insensitively
 
 
 @dataclass(frozen=True)
@@ -152,27 +150,9 @@ def _group_member(session: Session, member_id: int | None, group_id: int, field:
     return member
 
 
-def _member_on(member: Member, day: dt.date) -> bool:
-    if member.status == "prospective":
-        return False
-    if member.joined_on and member.joined_on > day:
-        return False
-    return not (member.left_on and member.left_on <= day)
-
-
 def _name(session: Session, member_id: int | None) -> str:
     member = session.get(Member, member_id) if member_id is not None else None
     return member.name if member else ""
-
-
-def role_holder(session: Session, meeting_id: int, role: str) -> Member | None:
-    stmt = (
-        select(Member)
-        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
-        .join(Role, Role.id == RoleAssignment.role_id)
-        .where(RoleAssignment.meeting_id == meeting_id, func.lower(Role.name) == role)
-    )
-    return session.exec(stmt).first()
 
 
 def _minutes(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None:
@@ -185,21 +165,9 @@ def _minutes(session: Session, meeting: Meeting, *, create: bool) -> Minutes | N
     )
     row = session.exec(stmt).first()
     if row is None and create:
-        scribe = role_holder(session, meeting.id, SCRIBE)
-        row = Minutes(meeting_id=meeting.id, scribe_id=scribe.id if scribe else None)
+        row = Minutes(meeting_id=meeting.id)
         session.add(row)
         session.flush()
-    elif row is not None and row.finalised_at is None:
-        # Until someone takes over by hand, the scribe is whoever the rotation
-        # names now (it changes when the planned scribe sends apologies).
-        taken_over = session.exec(
-            select(ScribeChange.id).where(ScribeChange.meeting_id == meeting.id)
-        ).first()
-        scribe = role_holder(session, meeting.id, SCRIBE)
-        if taken_over is None and scribe is not None and row.scribe_id != scribe.id:
-            row.scribe_id = scribe.id
-            session.add(row)
-            session.flush()
     return row
 
 
@@ -237,7 +205,8 @@ def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = Non
         )
     today = today or clock.today()
     minutes = _minutes(session, meeting, create=True)
-    lead = role_holder(session, meeting.id, LEAD)
+    lead = roles_svc.holder(session, meeting.id, roles_svc.LEAD)
+    scribe = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
     earlier = _action_rows(
         session, [ActionItem.group_id == meeting.group_id, _earlier_than(meeting)], today
     )
@@ -264,8 +233,8 @@ def open_meeting(session: Session, meeting: Meeting, today: dt.date | None = Non
         minutes_id=minutes.id,
         text=minutes.text,
         revision=minutes.revision,
-        scribe_id=minutes.scribe_id,
-        scribe_name=_name(session, minutes.scribe_id),
+        scribe_id=scribe.id if scribe else None,
+        scribe_name=scribe.name if scribe else "",
         finalised_at=minutes.finalised_at,
         finalised_by=_name(session, minutes.finalised_by_id),
         carried_forward=[r for r in earlier if r.status == "open"],
@@ -293,7 +262,7 @@ def attendance(session: Session, meeting: Meeting) -> list[AttendanceRow]:
     rows = [
         AttendanceRow(m.id, m.name, recorded.get(m.id))
         for m in members
-        if m.id in recorded or _member_on(m, meeting.on)
+        if m.id in recorded or roles_svc.is_member_on(m, meeting.on)
     ]
     return sorted(rows, key=lambda r: (r.name.casefold(), r.member_id))
 
@@ -444,8 +413,12 @@ def amend(session: Session, meeting_id: int, author_id: int, text: str) -> Minut
     return row
 
 
-def take_over_scribe(session: Session, meeting_id: int, member_id: int) -> ScribeChange | None:
-    """``member_id`` becomes the scribe from now on. None if they already were."""
+def take_over_scribe(
+    session: Session, meeting_id: int, member_id: int, *, touch: bool = True
+) -> ScribeChange | None:
+    """``member_id`` becomes the scribe from now on. None if they already were.
+
+    ``touch=False``: a record being imported, not a change (SEQUENCE stays)."""
     meeting = get_meeting(session, meeting_id)
     member = _group_member(session, member_id, meeting.group_id, "scribe")
     minutes = _minutes(session, meeting, create=True)
@@ -459,18 +432,27 @@ def take_over_scribe(session: Session, meeting_id: int, member_id: int) -> Scrib
     }
     if recorded and recorded.get(member.id) != "present":
         raise InputError("scribe", f"{member.name} is not marked present; mark them present first.")
-    if not recorded and (member.status != "active" or not _member_on(member, meeting.on)):
+    if not recorded and (
+        member.status != "active" or not roles_svc.is_member_on(member, meeting.on)
+    ):
         raise InputError(
             "scribe", f"{member.name} is not an active member of the group on {meeting.on}."
         )
-    if minutes.scribe_id == member.id:
+    role = roles_svc.role_by_key(session, meeting.group_id, roles_svc.SCRIBE)
+    if role is None:
+        raise InputError("scribe", "this group has no scribe role; add one on the roles screen.")
+    current = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
+    if current is not None and current.id == member.id:
         return None
+    # The scribe assignment is the one record of who took the minutes: every
+    # view (calendar, .ics, minutes export, running list) reads it.
+    roles_svc.assign(session, meeting, role, member, touch=touch)
     change = ScribeChange(
-        meeting_id=meeting.id, from_member_id=minutes.scribe_id, to_member_id=member.id
+        meeting_id=meeting.id,
+        from_member_id=current.id if current else None,
+        to_member_id=member.id,
     )
-    minutes.scribe_id = member.id
     session.add(change)
-    session.add(minutes)
     session.flush()
     return change
 
@@ -556,7 +538,7 @@ def add_action_item(
     if owner_id is None:
         raise InputError("owner", "is empty; every action item needs someone who will do it.")
     owner = _group_member(session, owner_id, meeting.group_id, "owner")
-    if not _member_on(owner, meeting.on):
+    if not roles_svc.is_member_on(owner, meeting.on):
         raise InputError(
             "owner",
             f"{owner.name} is not a member of the group on {meeting.on}; choose a current member.",
@@ -635,31 +617,26 @@ def member_action_items(
 
 def running_list(session: Session, group: Group) -> list[RunningRow]:
     """Every meeting of the group with its topic and the state of its minutes."""
-    from .roles import holders_by_meeting
-
-    planned_scribes = {
-        meeting_id: name
-        for meeting_id, held in holders_by_meeting(session, group).items()
-        for role, (_member_id, name) in held.items()
-        if role.casefold() == SCRIBE
-    }
+    held = roles_svc.holders_by_meeting(session, group)
     stmt = (
-        select(Meeting, Topic.title, Minutes, Member.name)
+        select(Meeting, Topic.title, Minutes)
         .outerjoin(Topic, Topic.id == Meeting.topic_id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-        .outerjoin(Member, Member.id == Minutes.scribe_id)
         .where(Meeting.group_id == group.id)
         .order_by(Meeting.on, Meeting.start_time, Meeting.id)
     )
-    return [
-        RunningRow(
-            meeting_id=m.id,
-            on=m.on,
-            status=m.status,
-            topic_title=title or m.title,
-            scribe_name=scribe or planned_scribes.get(m.id, ""),
-            has_minutes=bool(minutes and minutes.text.strip()),
-            finalised=bool(minutes and minutes.finalised_at),
+    rows = []
+    for m, title, minutes in session.exec(stmt):
+        scribe = roles_svc.held_by_key(held.get(m.id, {}), roles_svc.SCRIBE)
+        rows.append(
+            RunningRow(
+                meeting_id=m.id,
+                on=m.on,
+                status=m.status,
+                topic_title=title or m.title,
+                scribe_name=scribe.member_name if scribe else "",
+                has_minutes=bool(minutes and minutes.text.strip()),
+                finalised=bool(minutes and minutes.finalised_at),
+            )
         )
-        for m, title, minutes, scribe in session.exec(stmt)
-    ]
+    return rows

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Attendance, Group, Meeting, Member, Role, RoleAssignment
+from ..text import fold
 from . import validate
 
 
@@ -26,17 +27,34 @@ def list_roles(session: Session, group: Group) -> list[Role]:
     return list(session.exec(select(Role).where(Role.group_id == group.id).order_by(Role.id)))
 
 
+SCRIBE, LEAD, FACILITATOR = "scribe", "lead", "facilitator"  # stable role keys
+
+
+def role_by_key(session: Session, group_id: int, key: str) -> Role | None:
+    """A group's built-in role by its stable key ("scribe", "lead", ...)."""
+    return session.exec(select(Role).where(Role.group_id == group_id, Role.key == key)).first()
+
+
 def find_role(session: Session, group: Group, name: str) -> Role:
-    for role in list_roles(session, group):
-        if role.name.casefold() == name.strip().casefold():
-            return role
-    raise NotFound(f"No role called {name!r} in {group.name}.")
+    """A role by its key or by its name as typed (any case)."""
+    role = (
+        role_by_key(session, group.id, name.strip())
+        or session.exec(
+            select(Role).where(Role.group_id == group.id, Role.name_key == fold(name))
+        ).first()
+    )
+    if role is None:
+        raise NotFound(f"No role called {name!r} in {group.name}.")
+    return role
 
 
 def add_role(session: Session, group: Group, name: str, rotates: bool = True) -> Role:
     name = validate.required_line("role", name, 80)
-    if any(r.name.casefold() == name.casefold() for r in list_roles(session, group)):
-        raise InputError("role", f"a role called {name!r} already exists.")
+    clash = session.exec(
+        select(Role).where(Role.group_id == group.id, Role.name_key == fold(name))
+    ).first()
+    if clash is not None:
+        raise InputError("role", f"a role called {clash.name!r} already exists.")
     role = Role(group_id=group.id, name=name, rotates=rotates)
     session.add(role)
     session.flush()
@@ -67,34 +85,78 @@ def assignments(session: Session, meeting: Meeting) -> dict[int, RoleAssignment]
     return {a.role_id: a for a in rows}
 
 
-def holders_by_meeting(session: Session, group: Group) -> dict[int, dict[str, tuple[int, str]]]:
-    """meeting id -> role name -> (member id, member name), for the whole group in one query."""
+@dataclass(frozen=True)
+class Held:
+    """Who holds a role at one meeting."""
+
+    role_id: int
+    role_key: str | None  # "scribe", "lead", ... or None for the group's own roles
+    role_name: str
+    member_id: int
+    member_name: str
+
+
+def holders_by_meeting(session: Session, group: Group) -> dict[int, dict[int, Held]]:
+    """meeting id -> role id -> who holds it, for the whole group in one query.
+
+    The scribe of a meeting is its "scribe" assignment: a takeover on the day
+    changes that assignment (see minutes.take_over_scribe), so the calendar, the
+    minutes, the .ics and the running list all read the same fact.
+    """
     rows = session.exec(
-        select(RoleAssignment.meeting_id, Role.name, Member.id, Member.name)
+        select(RoleAssignment.meeting_id, Role.id, Role.key, Role.name, Member.id, Member.name)
         .join(Role, Role.id == RoleAssignment.role_id)
         .join(Member, Member.id == RoleAssignment.member_id)
         .where(Role.group_id == group.id)
+        .order_by(Role.id)
     )
-    out: dict[int, dict[str, tuple[int, str]]] = {}
-    for meeting_id, role, member_id, name in rows:
-        out.setdefault(meeting_id, {})[role] = (member_id, name)
+    out: dict[int, dict[int, Held]] = {}
+    for meeting_id, role_id, key, role_name, member_id, name in rows:
+        out.setdefault(meeting_id, {})[role_id] = Held(role_id, key, role_name, member_id, name)
     return out
 
 
-def holder_name(session: Session, meeting: Meeting, role_name: str) -> str:
+def held_by_key(held: dict[int, Held], key: str) -> Held | None:
+    """The holder of the built-in role ``key`` among one meeting's holders."""
+    return next((h for h in held.values() if h.role_key == key), None)
+
+
+def holder(session: Session, meeting_id: int, key: str) -> Member | None:
+    """Who holds the built-in role ``key`` ("scribe", "lead", ...) at a meeting."""
+    stmt = (
+        select(Member)
+        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
+        .join(Role, Role.id == RoleAssignment.role_id)
+        .where(RoleAssignment.meeting_id == meeting_id, Role.key == key)
+    )
+    return session.exec(stmt).first()
+
+
+def holder_name(session: Session, meeting: Meeting, role: str) -> str:
+    """The name of whoever holds ``role`` (a key, or a role's name) at ``meeting``."""
+    group = session.get(Group, meeting.group_id)
+    found = find_role(session, group, role)
     stmt = (
         select(Member.name)
         .join(RoleAssignment, RoleAssignment.member_id == Member.id)
-        .join(Role, Role.id == RoleAssignment.role_id)
-        .where(RoleAssignment.meeting_id == meeting.id, Role.name == role_name)
+        .where(RoleAssignment.meeting_id == meeting.id, RoleAssignment.role_id == found.id)
     )
     return session.exec(stmt).first() or ""
 
 
 def assign(
-    session: Session, meeting: Meeting, role: Role, member: Member | None
+    session: Session,
+    meeting: Meeting,
+    role: Role,
+    member: Member | None,
+    *,
+    touch: bool = True,
 ) -> RoleAssignment | None:
-    """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it)."""
+    """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it).
+
+    ``touch=False`` is for records being created (a group-file import): the
+    meeting's first version, so its calendar SEQUENCE stays 0.
+    """
     if role.group_id != meeting.group_id:
         raise InputError("role", "that role belongs to another group.")
     from .meetings import touch_meeting
@@ -103,8 +165,9 @@ def assign(
     if member is None:
         if current is not None:
             session.delete(current)
-            touch_meeting(meeting)  # the event's description names role holders
-            session.add(meeting)
+            if touch:
+                touch_meeting(meeting)  # the event's description names role holders
+                session.add(meeting)
             session.flush()
         return None
     if member.group_id != meeting.group_id:
@@ -112,7 +175,7 @@ def assign(
     if not is_member_on(member, meeting.on):
         raise InputError("member", f"{member.name} is not a member on {meeting.on}.")
     row = current or RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id)
-    if current is None or current.member_id != member.id:
+    if touch and (current is None or current.member_id != member.id):
         touch_meeting(meeting)
         session.add(meeting)
     row.member_id = member.id

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from ..errors import InputError
-from ..text import without_lone_surrogates
+from ..text import nfc, without_lone_surrogates
 
 NAME_MAX = 200
 LINE_MAX = 500
@@ -24,7 +24,7 @@ def _too_long(field: str, value: str, limit: int) -> InputError:
 
 def required_line(field: str, value: str | None, limit: int = NAME_MAX) -> str:
     """A one-line value that must not be empty (names, titles)."""
-    value = without_lone_surrogates((value or "").strip())
+    value = nfc(without_lone_surrogates((value or "").strip()))
     if not value:
         raise InputError(field, "is empty; type a value.")
     if len(value) > limit:
@@ -43,14 +43,14 @@ def optional_line(field: str, value: str | None, limit: int = LINE_MAX) -> str:
 
 def text(field: str, value: str | None, limit: int = TEXT_MAX) -> str:
     """Free text (may span lines, may be empty)."""
-    value = without_lone_surrogates((value or "").strip())
+    value = nfc(without_lone_surrogates((value or "").strip()))
     if len(value) > limit:
         raise _too_long(field, value, limit)
     return value
 
 
 def email(field: str, value: str | None) -> str:
-    value = (value or "").strip()
+    value = nfc((value or "").strip())
     if not value:
         return ""
     if len(value) > 254:

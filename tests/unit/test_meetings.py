@@ -112,7 +112,7 @@ def test_a_0730_meeting_stays_0730_local_across_dst(db):
     with db.write() as s:
         g = _group(s, frequency="weekly", nth=None, first_meeting="2027-03-09")
         ms = meetings.generate_meetings(s, g, months=1, today=dt.date(2027, 3, 9))
-        schedule = meetings.schedule_for(g)
+        schedule = meetings.schedule_for(s, g)
         assert {m.start_time for m in ms} == {dt.time(7, 30)}
         assert utc_start(ms[0].on, schedule).hour == 12  # EST
         assert utc_start(ms[1].on, schedule).hour == 11  # EDT after 14 March

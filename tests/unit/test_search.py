@@ -224,10 +224,7 @@ def test_schema_matches_models_once_the_search_index_is_filtered(db):
 
 
 def test_downgrade_drops_and_upgrade_backfills(db):
-    from alembic import command
-    from alembic.config import Config
-
-    from peergroup.db import MIGRATIONS_DIR
+    from peergroup.db import run_migrations
 
     with db.write() as s:
         _g, ada, (m1, _m2) = build(s)
@@ -235,21 +232,13 @@ def test_downgrade_drops_and_upgrade_backfills(db):
         minutes_svc.add_decision(s, m1, "Decided before too")
         minutes_svc.finalise(s, m1.id, ada.id)
         minutes_svc.amend(s, m1.id, ada.id, "Amended before too")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-
-    def run(fn, target):  # noqa: ANN001
-        with db.engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            fn(cfg, target)
-
-    run(command.downgrade, "0001")
+    run_migrations(db.engine, "0001", downgrade=True)
     with db.engine.connect() as c:
         left = c.exec_driver_sql(
             "select name from sqlite_master where name like 'search_index%'"
         ).all()
     assert left == []
-    run(command.upgrade, "head")
+    run_migrations(db.engine)
     with db.write() as s:
         kinds = sorted(h.kind for h in search_svc.search(s, "before"))
         minutes_id = s.exec(select(Minutes.id)).one()
