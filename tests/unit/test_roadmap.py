@@ -11,12 +11,12 @@ import datetime as dt
 
 import pytest
 
+from peergroup import steps as roadmap_svc
 from peergroup.models import Expert, Group
 from peergroup.services import goals as goals_svc
 from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import peer as peer_svc
-from peergroup import steps as roadmap_svc
 from peergroup.steps import StepStatus
 
 TODAY = dt.date(2026, 11, 25)
