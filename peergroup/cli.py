@@ -65,23 +65,23 @@ def _parser() -> argparse.ArgumentParser:
     group_after.add_argument(
         "--group", metavar="NAME", default=argparse.SUPPRESS, help="which group"
     )
+    output = _output_options()
     ics = exp_sub.add_parser(
-        "ics", parents=[group_after], help="the meeting calendar as an .ics file"
+        "ics", parents=[group_after, output], help="the meeting calendar as an .ics file"
     )
     ics.add_argument(
         "--member", metavar="NAME", help="only meetings for this member, with their roles"
     )
-    ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    mins = exp_sub.add_parser("minutes", parents=[group_after], help="meeting minutes as Markdown")
+    mins = exp_sub.add_parser(
+        "minutes", parents=[group_after, output], help="meeting minutes as Markdown"
+    )
     mins.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     mins.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    mins.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    lst = exp_sub.add_parser(
+    exp_sub.add_parser(
         "list",
-        parents=[group_after],
+        parents=[group_after, output],
         help="the running list of meeting dates and topics (Markdown)",
     )
-    lst.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     srch = sub.add_parser(
         "search",
         parents=[group_after],
@@ -90,6 +90,26 @@ def _parser() -> argparse.ArgumentParser:
     srch.add_argument("query", nargs="+")
     srch.add_argument("--limit", type=int, default=20)
     return p
+
+
+def _output_options() -> argparse.ArgumentParser:
+    """-o FILE, --force and --follow-symlinks, shared by every command that writes a file."""
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="where to write ('-': stdout)",
+    )
+    out.add_argument("--force", action="store_true", help="replace FILE if it already exists")
+    out.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="if FILE is a symbolic link, write to the file it points to",
+    )
+    return out
 
 
 def _say(message: str, *, to_stderr: bool = False) -> None:
@@ -210,10 +230,10 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.what == "ics":
         from .services import calendar_export
 
-        with db.write() as session:
+        with db.read() as session:
             group = _group(session, args)
             data, count = calendar_export.group_calendar(session, group, member_name=args.member)
-        _write(args.output, data)
+        _write(args, db, data)
         _say(f"Wrote {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     if args.what == "minutes":
@@ -222,10 +242,10 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
 
         start = validate.parse_date("--from", args.date_from)
         end = validate.parse_date("--to", args.date_to)
-        with db.write() as session:
+        with db.read() as session:
             group = _group(session, args)
             text, count = minutes_md.minutes_document(session, group, start=start, end=end)
-        _write(args.output, text.encode("utf-8"))
+        _write(args, db, text)
         _say(
             f"Wrote the minutes of {count} meeting(s) to {args.output}.",
             to_stderr=str(args.output) == "-",
@@ -234,28 +254,34 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.what == "list":
         from .export import minutes_md
 
-        with db.write() as session:
+        with db.read() as session:
             text = minutes_md.running_list_markdown(session, _group(session, args))
-        _write(args.output, text.encode("utf-8"))
+        _write(args, db, text)
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 
 
-def _write(path: Path, data: bytes) -> None:
-    from .errors import InputError
+def _write(args: argparse.Namespace, db, data: bytes | str) -> None:  # noqa: ANN001
+    """Write an export to ``args.output`` (atomically; never the database; see export.files)."""
+    from .export.files import database_files, write_file
 
+    path = args.output
     if str(path) == "-":
+        raw = data.encode("utf-8") if isinstance(data, str) else data
         try:
-            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(raw)
             sys.stdout.flush()
         except BrokenPipeError:  # e.g. piped into `head`
             pass
         return
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot be written ({exc.strerror}).") from None
+    write_file(
+        path,
+        data,
+        replace=args.force,
+        follow_symlinks=args.follow_symlinks,
+        protected=database_files(db.path),
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:

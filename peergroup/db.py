@@ -191,14 +191,15 @@ def copy_database(source: Path, target: Path) -> Path:
         if target.exists():
             raise FileExistsError(target)
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)
     return target
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every filesystem allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

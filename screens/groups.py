@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,27 +11,33 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from .base import DbWork
 from .safe import literal
 from .widgets.form import FormDialog, FormField
 
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
 
-class GroupSwitcher(ModalScreen[int | str | None]):
+
+class GroupSwitcher(DbWork, ModalScreen[int | str | None]):
     CSS_PATH = "groups.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("n", "new", "New group")]
 
     def compose(self) -> ComposeResult:
-        from peergroup.services import groups as groups_svc
-
-        with self.app.db.write() as session:
-            groups = [(g.id, g.name) for g in groups_svc.list_groups(session)]
-        options = [Option(literal(name), id=str(gid)) for gid, name in groups]
-        options.append(Option("+ New group…", id="new"))
         with Vertical(id="switcher"):
             yield Static("Choose a group (enter), or n for a new one", classes="step-heading")
-            yield OptionList(*options, id="group-list")
+            yield OptionList(Option("Loading…", disabled=True), id="group-list")
 
     def on_mount(self) -> None:
+        from peergroup.services import groups as groups_svc
+
+        self.run_db(lambda s: [(g.id, g.name) for g in groups_svc.list_groups(s)], self._show)
+
+    def _show(self, groups: list[tuple[int, str]]) -> None:
         ol = self.query_one(OptionList)
+        ol.clear_options()
+        ol.add_options([Option(literal(name), id=str(gid)) for gid, name in groups])
+        ol.add_option(Option("+ New group…", id="new"))
         for i in range(ol.option_count):
             if ol.get_option_at_index(i).id == str(self.app.group_id):
                 ol.highlighted = i
@@ -73,6 +79,7 @@ class NewGroupDialog(FormDialog[int]):
         ]
 
     def on_mount(self) -> None:
+        super().on_mount()
         if self.first_run:
             self.query_one("#form-extra", Static).update(
                 literal(
@@ -81,11 +88,9 @@ class NewGroupDialog(FormDialog[int]):
                 )
             )
 
-    def save(self, values: dict[str, Any]) -> int:
+    def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import groups as groups_svc
         from peergroup.services import validate
 
         tz = validate.timezone("timezone", values["timezone"])
-        with self.app.db.write() as session:
-            group = groups_svc.create_group(session, values["name"], timezone=tz)
-            return group.id
+        return groups_svc.create_group(session, values["name"], timezone=tz).id

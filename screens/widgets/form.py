@@ -40,17 +40,6 @@ class FormField:
     allow_blank: bool = False
 
 
-def confirm_overwrite(dialog: FormDialog, path: Path) -> None:
-    """Refuse to replace an existing file until Save is pressed a second time for it."""
-    from peergroup.errors import InputError
-
-    if path.exists() and getattr(dialog, "_overwrite_ok", None) != path:
-        dialog._overwrite_ok = path
-        raise InputError(
-            "path", f"{path} already exists. Press ctrl+s again to replace it, or change the name."
-        )
-
-
 class FormDialog(DbWork, ModalScreen[T], Generic[T]):
     """Base for every add/edit dialog.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from screens.app import PeergroupApp, make_app
@@ -27,10 +29,26 @@ async def settle(pilot) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
+_SVG_TEXT = re.compile(
+    r'<text [^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>'
+)
+_SVG_CHAR_WIDTH = 12.2  # Rich's SVG export: 0.61 x its 20 px font
+
+
 def screen_text(app: PeergroupApp) -> str:
-    """The visible text of the active screen, line by line (what a user sees)."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    """The visible text of the screen, line by line: what a user sees, dialogs included.
+
+    Read from Textual's public screenshot export (an SVG): every run of text is
+    put back at its column on its line.
+    """
+    width, height = app.size
+    rows = [[" "] * width for _ in range(height)]
+    for m in _SVG_TEXT.finditer(app.export_screenshot()):
+        col, row = round(float(m.group(1)) / _SVG_CHAR_WIDTH), int(m.group(2))
+        for i, ch in enumerate(html.unescape(m.group(3)).replace("\xa0", " ")):
+            if 0 <= row < height and 0 <= col + i < width:
+                rows[row][col + i] = ch
+    return "\n".join("".join(r) for r in rows)
 
 
 async def type_text(pilot, text: str) -> None:  # noqa: ANN001
@@ -61,6 +79,4 @@ def _key(ch: str) -> str:
 
 def flat(text: str) -> str:
     """Screen text with borders and line breaks removed, for messages that wrap."""
-    import re
-
     return re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─▎▊]", " ", text))
