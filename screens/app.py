@@ -99,6 +99,17 @@ class PeergroupApp(DbWork, App[int]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._on_terminate_signal)
+            self.set_interval(1.0, self._check_terminal, name="terminal-watch")
+
+    def _check_terminal(self) -> None:
+        """Leave (after saving) when the terminal has gone away without a SIGHUP.
+
+        A pseudo-terminal whose other end was closed (a killed terminal emulator,
+        an SSH session dropped without a hangup) reports POLLHUP on our side;
+        Textual's input thread would otherwise read nothing forever at full CPU.
+        """
+        if terminal_gone():
+            self._on_terminate_signal()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _open_database(self) -> None:
@@ -381,6 +392,21 @@ class PeergroupApp(DbWork, App[int]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.refresh_group()
+
+
+def terminal_gone(fd: int | None = None) -> bool:
+    """Whether the terminal on ``fd`` (default: stdin) has hung up."""
+    import select
+    import sys
+
+    try:
+        fd = sys.__stdin__.fileno() if fd is None else fd  # type: ignore[union-attr]
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return any(ev & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, ev in events)
 
 
 def make_app(

@@ -89,11 +89,23 @@ class AppInTerminal:
         return typed, marks
 
     def close(self) -> None:
+        """Kill (if still running) and reap the app, whatever state the test left it in."""
         if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck kernel, not the app
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, 9)
+            self.proc.wait(timeout=10)
         with contextlib.suppress(OSError):
             os.close(self.master)
+
+    def __enter__(self) -> AppInTerminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def minutes_text(db: Path, on: str) -> str:
