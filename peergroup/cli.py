@@ -26,7 +26,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--db",
         metavar="PATH",
-        type=Path,
         help="database file to use (default: your user data folder)",
     )
     p.add_argument(
@@ -124,7 +123,13 @@ def _fail(message: str) -> int:
 def _db_path(args: argparse.Namespace) -> tuple[Path, bool]:
     """The database path, and whether it may be created (only the default one)."""
     if args.db is not None:
-        return args.db.expanduser(), False
+        from .dbfile import looks_like_url
+
+        if looks_like_url(args.db):  # before Path() folds "//" and hides it
+            from .dbfile import inspect_database
+
+            inspect_database(args.db)  # raises the "server address" message
+        return Path(args.db).expanduser(), False
     from .paths import default_db_path
 
     return default_db_path(), True
@@ -142,13 +147,11 @@ def run(argv: list[str] | None = None) -> int:
                 from .services.validate import parse_date
 
                 start = parse_date("date", args.date).isoformat() if args.date else "today"
-            from .db import inspect_database
+            from .dbfile import inspect_database, require_database
 
-            inspect_database(path)  # fail before the TUI starts, without writing
-            if not create and not path.exists():
-                from .db import open_database
-
-                open_database(path)  # raises the "no database here" message
+            state = inspect_database(path)  # fail before the TUI starts, without writing
+            if not create:
+                require_database(state)
             return _open_tui(path, group=args.group, create=create, start_meeting=start)
         if command == "demo":
             return _demo(args)
@@ -157,6 +160,16 @@ def run(argv: list[str] | None = None) -> int:
         return _with_db(args, command)
     except PeergroupError as exc:
         return _fail(str(exc))
+    except OSError as exc:  # a folder or file the system refused, a full disk
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return _fail(f"{exc.strerror or exc}{where}.")
+    except Exception as exc:
+        from .db import translate_operational_error
+
+        problem = translate_operational_error(exc, getattr(args, "db", None) or "the database")
+        if problem is None:
+            raise
+        return _fail(str(problem))
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -175,8 +188,11 @@ def _init(args: argparse.Namespace) -> int:
 def _with_db(args: argparse.Namespace, command: str) -> int:
     from .db import open_database
 
-    path, create = _db_path(args)
-    db = open_database(path, create=create or command == "import")
+    path, _default = _db_path(args)
+    # Only init and import make a new database; every other command needs one.
+    db = open_database(path, create=command == "import")
+    for notice in db.notices:
+        _say(f"peergroup: {notice}", to_stderr=True)
     try:
         if command == "import":
             from . import groupfile
@@ -190,7 +206,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "groups":
             from .services import groups as groups_svc
 
-            with db.write() as session:
+            with db.read() as session:
                 for g in groups_svc.list_groups(session):
                     _say(visible(g.name))
             return 0
@@ -205,7 +221,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "search":
             from .services import search as search_svc
 
-            with db.write() as session:
+            with db.read() as session:
                 group = _group(session, args) if args.group else None
                 hits = search_svc.search(
                     session, " ".join(args.query), group=group, limit=args.limit
@@ -291,7 +307,7 @@ def _demo(args: argparse.Namespace) -> int:
     from .db import open_database
 
     folder = Path(tempfile.mkdtemp(prefix="peergroup-demo-"))
-    path = args.db.expanduser() if args.db else folder / "demo.db"
+    path = _db_path(args)[0] if args.db else folder / "demo.db"
     db = open_database(path, create=True)
     try:
         from .services import meetings as meetings_svc

@@ -1,15 +1,13 @@
-"""Opening the database: checks, creation, migrations, connections.
+"""Opening the database: connections, units of work, migrations on open.
 
-Before anything writes to a file it is inspected read-only with the standard
-library's sqlite3, so a file that is not ours, is damaged, or comes from a
-newer Peergroup is reported and left byte-for-byte untouched. Only then is a
-SQLAlchemy engine built, and an older schema upgraded (after a backup copy).
+The file is first inspected without being changed (peergroup.dbfile). Only
+then is a SQLAlchemy engine built, and an older schema upgraded (after a
+checked backup copy).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -25,211 +23,61 @@ if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_MS = 15_000
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+from .dbfile import (  # noqa: F401  (the file-level API, used through peergroup.db too)
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS_DIR,
+    DatabaseState,
+    backup_file,
+    copy_database,
+    create_empty_file,
+    fsync_dir,
+    head_revision,
+    inspect_database,
+    known_revisions,
+    require_database,
+    tighten_permissions,
+    writable,
+)
 
 
-def known_revisions() -> list[str]:
-    """Revision ids shipped with this version, oldest first (files ``NNNN_*.py``)."""
-    revs = [
-        m.group(1)
-        for p in (MIGRATIONS_DIR / "versions").glob("*.py")
-        if (m := re.match(r"(\d{4})_", p.name))
-    ]
-    return sorted(revs)
-
-
-def head_revision() -> str:
-    return known_revisions()[-1]
-
-
-@dataclass(frozen=True)
-class DatabaseState:
-    path: Path
-    kind: str  # missing | empty | current | older
-    revision: str | None = None
-
-
-def inspect_database(path: Path) -> DatabaseState:
-    """Look at ``path`` without changing it; raise DatabaseProblem if unusable."""
-    path = Path(path)
-    if not path.exists():
-        return DatabaseState(path, "missing")
-    if path.is_dir():
-        raise DatabaseProblem(
-            f"{path} is a folder, not a database file. Give the path of a file, e.g. {path / 'peergroup.db'}."
-        )
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(
-            f"Cannot read {path}: {exc.strerror}. Check its permissions."
-        ) from exc
-    if header == b"":
-        return DatabaseState(path, "empty")
-    if header != _SQLITE_MAGIC:
-        raise DatabaseProblem(
-            f"{path} is not a Peergroup database (it is not an SQLite file at all). "
-            "It was left untouched; check the --db path."
-        )
-    # A read-only look at a WAL database still creates a -shm file. When no
-    # -wal/-shm exists, no connection has the file open, so it is read as
-    # immutable (no locks, no side files); otherwise those files are already
-    # there and a normal read-only connection adds nothing.
-    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
-    uri = "file:" + _uri_path(path) + ("?mode=ro" if in_use else "?mode=ro&immutable=1")
-    return _inspect_sqlite(path, uri)
-
-
-def _inspect_sqlite(path: Path, uri: str) -> DatabaseState:
-    try:
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            tables = {
-                r[0] for r in con.execute("select name from sqlite_master where type='table'")
-            }
-            if not tables:
-                return DatabaseState(path, "empty")
-            if "alembic_version" not in tables or "group" not in tables:
-                raise DatabaseProblem(
-                    f"{path} is an SQLite database, but not a Peergroup one "
-                    f"(it has tables such as {', '.join(sorted(tables)[:3])}). "
-                    "It was left untouched; check the --db path."
-                )
-            row = con.execute("select version_num from alembic_version").fetchone()
-            ok = con.execute("pragma quick_check").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(
-            f"{path} looks damaged and cannot be read ({exc}). It was left untouched; "
-            "restore it from a backup (files named *.bak beside it, or your own copies)."
-        ) from exc
-    if ok is None or ok[0] != "ok":
-        raise DatabaseProblem(
-            f"{path} is damaged (integrity check: {ok[0] if ok else 'no answer'}). It was left "
-            "untouched; restore it from a backup."
-        )
-    revision = row[0] if row else None
-    known = known_revisions()
-    if revision is None:
-        raise DatabaseProblem(
-            f"{path} has no schema version recorded, so Peergroup cannot tell how to open it. "
-            "It was left untouched."
-        )
-    if revision not in known:
-        raise DatabaseProblem(
-            f"{path} was written by a newer version of Peergroup (schema {revision}; this "
-            f"version knows up to {known[-1]}). It was left untouched; upgrade Peergroup to open it."
-        )
-    return DatabaseState(path, "current" if revision == known[-1] else "older", revision)
-
-
-def _uri_path(path: Path) -> str:
-    from urllib.parse import quote
-
-    return quote(str(path.resolve()))
-
-
-def create_empty_file(path: Path) -> None:
-    """Create ``path`` with mode 0600 before SQLite touches it (its -wal/-shm copy the mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def backup_file(path: Path, label: str) -> Path:
-    """Copy the database consistently next to itself (before an upgrade)."""
-    from .clock import current
-
-    stamp = current().now().astimezone().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    n = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
-        n += 1
-    copy_database(path, target)
-    return target
-
-
-def copy_database(source: Path, target: Path) -> Path:
-    """A complete, checked copy of the SQLite database ``source`` at ``target``, or nothing.
-
-    The copy is made with SQLite's online backup API into a temporary file in
-    the target folder, checked (``quick_check``), flushed to disk and only then
-    renamed to ``target``. A kill at any moment leaves either no ``target`` or a
-    whole one, never a partial file that would open as an empty database.
-    ``target`` must not exist yet.
-    """
-    import tempfile
-
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o600)
-        src = sqlite3.connect(
-            "file:" + _uri_path(source) + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        dst = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            src.backup(dst)
-            dst.execute("pragma journal_mode=DELETE")  # a single self-contained file
-            ok = dst.execute("pragma quick_check").fetchone()
-        finally:
-            dst.close()
-            src.close()
-        if ok is None or ok[0] != "ok":
-            raise DatabaseProblem(
-                f"The copy of {source} failed its integrity check; no copy was written."
-            )
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        if target.exists():
-            raise FileExistsError(target)
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-    return target
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (best effort: not every filesystem allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(
+    path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, read_only: bool = False
+) -> Engine:
     """An engine whose transactions are deferred (readers never take the write lock).
 
     ``writer(engine)`` gives the variant that starts with ``BEGIN IMMEDIATE``.
+    ``read_only``: the file or its folder cannot be written; every write fails
+    with a clear ``DatabaseReadOnly`` and reads still work.
     """
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(
-        f"sqlite:///{Path(path)}",
-        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
-    )
+    if read_only:
+        import sqlite3
+        from urllib.parse import quote
+
+        # Without -wal/-shm beside it nobody has the file open: read it as
+        # immutable, since a read-only folder cannot take a new -shm file.
+        busy = any(Path(f"{path}{c}").exists() for c in ("-wal", "-shm"))
+        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro" + ("" if busy else "&immutable=1")
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
+            ),
+        )
+    else:
+        engine = create_engine(
+            f"sqlite:///{Path(path)}",
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_con, _record):  # noqa: ANN001
         # Take transaction control from the driver so we choose how to BEGIN.
         dbapi_con.isolation_level = None
         cur = dbapi_con.cursor()
-        cur.execute("pragma journal_mode=WAL")
+        if not read_only:
+            cur.execute("pragma journal_mode=WAL")
         cur.execute("pragma foreign_keys=ON")
         cur.execute(f"pragma busy_timeout={int(busy_timeout_ms)}")
         # FULL: a save reported as done survives a power cut (NORMAL may roll
@@ -333,6 +181,8 @@ class Database:
     backup: Path | None = None  # written before an upgrade
     created: bool = False
     clock: Clock = field(default_factory=lambda: SYSTEM)
+    read_only: bool = False  # the file, its folder or the disk cannot be written
+    notices: list[str] = field(default_factory=list)  # one line each, for the user
 
     def __post_init__(self) -> None:
         self._writer = writer(self.engine)
@@ -368,7 +218,13 @@ class Database:
     def write(self) -> AbstractContextManager[Session]:
         """A unit of work that writes: takes the write lock first, commits on success,
         rolls back on error. A lock held elsewhere raises ``DatabaseBusy`` after the
-        busy timeout."""
+        busy timeout; a read-only database raises ``DatabaseReadOnly`` at once."""
+        if self.read_only:
+            raise DatabaseReadOnly(
+                f"The database {self.path} is read-only here (the file or its folder cannot "
+                "be written), so nothing can be saved. Check their permissions, or copy the "
+                "file somewhere writable."
+            )
         return self._unit(write=True)
 
     def close(self) -> None:
@@ -391,17 +247,31 @@ def open_database(
     state = inspect_database(path)
     created = False
     backup = None
-    if state.kind == "missing":
-        if not create:
-            raise DatabaseProblem(
-                f"There is no database at {path}. Check the path, or create a new one "
-                f"there with: peergroup --db {path} init"
-            )
-        create_empty_file(path)
-        created = True
-    elif state.kind == "older":
-        backup = backup_file(path, f"before-{head_revision()}")
-    engine = make_engine(path, busy_timeout_ms)
+    if not create:
+        require_database(state)
+    from .paths import data_home
+
+    notices = tighten_permissions(path, data_home()) if state.kind != "missing" else []
+    read_only = state.kind != "missing" and not writable(path)
+    if read_only and state.kind != "current":
+        raise DatabaseReadOnly(
+            f"The database {path} needs "
+            + ("setting up" if state.kind == "empty" else "an upgrade to this version")
+            + " but cannot be written (the file or its folder is read-only). It was left as it is."
+        )
+    try:
+        if state.kind == "missing":
+            create_empty_file(path)
+            created = True
+        elif state.kind == "older":
+            backup = backup_file(path, f"before-{head_revision()}")
+    except OSError as exc:
+        raise DatabaseReadOnly(
+            f"The database {path} cannot be "
+            + ("created" if state.kind == "missing" else "backed up before its upgrade")
+            + f" ({exc.strerror or exc}). Nothing was changed."
+        ) from exc
+    engine = make_engine(path, busy_timeout_ms, read_only=read_only)
     if state.kind != "current":
         # Make sure the new file keeps 0600 even if it pre-existed empty.
         if created or state.kind == "empty":
@@ -411,8 +281,24 @@ def open_database(
                 run_migrations(engine)
         except BaseException as exc:
             engine.dispose()
+            if created:
+                path.unlink(missing_ok=True)
             problem = translate_operational_error(exc, path)
             if problem is not None:
                 raise problem from exc
             raise
-    return Database(path=path, engine=engine, backup=backup, created=created, clock=clock or SYSTEM)
+    if read_only:
+        notices.append(
+            f"{path} is read-only here: you can look, but nothing can be saved until it is writable."
+        )
+    if backup is not None:
+        notices.append(f"Upgraded the database; the copy from before the upgrade is {backup}.")
+    return Database(
+        path=path,
+        engine=engine,
+        backup=backup,
+        created=created,
+        clock=clock or SYSTEM,
+        read_only=read_only,
+        notices=notices,
+    )

@@ -145,11 +145,12 @@ class PeergroupApp(DbWork, App[int]):
     def on_database_ready(self, message: DatabaseReady) -> None:
         self.db = message.db
         self.group_id = message.group_id
-        if self.db.backup is not None:
+        for notice in self.db.notices:
             self.notify(
-                f"Upgraded the database; the previous version was saved as {self.db.backup.name}.",
+                notice,
                 markup=False,
-                timeout=8,
+                timeout=10,
+                severity="warning" if self.db.read_only else "information",
             )
         if self.group_id is None:
             self.action_new_group(first_run=True)
