@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vText
 
+from peergroup.calendar import tzdb
 from peergroup.calendar.recurrence import check_timezone
 
 PRODID = "-//Peergroup//Peergroup//EN"
@@ -78,7 +79,7 @@ def build_calendar(
 ) -> bytes:
     """The whole .ics file as bytes (UTF-8, CRLF line endings, folded at 75 octets)."""
     check_timezone(timezone)
-    zone = zoneinfo.ZoneInfo(timezone)
+    zone = tzdb.zone(timezone)
     stamp = _aware_utc(dtstamp, "dtstamp")
     uids = [e.uid for e in events]
     if len(set(uids)) != len(uids):
@@ -178,7 +179,7 @@ def build_vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     Each transition gets its own STANDARD/DAYLIGHT block with only a DTSTART, the
     one form every reader must understand (no RRULE or RDATE to interpret).
     """
-    zone = zoneinfo.ZoneInfo(tzid)
+    zone = tzdb.zone(tzid)
     begin = dt.datetime(first_year, 1, 1, tzinfo=zone).astimezone(_UTC)
     stop = dt.datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(_UTC)
     # Open with the last real change before 1 January, not a made-up one on that
