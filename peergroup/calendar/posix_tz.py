@@ -32,7 +32,7 @@ _TZ = re.compile(
 _M_DATE = re.compile(rf"M(?P<m>\d{{1,2}})\.(?P<w>[1-5])\.(?P<d>[0-6])(?:/(?P<t>{_CLOCK}))?$")
 _DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # POSIX counts from Sunday = 0
 _DAY = 86400
-_SHORTEST_MONTH = {m: min(calendar.monthrange(y, m)[1] for y in (2023, 2024)) for m in range(1, 13)}
+_MONTH_LENGTH = {m: calendar.monthrange(2023, m)[1] for m in range(1, 13) if m != 2}
 
 # UTC offset, sign of the daylight-saving amount (-1, 0, 1), abbreviation. Only the
 # sign is kept: zoneinfo infers the amount for historical periods, but not its sign.
@@ -65,7 +65,8 @@ class MonthRule:
         within a run of seven month days, e.g. ``BYDAY=SU;BYMONTHDAY=2,...,8``,
         and is possible only while the run stays inside the month in every year;
         otherwise (a last-weekday rule pushed into the next month, a first-weekday
-        rule pulled into the previous one) the answer is None.
+        rule pulled into the previous one, a last-weekday rule in February) the
+        answer is None.
         """
         shift = self.seconds // _DAY
         if shift == 0:
@@ -75,13 +76,18 @@ class MonthRule:
                 "BYMONTH": self.month,
                 "BYDAY": f"{week}{_DAYS[self.weekday]}",
             }
-        if self.week == 5:  # the last seven days, counted from the end: -7..-1
-            days = [d + shift for d in range(-7, 0)]
-            fits = days[-1] <= -1 and days[0] >= -_SHORTEST_MONTH[self.month]
+        length = _MONTH_LENGTH.get(self.month)  # None for February
+        if self.week == 5:  # the last seven days of the month
+            if length is None:
+                return None
+            first = length - 6
         else:
-            days = [d + shift for d in range(7 * self.week - 6, 7 * self.week + 1)]
-            fits = days[0] >= 1 and days[-1] <= _SHORTEST_MONTH[self.month]
-        if not fits:
+            first = 7 * self.week - 6
+        days = [d + shift for d in range(first, first + 7)]
+        # Month days are counted from the start: ical.js (Thunderbird) misreads
+        # negative ones combined with BYDAY, so a last-week rule needs a month
+        # whose length never changes.
+        if days[0] < 1 or days[-1] > (length or 28):
             return None
         return {
             "FREQ": "YEARLY",

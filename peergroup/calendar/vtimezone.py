@@ -59,8 +59,11 @@ def build_vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     vtz = Timezone()
     vtz.add("TZID", tzid)
     if not earlier:  # no change for over a year: one fixed observance is the truth
+        # It starts a year before the window (nothing changed then either): ical.js
+        # gives no offset to an instant before the onset, so an onset at 1 January
+        # 00:00 would leave out the window's first hours in zones east of UTC.
         state = _state(begin, zone)
-        _add_observance(vtz, begin.astimezone(zone).replace(tzinfo=None), state, state)
+        _add_observance(vtz, dt.datetime(first_year - 1, 1, 1), state, state)
     # Explicit observances: the changes before the current rule took over (or all
     # of them, when there is no rule an RRULE can express).
     for instant, old, new in wanted[:ruled_from]:

@@ -28,11 +28,18 @@ UTC = dt.UTC
         ("<-04>4<-03>,M9.1.6/24,M4.1.6/24",
          {"FREQ": "YEARLY", "BYMONTH": 9, "BYDAY": "SU", "BYMONTHDAY": [2, 3, 4, 5, 6, 7, 8]},
          {"FREQ": "YEARLY", "BYMONTH": 4, "BYDAY": "SU", "BYMONTHDAY": [2, 3, 4, 5, 6, 7, 8]}),
-        # Nuuk: 22:00 the day before the last Sunday ("/-1" is -01:00 on Sunday).
+        # Nuuk: 23:00 the day before the last Sunday ("/-1" is -01:00 on Sunday).
         ("<-02>2<-01>,M3.5.0/-1,M10.5.0/0",
          {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "SA",
-          "BYMONTHDAY": [-8, -7, -6, -5, -4, -3, -2]},
+          "BYMONTHDAY": [24, 25, 26, 27, 28, 29, 30]},
          {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"}),
+        # The last days of February move with leap years: no fixed month days.
+        ("EST5EDT,M2.5.0/-1,M11.1.0",
+         None, {"FREQ": "YEARLY", "BYMONTH": 11, "BYDAY": "1SU"}),
+        ("EST5EDT,M2.3.0/-1,M11.1.0",
+         {"FREQ": "YEARLY", "BYMONTH": 2, "BYDAY": "SA",
+          "BYMONTHDAY": [14, 15, 16, 17, 18, 19, 20]},
+         {"FREQ": "YEARLY", "BYMONTH": 11, "BYDAY": "1SU"}),
         # Jerusalem: 26:00 on the fourth Thursday is 02:00 on the Friday after it.
         ("IST-2IDT,M3.4.4/26,M10.5.0",
          {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "FR",

@@ -190,6 +190,9 @@ def test_a_zone_without_daylight_time_has_one_standard_part():
     assert [(p["kind"], p["rrule"], p["to"]) for p in found] == [
         ("STANDARD", None, dt.timedelta(hours=5, minutes=30))
     ]
+    # Well before 00:00 on 1 January (18:30 UTC): ical.js gives instants before an
+    # onset no offset, which would misplace the first hours of the window.
+    assert found[0]["start"] == dt.datetime(2026, 1, 1)
 
 
 def test_a_country_that_abolished_daylight_time_keeps_explicit_changes():
