@@ -12,7 +12,6 @@ one is made (``peergroup.calendar`` calls it on import).
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import os
 import re
 import sysconfig
@@ -226,7 +225,9 @@ def _valid_key(name: object) -> bool:
 def _tzif_path(chosen: TzSource, name: str):
     if chosen.kind == SYSTEM:
         return Path(chosen.location, *name.split("/"))
-    return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
+    from importlib import resources  # 15 ms; zoneinfo needs it for the package anyway
+
+    return resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
 
 
 @functools.cache
@@ -234,7 +235,9 @@ def _available(chosen: TzSource | None) -> frozenset[str]:
     if chosen is None:
         return frozenset()
     if chosen.kind == PACKAGE:
-        listing = importlib.resources.files("tzdata").joinpath("zones").read_text("utf-8")
+        from importlib import resources
+
+        listing = resources.files("tzdata").joinpath("zones").read_text("utf-8")
         return frozenset(line.strip() for line in listing.splitlines() if line.strip())
     found = set()
     for root, dirs, files in os.walk(chosen.location):
