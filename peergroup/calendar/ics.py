@@ -5,10 +5,11 @@ Choices that matter to readers:
 * One VEVENT per meeting, never RRULE/EXDATE: a moved or cancelled meeting is
   just that event with a higher SEQUENCE, and every app agrees on the dates.
 * Times are written as wall-clock times with ``TZID=<group zone>`` plus a
-  VTIMEZONE built here from zoneinfo (see ``build_vtimezone`` for why not
-  icalendar's own generator), so apps that read the file's VTIMEZONE (vobject,
-  ical.js) and apps that only know the IANA name agree on every instant. The one
-  exception is a wall time that happens twice; that is written in UTC.
+  VTIMEZONE built from the app's tz database (``vtimezone.build_vtimezone``: a
+  yearly rule for Outlook, exact changes where the rule does not hold), so apps
+  that read the file's VTIMEZONE (vobject, ical.js, Outlook) and apps that only
+  know the IANA name agree on every instant. The one exception is a wall time
+  that happens twice; that is written in UTC.
 * User text is escaped by us (``_Text``), not by icalendar's vText, whose
   escaping turns a literal ``\\N`` typed by a user into a line break.
 * Output is a pure function of the arguments, so re-exporting an unchanged group
@@ -19,14 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Calendar, Event
 from icalendar.prop import vText
 
+from peergroup.calendar import tzdb
 from peergroup.calendar.recurrence import check_timezone
+from peergroup.calendar.vtimezone import build_vtimezone
+
+__all__ = ["PRODID", "IcsEvent", "build_calendar", "build_vtimezone", "plain_text"]
 
 PRODID = "-//Peergroup//Peergroup//EN"
 _UTC = dt.UTC
@@ -78,7 +82,7 @@ def build_calendar(
 ) -> bytes:
     """The whole .ics file as bytes (UTF-8, CRLF line endings, folded at 75 octets)."""
     check_timezone(timezone)
-    zone = zoneinfo.ZoneInfo(timezone)
+    zone = tzdb.zone(timezone)
     stamp = _aware_utc(dtstamp, "dtstamp")
     uids = [e.uid for e in events]
     if len(set(uids)) != len(uids):
@@ -101,7 +105,7 @@ def build_calendar(
     return cal.to_ical()
 
 
-def _span(e: IcsEvent, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+def _span(e: IcsEvent, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     """Start and end as aware datetimes in ``zone``."""
     if not isinstance(e.duration_minutes, int) or e.duration_minutes <= 0:
         raise ValueError(f"Meeting {e.uid!r} needs a positive duration in minutes.")
@@ -159,88 +163,3 @@ def _aware_utc(value: dt.datetime, what: str) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be a timezone-aware datetime.")
     return value.astimezone(_UTC).replace(microsecond=0)
-
-
-# --- VTIMEZONE ---------------------------------------------------------------------
-
-_STEP = dt.timedelta(days=1)  # real zones never change offset twice within a day
-
-
-def build_vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """A VTIMEZONE for ``tzid`` that is exact from 1 January ``first_year`` to the
-    end of ``last_year``.
-
-    We compute it rather than use ``Timezone.from_tzid`` because icalendar 7.3 puts
-    a spring-forward onset at the first wall time *after* the gap (03:00 for New
-    York) while TZOFFSETFROM says -0500: an hour late, so vobject turns 07:30Z on
-    that day into a non-existent 02:30 EST. RFC 5545 defines the onset as a local
-    time in TZOFFSETFROM, which is what we write (02:00, as in the RFC's example).
-    Each transition gets its own STANDARD/DAYLIGHT block with only a DTSTART, the
-    one form every reader must understand (no RRULE or RDATE to interpret).
-    """
-    zone = zoneinfo.ZoneInfo(tzid)
-    begin = dt.datetime(first_year, 1, 1, tzinfo=zone).astimezone(_UTC)
-    stop = dt.datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(_UTC)
-    # Open with the last real change before 1 January, not a made-up one on that
-    # day: dateutil (vobject) takes a DAYLIGHT block's DST amount from TZOFFSETTO
-    # minus TZOFFSETFROM, so a January-in-summer zone (Sydney) opened with
-    # FROM == TO would convert UTC times wrongly until its first change.
-    changes = _changes(zone, begin - _LOOKBACK, stop)
-    earlier = [c for c in changes if c[0] <= begin]
-    vtz = Timezone()
-    vtz.add("TZID", tzid)
-    if not earlier:  # no change for over a year: one fixed observance is the truth
-        state = _state(begin, zone)
-        _add_observance(vtz, begin.astimezone(zone).replace(tzinfo=None), state, state)
-    for instant, old, new in earlier[-1:] + [c for c in changes if c[0] > begin]:
-        onset = (instant + old[0]).replace(tzinfo=None)  # local time, old offset
-        _add_observance(vtz, onset, old, new)
-    return vtz
-
-
-_LOOKBACK = dt.timedelta(days=400)  # further back than any yearly clock change
-
-
-def _changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, stop: dt.datetime) -> list[tuple]:
-    """Every (instant, old state, new state) in ``[start, stop)``, to the second."""
-    found = []
-    here, state = start, _state(start, zone)
-    while here < stop:
-        nxt = min(here + _STEP, stop)
-        if _state(nxt, zone) != state:
-            instant = _find_change(here, nxt, zone, state)
-            new_state = _state(instant, zone)
-            found.append((instant, state, new_state))
-            state = new_state
-        here = nxt
-    return found
-
-
-def _state(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[dt.timedelta, bool, str]:
-    local = instant.astimezone(zone)
-    return local.utcoffset(), bool(local.dst()), local.tzname() or ""
-
-
-def _find_change(
-    lo: dt.datetime, hi: dt.datetime, zone: zoneinfo.ZoneInfo, old: tuple
-) -> dt.datetime:
-    """The first whole second in (lo, hi] whose state differs from ``old``."""
-    while hi - lo > dt.timedelta(seconds=1):
-        mid = lo + (hi - lo) // 2
-        mid = mid.replace(microsecond=0)
-        if _state(mid, zone) == old:
-            lo = mid
-        else:
-            hi = mid
-    return hi
-
-
-def _add_observance(vtz: Timezone, onset: dt.datetime, old: tuple, new: tuple) -> None:
-    offset, is_dst, name = new
-    block = TimezoneDaylight() if is_dst else TimezoneStandard()
-    block.add("DTSTART", onset)
-    block.add("TZOFFSETFROM", old[0])
-    block.add("TZOFFSETTO", offset)
-    if name:
-        block.add("TZNAME", name)
-    vtz.add_component(block)

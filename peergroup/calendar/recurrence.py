@@ -25,6 +25,7 @@ from pathlib import Path
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from peergroup.calendar import tzdb
 from peergroup.errors import InputError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -122,7 +123,7 @@ def check_timezone(name: object, field: str = "timezone") -> str:
     """Return ``name`` if it is an IANA zone we can use, else raise ``InputError``."""
     if isinstance(name, str) and name not in _NOT_PLACES:
         try:
-            zoneinfo.ZoneInfo(name)
+            tzdb.zone(name)
             return name
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # e.g. a directory: "America"
             pass
@@ -130,9 +131,7 @@ def check_timezone(name: object, field: str = "timezone") -> str:
     if isinstance(name, str) and name.strip():
         folded = name.strip().replace(" ", "_").casefold()
         matches = sorted(
-            z
-            for z in zoneinfo.available_timezones()
-            if z.casefold() == folded and z not in _NOT_PLACES
+            z for z in tzdb.available_zones() if z.casefold() == folded and z not in _NOT_PLACES
         )
         if matches:
             hint = f" Did you mean {matches[0]}?"
@@ -289,7 +288,7 @@ def local_start(d: dt.date, s: Schedule) -> dt.datetime:
     (PEP 495 ``fold=0``). A wall time that happens twice (clocks going back) means
     the first of the two, as RFC 5545 says for calendar files.
     """
-    zone = zoneinfo.ZoneInfo(check_timezone(s.timezone))
+    zone = tzdb.zone(check_timezone(s.timezone))
     wall = dt.datetime.combine(d, s.start_time).replace(tzinfo=zone, fold=0)
     # Round-tripping through UTC is what turns a non-existent wall time into a real one.
     return wall.astimezone(_UTC).astimezone(zone)
