@@ -146,7 +146,8 @@ def run(argv: list[str] | None = None) -> int:
             if command == "meeting":
                 from .services.validate import parse_date
 
-                start = parse_date("date", args.date).isoformat() if args.date else "today"
+                day = parse_date("date", args.date)
+                start = day.isoformat() if day else "today"
             from .dbfile import inspect_database, require_database
 
             state = inspect_database(path)  # fail before the TUI starts, without writing
@@ -222,9 +223,9 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             from .services import search as search_svc
 
             with db.read() as session:
-                group = _group(session, args) if args.group else None
+                only = _group(session, args) if args.group else None
                 hits = search_svc.search(
-                    session, " ".join(args.query), group=group, limit=args.limit
+                    session, " ".join(args.query), group=only, limit=args.limit
                 )
             if not hits:
                 _say("No matches.")

@@ -123,6 +123,7 @@ def run_migrations(engine: Engine, target: str = "head", *, downgrade: bool = Fa
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with writer(engine).connect() as connection:
         raw = connection.connection.driver_connection
+        assert raw is not None
         raw.execute("pragma foreign_keys=OFF")
         try:
             with connection.begin():

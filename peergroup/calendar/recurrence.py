@@ -20,6 +20,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 from pathlib import Path
 
 from dateutil import rrule
@@ -142,8 +143,15 @@ def check_timezone(name: object, field: str = "timezone") -> str:
     )
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _set(value: int | None, field: str) -> int:
+    """A schedule field that validation has already required (for the type checker too)."""
+    if value is None:
+        raise InputError(field, "is missing for this kind of schedule.")
+    return value
 
 
 def _check_custom_dates(s: Schedule) -> None:
@@ -163,7 +171,7 @@ def _check_custom_dates(s: Schedule) -> None:
 def _check_first_date_matches(s: Schedule) -> None:
     d = s.first_date
     if s.frequency == "monthly-day":
-        expected_day = min(s.month_day, calendar.monthrange(d.year, d.month)[1])
+        expected_day = min(_set(s.month_day, "month_day"), calendar.monthrange(d.year, d.month)[1])
         if d.day != expected_day:
             raise InputError(
                 "first_date",
@@ -171,7 +179,7 @@ def _check_first_date_matches(s: Schedule) -> None:
                 "Choose a first meeting that falls on the schedule.",
             )
         return
-    weekday_name = WEEKDAYS[s.weekday].capitalize()
+    weekday_name = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
     if d.weekday() != s.weekday:
         raise InputError(
             "first_date",
@@ -181,7 +189,7 @@ def _check_first_date_matches(s: Schedule) -> None:
     if s.frequency == "monthly-nth-weekday" and d not in _nth_weekday_dates(s, d, d):
         raise InputError(
             "first_date",
-            f"{d.isoformat()} is not the {_ORDINALS[s.nth].lower()} "
+            f"{d.isoformat()} is not the {_ORDINALS[_set(s.nth, 'nth')].lower()} "
             f"{weekday_name} of its month. Choose a first meeting that falls on the schedule.",
         )
 
@@ -245,17 +253,21 @@ def _rule_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
         # first_date is on `weekday`, so each period's single match is first_date + k*N
         # weeks: the phase comes from the anchor, not from the window or WKST.
         rule = rrule.rrule(
-            rrule.WEEKLY, dtstart=anchor, interval=interval, byweekday=_RRULE_WEEKDAYS[s.weekday]
+            rrule.WEEKLY,
+            dtstart=anchor,
+            interval=interval,
+            byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")],
         )
     elif s.frequency == "monthly-nth-weekday":
         return _nth_weekday_dates(s, lo, hi)
     else:  # monthly-day
-        if s.month_day <= 28:
-            rule = rrule.rrule(rrule.MONTHLY, dtstart=anchor, bymonthday=s.month_day)
+        month_day = _set(s.month_day, "month_day")
+        if month_day <= 28:
+            rule = rrule.rrule(rrule.MONTHLY, dtstart=anchor, bymonthday=month_day)
         else:
             # "The 31st, or the month's last day": take the last existing day among
             # 28..month_day. Plain bymonthday=31 would silently skip short months.
-            days = tuple(range(28, s.month_day + 1))
+            days = tuple(range(28, month_day + 1))
             rule = rrule.rrule(rrule.MONTHLY, dtstart=anchor, bymonthday=days, bysetpos=-1)
     return _between(rule, lo, hi)
 
@@ -265,7 +277,9 @@ def _nth_weekday_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
     # first_date itself is the nth weekday.
     month_start = dt.datetime(s.first_date.year, s.first_date.month, 1)
     rule = rrule.rrule(
-        rrule.MONTHLY, dtstart=month_start, byweekday=_RRULE_WEEKDAYS[s.weekday](s.nth)
+        rrule.MONTHLY,
+        dtstart=month_start,
+        byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")](_set(s.nth, "nth")),
     )
     return _between(rule, lo, hi)
 
@@ -303,19 +317,21 @@ def describe_schedule(s: Schedule) -> str:
     """One line a member can read, e.g. "Second Tuesday of each month, 07:30–08:30 (UTC)"."""
     validate_schedule(s)
     if s.frequency == "weekly":
-        when = f"Every {WEEKDAYS[s.weekday].capitalize()}"
+        when = f"Every {WEEKDAYS[_set(s.weekday, 'weekday')].capitalize()}"
     elif s.frequency == "every-n-weeks":
-        day = WEEKDAYS[s.weekday].capitalize()
+        day = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
         when = (
             f"Every {day}"
             if s.interval == 1
             else f"Every {s.interval} weeks on {day} starting {s.first_date.isoformat()}"
         )
     elif s.frequency == "monthly-nth-weekday":
-        when = f"{_ORDINALS[s.nth]} {WEEKDAYS[s.weekday].capitalize()} of each month"
+        nth, weekday = _set(s.nth, "nth"), _set(s.weekday, "weekday")
+        when = f"{_ORDINALS[nth]} {WEEKDAYS[weekday].capitalize()} of each month"
     elif s.frequency == "monthly-day":
-        when = f"On the {_ordinal_suffix(s.month_day)} of each month"
-        if s.month_day > 28:
+        month_day = _set(s.month_day, "month_day")
+        when = f"On the {_ordinal_suffix(month_day)} of each month"
+        if month_day > 28:
             when += " (or the last day of shorter months)"
     else:
         count = len(set(s.custom_dates))

@@ -70,7 +70,7 @@ def build_vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
         _add_observance(vtz, _onset(instant, old), old, new)
     # Rule-based parts: from the first change that follows the rule, one part per
     # direction, each starting at its first change on or after that one.
-    if ruled_from < len(wanted):
+    if rule is not None and ruled_from < len(wanted):
         first = wanted[ruled_from]
         beyond = first[0] + dt.timedelta(seconds=1)
         upcoming = rule.transitions(beyond, beyond + _YEAR_AHEAD)
@@ -115,7 +115,9 @@ def _changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, stop: dt.datetime) -> 
 def _state(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> posix_tz.State:
     local = instant.astimezone(zone)
     dst = local.dst() or dt.timedelta(0)
-    return local.utcoffset(), (dst > _ZERO) - (dst < _ZERO), local.tzname() or ""
+    offset = local.utcoffset()
+    assert offset is not None  # an aware datetime in a ZoneInfo always has one
+    return offset, (dst > _ZERO) - (dst < _ZERO), local.tzname() or ""
 
 
 def _find_change(

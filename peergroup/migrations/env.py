@@ -15,7 +15,7 @@ def run_migrations_online() -> None:
     if connection is None:  # `alembic` CLI use during development
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
         with engine.begin() as connection:
             _run(connection)
     else:
