@@ -559,3 +559,139 @@ def test_recording_attendance_ahead_re_rotates_the_roles(world):
     with db.read() as s:
         recorded = {r.member_id: r.status for r in attendance_svc.attendance(s, dec.id)}
     assert recorded[due.id] == "apologies" and recorded[other.id] is None  # None: left alone
+
+
+# --- recovery files ---------------------------------------------------------
+
+
+def test_a_recovery_file_is_kept_as_a_copy_and_removed_once_seen(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "In the database", 0)
+    path = recovery.write_recovery(db.path, m1.id, "Typed while the database was locked")
+    assert path == db.path.with_name(f"{db.path.name}.recovery-{m1.id}.txt")
+    assert path.stat().st_mode & 0o777 == 0o600
+    with db.write() as s:
+        assert recovery.keep_recovered(s, db.path, m1.id) == path
+        assert recovery.keep_recovered(s, db.path, m1.id) == path  # still unseen: no second copy
+        kept = [c.text for c in minutes_svc.conflicts(s, m1.id)]
+    assert kept == ["Typed while the database was locked"]
+    assert path.exists()  # kept until the user has seen it
+    recovery.discard_recovery(db.path, m1.id)
+    assert not path.exists() and recovery.pending_recovery(db.path, m1.id) is None
+
+
+def test_a_recovery_file_with_the_stored_text_is_simply_removed(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "Same words", 0)
+    path = recovery.write_recovery(db.path, m1.id, "Same words")
+    with db.write() as s:
+        assert recovery.keep_recovered(s, db.path, m1.id) is None
+        assert minutes_svc.conflicts(s, m1.id) == []
+    assert not path.exists()
+
+
+# --- the editor's saver (the meeting screen's autosave and final flush) -----
+
+
+def test_the_saver_tracks_the_revision_its_text_is_based_on(world):
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, _p, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    with db.write() as s:
+        day = minutes_svc.open_meeting(s, m1.id)
+    saver.loaded(day.revision, day.text)
+    assert saver.save("First line").kind == "saved"
+    assert saver.save("First line\nSecond").kind == "saved"
+    assert (saver.base_revision, saver.stored_text) == (2, "First line\nSecond")
+    with db.write() as s:  # another copy saves from the revision it saw
+        assert minutes_svc.save_minutes(s, m1.id, "Other copy", 2).saved
+    clash = saver.save("First line\nSecond\nThird")
+    assert clash.kind == "conflict" and clash.result.their_text == "Other copy"
+    assert saver.base_revision == 2  # unchanged until the user chooses
+    outcome, _day = saver.resolve("mine", "First line\nSecond\nThird")
+    assert outcome.kind == "saved" and saver.base_revision == 4
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).text == "First line\nSecond\nThird"
+        kept = {c.text for c in minutes_svc.conflicts(s, m1.id)}
+    assert kept == {"First line\nSecond\nThird", "Other copy"}
+
+
+def test_the_saver_keeps_text_the_finalised_minutes_refuse(world):
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, people, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "Final", 0)
+        minutes_svc.finalise(s, m1.id, people["ada"].id)
+    saver.loaded(1, "Final")
+    outcome = saver.save("Final, and a late line")
+    assert outcome.kind == "kept" and outcome.finalised
+    assert saver.is_safe("Final, and a late line")
+    with db.read() as s:
+        assert [c.text for c in minutes_svc.conflicts(s, m1.id)] == ["Final, and a late line"]
+
+
+def test_a_locked_database_leaves_the_text_pending_then_the_final_flush_recovers_it(world):
+    import time
+
+    from peergroup.db import open_database
+    from peergroup.services.minutes_saver import MinutesSaver
+    from tests.process.terminal import WriteLock
+
+    db, _g, _p, (m1, *_r) = world
+    app_db = open_database(db.path, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
+    saver = MinutesSaver(app_db, m1.id)
+    saver.loaded(0, "")
+    with WriteLock(db.path):
+        busy = saver.save("Typed while locked")
+        assert busy.kind == "busy" and not saver.is_safe("Typed while locked")
+        started = time.monotonic()
+        final = saver.save_final("Typed while locked", 0.5)
+        assert time.monotonic() - started < 3
+    assert final.kind == "recovered"
+    assert final.recovery_file.read_text(encoding="utf-8") == "Typed while locked"
+    assert saver.is_safe("Typed while locked")  # a second flush does not wait again
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).revision == 0
+    assert saver.save_final("Typed while locked, then more", 2.0).kind == "saved"
+    app_db.close()
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).text == "Typed while locked, then more"
+
+
+def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
+    import threading
+
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, _p, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    saver.loaded(0, "")
+    started, finish = threading.Event(), threading.Event()
+    original = saver._attempt
+
+    def slow_attempt(text):  # noqa: ANN001, ANN202
+        started.set()
+        finish.wait(5)
+        return original(text)
+
+    saver._attempt = slow_attempt
+    worker = threading.Thread(target=saver.save, args=("one",))
+    worker.start()
+    started.wait(5)
+    saver._attempt = original
+    threading.Timer(0.3, finish.set).start()
+    final = saver.save_final("one two", 5.0)  # waits for "one", then saves on top of it
+    worker.join(5)
+    assert final.kind == "saved" and saver.base_revision == 2
+    with db.read() as s:
+        assert minutes_svc.conflicts(s, m1.id) == []
+        assert minutes_svc.open_meeting(s, m1.id).text == "one two"
