@@ -154,10 +154,11 @@ class MeetingScreen(DbWork, Screen):
             exclusive=True,
         )
 
-    def _load_text(self, text: str) -> None:
-        """Put stored text in the editor, with the cursor at its end (where typing goes on)."""
+    def _load_text(self, text: str, *, cursor_at_end: bool = False) -> None:
+        """Put stored text in the editor (the cursor at its start, or its end)."""
         self.editor.load_text(text)
-        self.editor.move_cursor(self.editor.document.end)
+        if cursor_at_end:
+            self.editor.move_cursor(self.editor.document.end)
 
     def _load_failed(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=10, markup=False)
@@ -448,7 +449,7 @@ class MeetingScreen(DbWork, Screen):
         if choice == "theirs":
             if self.editor.text != mine:  # typed after the choice: keep that too
                 self._keep_copy(self.editor.text)
-            self._load_text(day.text)
+            self._load_text(day.text, cursor_at_end=True)  # where the typing was
             self._first_unsaved = None
             self.notify("Loaded the other copy's minutes; your version is kept in the database.")
         else:
