@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import ActionItem, Group, Meeting, Member, utcnow
-from ..text import fold
 from . import roles as roles_svc
 from . import validate
+from .attendance import labels
 from .minutes import as_meeting, get_meeting, group_member, refuse_if_finalised
 
 CLOSED = ("done", "dropped")
@@ -164,18 +164,16 @@ def my_items(
         )
     )
     members.sort(key=lambda m: (m.status != "active", m.name.casefold(), m.email, m.id))
-    names = [fold(m.name) for m in members]
-    choices = [
-        MemberChoice(
-            m.id, f"{m.name} <{m.email}>" if names.count(fold(m.name)) > 1 and m.email else m.name
-        )
-        for m in members
-    ]
     if not members:
         return MyItems([], None, "", [])
+    shown = labels(members)
     chosen = next((m for m in members if m.id == member_id), members[0])
-    label = next(c.label for c in choices if c.member_id == chosen.id)
-    return MyItems(choices, chosen.id, label, member_action_items(session, chosen, today=today))
+    return MyItems(
+        [MemberChoice(m.id, shown[m.id]) for m in members],
+        chosen.id,
+        shown[chosen.id],
+        member_action_items(session, chosen, today=today),
+    )
 
 
 # --- writing ----------------------------------------------------------------

@@ -44,6 +44,16 @@ class Person:
     status: str | None  # attendance at this meeting (None: not recorded)
 
 
+def labels(members: list[Member]) -> dict[int, str]:
+    """member id -> how to show them in a picker: the name, and the e-mail too when
+    another of ``members`` has the same name."""
+    same_name = Counter(fold(m.name) for m in members)
+    return {
+        m.id: f"{m.name} <{m.email}>" if same_name[fold(m.name)] > 1 and m.email else m.name
+        for m in members
+    }
+
+
 def attendance(session: Session, meeting: Meeting | int) -> list[AttendanceRow]:
     """Everyone who belongs to the group on the day, plus anyone recorded."""
     return [AttendanceRow(p.member_id, p.name, p.status) for p in _people(session, meeting)]
@@ -64,13 +74,13 @@ def _people(session: Session, meeting: Meeting | int) -> list[Person]:
         for m in session.exec(select(Member).where(Member.group_id == meeting.group_id))
         if m.id in recorded or roles_svc.is_member_on(m, meeting.on)
     ]
-    same_name = Counter(fold(m.name) for m in members)
+    shown = labels(members)
     people = [
         Person(
             member_id=m.id,
             name=m.name,
             email=m.email,
-            label=f"{m.name} <{m.email}>" if same_name[fold(m.name)] > 1 and m.email else m.name,
+            label=shown[m.id],
             status=recorded.get(m.id),
         )
         for m in members

@@ -695,3 +695,27 @@ def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
     with db.read() as s:
         assert minutes_svc.conflicts(s, m1.id) == []
         assert minutes_svc.open_meeting(s, m1.id).text == "one two"
+
+
+def test_my_items_lists_same_named_members_apart_and_defaults_to_the_first(world):
+    db, group, people, (m1, *_r) = world
+    with db.write() as s:
+        twin = membership_svc.add_member(
+            s,
+            group,
+            membership_svc.MemberInput(
+                name="Ada Lin", email="ada.lin@south.example", joined_on=dt.date(2025, 1, 1)
+            ),
+        )
+        people["ada"].email = "ada@north.example"
+        s.add(people["ada"])
+        actions_svc.add_action_item(s, m1, "Twin's task", twin.id)
+        first = actions_svc.my_items(s, group.id, today=TODAY)
+        chosen = actions_svc.my_items(s, group.id, people["ada"].id, today=TODAY)
+    assert [c.label for c in first.members][:3] == [
+        "Ada Lin <ada.lin@south.example>",
+        "Ada Lin <ada@north.example>",
+        "Ben Osei",
+    ]
+    assert first.member_id == twin.id and [r.text for r in first.rows] == ["Twin's task"]
+    assert chosen.member_name == "Ada Lin <ada@north.example>" and chosen.rows == []
