@@ -168,6 +168,7 @@ def main() -> int:
         from peergroup.services import groups as groups_svc
         from peergroup.services import minutes as minutes_svc
         from peergroup.services import search as search_svc
+        from peergroup.services import tracking as tracking_svc
 
         queries = []
         for i in range(args.queries):
@@ -191,7 +192,7 @@ def main() -> int:
                     group_times.append((time.perf_counter() - t) * 1000)
             save_times = []
             with db.write() as s:
-                meeting = minutes_svc.running_list(s, one_group)[-1]
+                meeting = tracking_svc.running_list(s, one_group)[-1]
                 revision = minutes_svc.open_meeting(s, s.get(Meeting, meeting.meeting_id)).revision
             base = minutes_text(rng, vocab)
             for i in range(20):

@@ -314,6 +314,9 @@ def _import_meeting_records(
     marked done or dropped are closed at the next recorded meeting.
     """
     from .models import Member
+    from .services import actions as actions_svc
+    from .services import attendance as attendance_svc
+    from .services import decisions as decisions_svc
     from .services import meetings as meetings_svc
     from .services import minutes as minutes_svc
     from .services import validate
@@ -341,7 +344,7 @@ def _import_meeting_records(
             )
         try:
             for item in pending_close:  # done at the previous meeting, recorded here
-                minutes_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
+                actions_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
             pending_close = []
             # Set directly, not via set_agenda: an imported record is the meeting's
             # first version, so its calendar SEQUENCE stays 0 (deterministic export).
@@ -355,7 +358,7 @@ def _import_meeting_records(
             minutes_svc.open_meeting(session, meeting)
             for key, status in (("present", "present"), ("apologies", "apologies")):
                 for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
-                    minutes_svc.set_attendance(
+                    attendance_svc.set_attendance(
                         session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
                     )
             if rec.get("scribe") is not None:
@@ -366,13 +369,13 @@ def _import_meeting_records(
             if text:
                 minutes_svc.save_minutes(session, meeting.id, text, 0)
             for j, d in enumerate(_list(rec.get("decisions"), f"{where}.decisions")):
-                minutes_svc.add_decision(session, meeting, _str(d, f"{where}.decisions[{j + 1}]"))
+                decisions_svc.add_decision(session, meeting, _str(d, f"{where}.decisions[{j + 1}]"))
             for j, a in enumerate(_list(rec.get("actions"), f"{where}.actions")):
                 awhere = f"{where}.actions[{j + 1}]"
                 if not isinstance(a, dict):
                     raise InputError(awhere, "must be a table ([[meetings.actions]]).")
                 _known(a, SECTIONS["actions"], awhere)
-                item = minutes_svc.add_action_item(
+                item = actions_svc.add_action_item(
                     session,
                     meeting,
                     _str(a.get("text"), f"{awhere}.text"),
@@ -397,7 +400,7 @@ def _import_meeting_records(
         except InputError as exc:
             raise _prefix(where, exc) from None
     for item, status in pending_close:
-        minutes_svc.close_action_item(session, item, status)
+        actions_svc.close_action_item(session, item, status)
 
 
 def _import_logistics(session: Session, group: Group, lg: dict) -> None:

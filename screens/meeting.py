@@ -1,38 +1,60 @@
 """Meeting day: the scribe's screen. Agenda, attendance, live minutes, decisions
-and action items.
+and action items. Its dialogs live in ``screens.dialogs.meeting``.
 
 Minutes are saved continuously: half a second after typing pauses, and at
 least once a second while typing goes on, so a crash, a closed terminal or a
-kill loses at most about a second of text. Saves carry the revision they were
-based on; if another copy of the app saved in between, nothing is overwritten
-(see ``ConflictDialog``).
+kill loses at most about a second of text. Each save runs in a thread worker,
+one at a time: a change made while a save runs waits for it, then the newest
+text is saved. A save names the revision it was based on; if another copy of
+the app saved in between, nothing is overwritten (see ``ConflictDialog``).
+While another program holds the database's lock the text stays pending, the
+status line says so, and the save is retried.
+
+Leaving the screen (and SIGTERM/SIGHUP, through ``app._on_terminate_signal``)
+flushes synchronously, but waits at most ``FINAL_FLUSH_WAIT`` seconds: if the
+database stays locked, the text goes to a recovery file beside the database,
+which is offered the next time this meeting is opened.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
 
+from .base import DbDone, DbWork
+from .dialogs.meeting import (
+    ActionItemDialog,
+    AmendDialog,
+    AttendanceDialog,
+    CloseItemDialog,
+    ConflictDialog,
+    DecisionDialog,
+    KeptCopiesScreen,
+    ScribeDialog,
+)
 from .safe import literal, one_line
 from .widgets.confirm import ConfirmDialog
-from .widgets.form import FormDialog, FormField
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+__all__ = ["KeptCopiesScreen", "MeetingScreen", "MinutesEditor"]
 
 SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
 SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
-ATTENDANCE = [
-    ("not recorded", ""),
-    ("present", "present"),
-    ("apologies", "apologies"),
-    ("absent", "absent"),
-]
+RETRY_BUSY_EVERY = 0.5  # seconds between attempts while another program holds the lock
+RETRY_FAILED_EVERY = 5.0  # after a read-only database, a full disk or an unexpected error
+FINAL_FLUSH_WAIT = 2.0  # leaving the screen waits at most this long for a locked database
+PLACEHOLDER = "Type the minutes here. They save as you type."
+WAITING = "Waiting for the database (another program is writing); your text is kept here…"
 
 
 class MinutesEditor(TextArea):
@@ -42,7 +64,7 @@ class MinutesEditor(TextArea):
     BINDINGS = [b for b in TextArea.BINDINGS if getattr(b, "key", "") not in ("f6", "f7")]
 
 
-class MeetingScreen(Screen):
+class MeetingScreen(DbWork, Screen):
     CSS_PATH = "meeting.tcss"
     # F-keys are priority bindings: the minutes editor (a TextArea) has its own
     # F6/F7 shortcuts, and the scribe's keys must work while typing.
@@ -57,64 +79,126 @@ class MeetingScreen(Screen):
         Binding("f7", "finalise", "Final", priority=True),
         Binding("f8", "amend", "Amend", priority=True),
         Binding("f9", "export", "Export", priority=True),
+        # Named in the status line when there are kept copies, and in the palette.
+        Binding("f10", "kept_copies", "Copies", priority=True, show=False),
     ]
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
         self.meeting_id = meeting_id
-        self.revision = 0
-        self.saved_text = ""
+        self.day: Any = None  # services.minutes.MeetingDay, once loaded
         self.finalised = False
+        # The revision the text is based on and what is stored, shared by the
+        # save worker and the final flush (peergroup.services.minutes_saver).
+        self.saver: Any = None
+        self._loaded = False  # the editor holds the stored text; typing is on
         self._first_unsaved: float | None = None
         self._last_keystroke = 0.0
-        self._loading = False
-        self._in_conflict = False
+        self._saving = False  # a save worker is running
+        self._last_attempt = 0.0
+        self._retry_every: float | None = None  # set while saves fail (busy, read-only ...)
+        self._problem = ""  # what the status line says while saves fail
+        self._in_conflict = False  # a ConflictDialog waits for the user's choice
+        self._leaving = False  # flushed for the last time: no more saves or dialogs
+        self._when_saved_callbacks: list[Callable[[], Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-head")
         with Horizontal(id="meeting-body"):
             with VerticalScroll(id="agenda"):
                 yield Static("", id="agenda-text")
+            # Read-only until the stored text is in: nothing typed can be replaced by it.
             yield MinutesEditor(
                 id="minutes-editor",
                 soft_wrap=True,
-                placeholder="Type the minutes here. They save as you type.",
+                read_only=True,
+                placeholder="Opening the minutes…",
             )
         yield Static("", id="save-state")
         # Compact and without the palette hint so all the scribe's keys fit 80 columns.
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        # Kept as an attribute: on_unmount runs after the children are gone.
+        # Kept as attributes: on_unmount runs after the children are gone.
+        from peergroup.services.minutes_saver import MinutesSaver
+
         self.editor = self.query_one("#minutes-editor", TextArea)
         self.state_line = self.query_one("#save-state", Static)
-        self.refresh_data()
+        self.saver = MinutesSaver(self.app.db, self.meeting_id)
+        self.refresh_data(reload_text=True)
         self.set_interval(0.2, self._autosave_tick)
-        self.query_one("#minutes-editor", TextArea).focus()
+        self.editor.focus()
 
     # --- loading ------------------------------------------------------------
 
-    def refresh_data(self, *, reload_text: bool = True) -> None:
+    def refresh_data(self, *, reload_text: bool = False) -> None:
+        """Load the meeting (in a worker). The text is put in the editor on the
+        first load and with ``reload_text`` only; otherwise typing is left alone."""
         from peergroup.services import minutes as minutes_svc
+        from peergroup.services import recovery
 
-        with self.app.db.write() as session:
-            day = minutes_svc.open_meeting(
-                session, minutes_svc.get_meeting(session, self.meeting_id)
-            )
+        meeting_id, db_path, today = self.meeting_id, self.app.db.path, self.app.clock.today()
+        first = not self._loaded
+
+        def load(session: Session) -> tuple[Any, Any]:
+            # A recovery file left by an earlier exit is kept as a copy first.
+            recovered = recovery.keep_recovered(session, db_path, meeting_id) if first else None
+            return minutes_svc.open_meeting(session, meeting_id, today=today), recovered
+
+        self.run_db(
+            load,
+            lambda loaded: self._show(loaded, reload_text),
+            write=first,
+            failed=self._load_failed,
+            group=f"meeting-load-{id(self)}",
+            exclusive=True,
+        )
+
+    def _load_text(self, text: str, *, cursor_at_end: bool = False) -> None:
+        """Put stored text in the editor (the cursor at its start, or its end)."""
+        self.editor.load_text(text)
+        if cursor_at_end:
+            self.editor.move_cursor(self.editor.document.end)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", timeout=10, markup=False)
+        if not self._loaded and self.app.screen is self:
+            self.app.pop_screen()  # nothing was typed: the editor never opened
+
+    def _show(self, loaded: tuple[Any, Any], reload_text: bool) -> None:
+        day, recovered = loaded
+        if day.finalised and not self.finalised and self._loaded:
+            # Finalised by another copy: whatever is typed here and not yet saved
+            # is kept beside the minutes, then the final text is shown.
+            if not self.saver.is_safe(self.editor.text):
+                self._keep_copy(self.editor.text)
+                self.notify(
+                    "These minutes were finalised on another computer; what you typed since "
+                    "the last save is kept as a separate copy (F10).",
+                    severity="warning",
+                    timeout=12,
+                )
+            reload_text = True
         self.day = day
-        self.finalised = day.finalised_at is not None
-        editor = self.query_one("#minutes-editor", TextArea)
-        if reload_text:
-            self._loading = True
-            editor.load_text(day.text)
-            self._loading = False
-            self.revision = day.revision
-            self.saved_text = day.text
+        self.finalised = day.finalised
+        if reload_text or not self._loaded:
+            self.saver.loaded(day.revision, day.text)
+            self._load_text(day.text)
             self._first_unsaved = None
-        editor.read_only = self.finalised
+            self._loaded = True
+            self.editor.placeholder = PLACEHOLDER
+        self.editor.read_only = self.finalised
         self._render_head()
         self._render_agenda()
         self._render_state()
+        if recovered is not None:
+            self.notify(
+                f"Text typed here earlier could not be saved then and was kept in {recovered}. "
+                "It is now a kept copy of these minutes: press F10 to read it.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def _render_head(self) -> None:
         d = self.day
@@ -144,6 +228,11 @@ class MeetingScreen(Screen):
         t.append_text(literal(d.topic_title or "(none set)"))
         t.append("\nLead: ", style="bold")
         t.append_text(literal(d.discussion_lead or "(none)"))
+        t.append("\nScribe: ", style="bold")
+        t.append_text(literal(d.scribe_name or "(nobody yet: F6)"))
+        for h in d.handovers:  # "Ben Osei took over from Ada Lin at 10:15"
+            t.append("\n  ")
+            t.append_text(literal(h.sentence(), "italic"))
         if d.prompt_text:
             t.append("\nReflect: ", style="bold")
             t.append_text(literal(d.prompt_text))
@@ -183,124 +272,244 @@ class MeetingScreen(Screen):
 
     def _render_state(self, message: str | None = None) -> None:
         if message is None:
-            if self.finalised:
+            if not self._loaded:
+                message = "Opening the minutes…"
+            elif self.finalised:
                 message = "Finalised: read-only. Corrections go in as amendments (F8). Esc: back."
+            elif self._problem:
+                message = self._problem
             elif self._first_unsaved is not None:
                 message = "Unsaved changes…"
             else:
-                message = f"Saved (revision {self.revision}) · esc back · ctrl+p more"
-            if getattr(self, "day", None) is not None and self.day.kept_conflicts:
+                message = f"Saved (revision {self.saver.base_revision}) · esc back · ctrl+p more"
+            if self.day is not None and self.day.kept_conflicts and not self._problem:
                 n = self.day.kept_conflicts
-                message += f" · {n} kept cop{'y' if n == 1 else 'ies'}"
+                message += f" · {n} kept cop{'y' if n == 1 else 'ies'} (F10)"
         self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._loading or self.finalised:
+        if not self._loaded or self.finalised:
             return
         now = time.monotonic()
         self._last_keystroke = now
-        if self._first_unsaved is None and event.text_area.text != self.saved_text:
+        if self._first_unsaved is None and not self.saver.is_safe(event.text_area.text):
             self._first_unsaved = now
             self._render_state()
 
     def _autosave_tick(self) -> None:
-        if self._first_unsaved is None or self._in_conflict:
+        if not self._loaded or self.finalised or self._in_conflict or self._saving:
+            return
+        if self._leaving:  # the final flush has run
+            return
+        text = self.editor.text
+        if self.saver.is_safe(text):
+            if self._first_unsaved is not None:
+                self._first_unsaved = None
+                self._render_state()
             return
         now = time.monotonic()
-        if (
-            now - self._last_keystroke >= SAVE_AFTER_PAUSE
-            or now - self._first_unsaved >= SAVE_AT_LEAST_EVERY
-        ):
-            self.flush()
+        if self._first_unsaved is None:
+            self._first_unsaved = now
+        if self._retry_every is not None:
+            due = now - self._last_attempt >= self._retry_every
+        else:
+            due = (
+                now - self._last_keystroke >= SAVE_AFTER_PAUSE
+                or now - self._first_unsaved >= SAVE_AT_LEAST_EVERY
+                or bool(self._when_saved_callbacks)
+            )
+        if due:
+            self._start_save(text)
 
-    def flush(self) -> bool:
-        """Save the editor's text now if it changed. Idempotent.
+    def _start_save(self, text: str) -> None:
+        """Save ``text`` in a thread worker; one at a time (the saver's lock)."""
+        self._saving = True
+        self._last_attempt = time.monotonic()
+        saver = self.saver
 
-        True when nothing is left unsaved; False while a conflict waits for the
-        user's choice or the database is busy (the text stays pending and the
-        autosave tick tries again).
-        """
-        if self._in_conflict:
-            return False
-        if self.finalised:
-            return True
-        text = self.editor.text
-        if text == self.saved_text:
-            self._first_unsaved = None
-            return True
-        from sqlalchemy.exc import OperationalError
+        def job() -> None:
+            self.post_message(DbDone(self._save_finished, saver.save(text)))
 
+        self.run_worker(
+            job,
+            thread=True,
+            exit_on_error=False,
+            group="minutes-save",
+            description="saving the minutes",
+        )
+
+    def _save_finished(self, outcome: Any) -> None:
         from peergroup.errors import PeergroupError
-        from peergroup.services import minutes as minutes_svc
 
-        try:
-            with self.app.db.write() as session:
-                result = minutes_svc.save_minutes(session, self.meeting_id, text, self.revision)
-        except OperationalError:
-            self._render_state("The database is busy (another copy is saving); trying again…")
-            return False
-        except PeergroupError as exc:
-            # Refused (finalised meanwhile by another copy, or too long): keep the
-            # text beside the minutes so nothing typed is lost.
-            with self.app.db.write() as session:
-                minutes_svc.keep_copy(session, self.meeting_id, text, self.revision)
-            self.saved_text = text
-            self._first_unsaved = None
-            message = getattr(exc, "message", str(exc))
+        self._saving = False
+        if outcome.kind in ("busy", "failed"):
+            if outcome.kind == "busy":
+                self._retry_every, self._problem = RETRY_BUSY_EVERY, WAITING
+            else:
+                problem = f"Not saved yet: {outcome.error}"
+                if self._problem != problem:  # said once, not at every retry
+                    if isinstance(outcome.error, PeergroupError):
+                        self.notify(str(outcome.error), severity="error", timeout=10, markup=False)
+                    else:
+                        self.app.report_crash(outcome.error)
+                self._retry_every, self._problem = RETRY_FAILED_EVERY, problem
+            self._render_state()
+            return
+        if self._problem:
+            self.notify("The database is free again; the minutes are saved.", timeout=3)
+        self._retry_every, self._problem = None, ""
+        if outcome.kind == "kept":
             self.notify(
-                f"Not saved as the minutes: {message} Your text was kept as a separate copy.",
+                f"Not saved as the minutes: {outcome.error.message} "
+                "Your text was kept as a separate copy.",
                 severity="warning",
                 timeout=12,
                 markup=False,
             )
-            with self.app.db.write() as session:
-                finalised_now = minutes_svc.open_meeting(
-                    session, minutes_svc.get_meeting(session, self.meeting_id)
-                ).finalised_at
-            if finalised_now is not None:
-                self.refresh_data(reload_text=True)
-            return True
-        if result.conflict:
-            self._in_conflict = True
-            self.app.push_screen(
-                ConflictDialog(result.message, result.their_text or "", text),
-                self._resolve_conflict,
-            )
-            return False
-        self.revision = result.revision
-        self.saved_text = text
-        if self.editor.text == text:
             self._first_unsaved = None
+            self.refresh_data(reload_text=outcome.finalised)
+            return
+        if outcome.kind == "conflict":
+            self._open_conflict(outcome.result)
+            return
+        self._mark_saved()
+
+    def _mark_saved(self) -> None:
+        """After a save: what is still unsaved dates from when that save began."""
+        if self.saver.is_safe(self.editor.text):
+            self._first_unsaved = None
+            callbacks, self._when_saved_callbacks = self._when_saved_callbacks, []
+            for callback in callbacks:
+                callback()
         else:
-            self._first_unsaved = time.monotonic()
+            self._first_unsaved = self._last_attempt
         self._render_state()
-        return True
+
+    def _when_saved(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` once everything typed is saved (now, if it already is)."""
+        if self._loaded and not self._saving and self.saver.is_safe(self.editor.text):
+            callback()
+            return
+        self._when_saved_callbacks.append(callback)
+        self._autosave_tick()  # save at once, without waiting for the pause
+
+    # --- two copies saved at once -------------------------------------------
+
+    def _open_conflict(self, result: Any) -> None:
+        """Ask which text to continue with. Opened once, however many saves meet it."""
+        self._when_saved_callbacks.clear()
+        if self._in_conflict or self._leaving:
+            return
+        self._in_conflict = True
+        self.app.push_screen(
+            ConflictDialog(result.message, result.their_text or "", self.editor.text),
+            self._resolve_conflict,
+        )
 
     def _resolve_conflict(self, choice: str | None) -> None:
         """'mine': save my text over theirs; 'theirs': load theirs. Both stay in the database."""
-        from peergroup.services import minutes as minutes_svc
+        saver, mine = self.saver, self.editor.text
+        choice = "theirs" if choice == "theirs" else "mine"
 
-        with self.app.db.write() as session:
-            day = minutes_svc.open_meeting(
-                session, minutes_svc.get_meeting(session, self.meeting_id)
-            )
-            if choice != "theirs":
-                # About to overwrite the other copy's text: keep it first.
-                minutes_svc.keep_copy(session, self.meeting_id, day.text, day.revision)
-        self.revision = day.revision
-        self.saved_text = day.text
+        def job() -> None:
+            outcome, day = saver.resolve(choice, mine)
+            self.post_message(DbDone(self._resolved, choice, outcome, day, mine))
+
+        self.run_worker(
+            job,
+            thread=True,
+            exit_on_error=False,
+            group="minutes-save",
+            description="saving the chosen minutes",
+        )
+
+    def _resolve_later(self, choice: str) -> None:
+        self._render_state(WAITING)
+        self.set_timer(RETRY_BUSY_EVERY, lambda: self._resolve_conflict(choice))
+
+    def _resolve_failed(self, exc: Exception) -> None:
+        # e.g. finalised meanwhile: the autosave keeps the text as a copy.
         self._in_conflict = False
+        self.notify(str(exc), severity="error", timeout=10, markup=False)
+        self.refresh_data()
+
+    def _resolved(self, choice: str, outcome: Any, day: Any, mine: str) -> None:
+        if outcome.kind == "busy":
+            self._resolve_later(choice)
+            return
+        if outcome.kind == "failed":
+            self._resolve_failed(outcome.error)
+            return
+        self._in_conflict = False
+        if outcome.kind == "conflict":  # yet another save came first: ask again
+            self._open_conflict(outcome.result)
+            return
         if choice == "theirs":
-            self.refresh_data(reload_text=True)
+            if self.editor.text != mine:  # typed after the choice: keep that too
+                self._keep_copy(self.editor.text)
+            self._load_text(day.text, cursor_at_end=True)  # where the typing was
+            self._first_unsaved = None
             self.notify("Loaded the other copy's minutes; your version is kept in the database.")
         else:
-            self._first_unsaved = time.monotonic()
-            self.flush()
             self.notify("Saved your version; the other copy's text is kept in the database too.")
+            self._mark_saved()
+        self.refresh_data()
+
+    def _keep_copy(self, text: str) -> None:
+        from peergroup.services import minutes as minutes_svc
+
+        meeting_id, base = self.meeting_id, self.saver.base_revision
+        self.run_db(
+            lambda session: minutes_svc.keep_copy(session, meeting_id, text, base), write=True
+        )
+
+    # --- the final flush ----------------------------------------------------
+
+    def flush(self) -> bool:
+        """Save the editor's text now, on this thread. Idempotent.
+
+        For leaving the screen, on_unmount, SIGTERM and SIGHUP, when there is no
+        time for a worker. Waits for a running save, then at most
+        ``FINAL_FLUSH_WAIT`` seconds in all for a locked database; after that the
+        text goes to a recovery file. True when the text is safe (saved, kept, or
+        in the recovery file); False while a conflict waits for the user's choice.
+        """
+        if not self._loaded or self.finalised:
+            return True
+        text = self.editor.text
+        if self.saver.is_safe(text) and not self._in_conflict:
+            return True
+        outcome = self.saver.save_final(text, FINAL_FLUSH_WAIT, in_conflict=self._in_conflict)
+        if outcome.kind == "recovered":
+            self.notify(
+                f"The database stayed locked, so the minutes were written to "
+                f"{outcome.recovery_file}. They are offered the next time you open this meeting.",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+            return True
+        if outcome.kind == "failed":  # not even the recovery file could be written
+            self.notify(
+                f"The minutes could not be saved, nor written to a recovery file "
+                f"({outcome.error}). Copy them out before leaving.",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return False
+        if outcome.kind == "conflict":  # kept as a copy; the user chooses while the app runs
+            if outcome.result is not None:
+                self._open_conflict(outcome.result)
+            return False
+        self._retry_every, self._problem = None, ""
+        self._mark_saved()
+        return True
 
     def on_unmount(self) -> None:
+        self._leaving = True
         self.flush()
 
     # --- actions ------------------------------------------------------------
@@ -310,36 +519,45 @@ class MeetingScreen(Screen):
         self.editor.call_later(self._back)
 
     def _back(self) -> None:
-        if not self.flush():
-            reason = (
-                "choose which text to keep first (m or t)"
-                if self._in_conflict
-                else "the minutes are not saved yet; try again in a moment"
+        if self._in_conflict:
+            self.notify(
+                "Staying here: choose which text to keep first (m or t).", severity="warning"
             )
-            self.notify(f"Staying here: {reason}.", severity="warning")
+            return
+        if not self.flush():
+            if not self._in_conflict:
+                self.notify(
+                    "Staying here: the minutes are not saved yet; try again in a moment.",
+                    severity="warning",
+                )
             return
         if self.app.screen is self:
+            self._leaving = True
             self.app.pop_screen()
 
     def action_save_now(self) -> None:
-        self.editor.call_later(self._save_now)
-
-    def _save_now(self) -> None:
-        if self.flush():
-            self._render_state(f"Saved (revision {self.revision}).")
+        self.editor.call_later(
+            lambda: self._when_saved(
+                lambda: self._render_state(f"Saved (revision {self.saver.base_revision}).")
+            )
+        )
 
     def _after(self, result: Any) -> None:
         if result is not None:
-            self.flush()
-            self.refresh_data(reload_text=False)
+            self.refresh_data()
 
     def _after_addition(self, result: Any) -> None:
         """After a new decision or action item, show the end of the list it joined."""
-        self._after(result)
         if result is not None:
-            self.query_one("#agenda", VerticalScroll).scroll_end(animate=False)
+            self.refresh_data()
+            self.call_after_refresh(self._scroll_agenda_end)
+
+    def _scroll_agenda_end(self) -> None:
+        self.query_one("#agenda", VerticalScroll).scroll_end(animate=False)
 
     def _editable(self) -> bool:
+        if self.day is None:
+            return False
         if self._in_conflict:
             self.notify("First choose which text to keep (m: mine, t: theirs).", severity="warning")
             return False
@@ -352,18 +570,16 @@ class MeetingScreen(Screen):
 
     def action_attendance(self) -> None:
         if self._editable():
-            self.app.push_screen(
-                AttendanceDialog(self.meeting_id, self.day.attendance), self._after
-            )
+            self.app.push_screen(AttendanceDialog(self.meeting_id, self.day.on), self._after)
 
     def action_decision(self) -> None:
         if self._editable():
-            self.app.push_screen(DecisionDialog(self.meeting_id), self._after_addition)
+            self.app.push_screen(DecisionDialog(self.meeting_id, self.day.on), self._after_addition)
 
     def action_action_item(self) -> None:
         if self._editable():
             self.app.push_screen(
-                ActionItemDialog(self.meeting_id, self.day.attendance), self._after_addition
+                ActionItemDialog(self.meeting_id, self.day.on), self._after_addition
             )
 
     def action_close_item(self) -> None:
@@ -375,14 +591,14 @@ class MeetingScreen(Screen):
         if not items:
             self.notify("No open action items.")
             return
-        self.app.push_screen(CloseItemDialog(self.meeting_id, items), self._after)
+        self.app.push_screen(CloseItemDialog(self.meeting_id, self.day.on, items), self._after)
 
     def action_scribe(self) -> None:
         if self._editable():
-            self.app.push_screen(ScribeDialog(self.meeting_id, self.day.attendance), self._after)
+            self.app.push_screen(ScribeDialog(self.meeting_id, self.day.on), self._after)
 
     def action_finalise(self) -> None:
-        if not self._editable() or not self.flush():
+        if not self._editable():
             return
         if self.day.scribe_id is None:
             self.notify(
@@ -390,14 +606,21 @@ class MeetingScreen(Screen):
                 severity="warning",
             )
             return
+        self._when_saved(self._ask_finalise)
+
+    def _ask_finalise(self) -> None:
+        from peergroup.services import minutes as minutes_svc
+
+        meeting_id = self.meeting_id
 
         def answered(ok: bool | None) -> None:
             if ok:
-                from peergroup.services import minutes as minutes_svc
-
-                with self.app.db.write() as session:
-                    minutes_svc.finalise(session, self.meeting_id, self.day.scribe_id)
-                self.refresh_data(reload_text=False)
+                # By the meeting's scribe, read in the same unit of work (one fact).
+                self.run_db(
+                    lambda session: minutes_svc.finalise(session, meeting_id),
+                    lambda _done: self.refresh_data(),
+                    write=True,
+                )
 
         self.app.push_screen(
             ConfirmDialog(
@@ -409,265 +632,26 @@ class MeetingScreen(Screen):
         )
 
     def action_export(self) -> None:
-        from .tracking import ExportMinutesDialog
-
-        if self._in_conflict or not self.flush():
+        if self.day is None:
+            return
+        if self._in_conflict:
             self.notify("Save the minutes first (choose which text to keep).", severity="warning")
             return
-        with self.app.db.write() as session:
-            from peergroup.services import minutes as minutes_svc
+        self._when_saved(self._open_export)
 
-            group_id = minutes_svc.get_meeting(session, self.meeting_id).group_id
-        self.app.push_screen(ExportMinutesDialog(self.day.on, group_id))
+    def _open_export(self) -> None:
+        from .tracking import ExportMinutesDialog
+
+        self.app.push_screen(ExportMinutesDialog(self.day.on, self.day.group_id))
 
     def action_amend(self) -> None:
+        if self.day is None:
+            return
         if not self.finalised:
             self.notify("The minutes are not finalised yet: edit them directly.")
             return
-        self.app.push_screen(AmendDialog(self.meeting_id, self.day.attendance), self._after)
+        self.app.push_screen(AmendDialog(self.meeting_id, self.day.on), self._after)
 
-
-def _people(attendance: list, present_only: bool = False) -> list[tuple[str, int]]:
-    return [(a.name, a.member_id) for a in attendance if not present_only or a.status == "present"]
-
-
-class AttendanceDialog(FormDialog[int]):
-    title_text = "Attendance"
-
-    def __init__(self, meeting_id: int, attendance: list) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.rows = attendance
-
-    def fields(self) -> list[FormField]:
-        return [
-            FormField(f"m{a.member_id}", a.name[:17], a.status or "", "select", ATTENDANCE)
-            for a in self.rows
-        ]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.models import Member
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import minutes as minutes_svc
-        from peergroup.services import roles as roles_svc
-
-        changed = 0
-        with self.app.db.write() as session:
-            meeting = minutes_svc.get_meeting(session, self.meeting_id)
-            for a in self.rows:
-                status = values[f"m{a.member_id}"]
-                if status:  # "not recorded" leaves the row alone (e.g. apologies sent ahead)
-                    minutes_svc.set_attendance(
-                        session, meeting, session.get(Member, a.member_id), status
-                    )
-            if meeting.on >= dt.date.today():
-                # Apologies sent ahead: whoever was due a rotating role steps aside.
-                changed = roles_svc.rotate(session, groups_svc.get_group(session, meeting.group_id))
-        if changed:
-            self.app.notify(f"Roles re-rotated around the apologies ({changed} change(s)).")
-        return self.meeting_id
-
-
-class DecisionDialog(FormDialog[int]):
-    title_text = "Record a decision"
-
-    def __init__(self, meeting_id: int) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-
-    def fields(self) -> list[FormField]:
-        return [FormField("text", "Decision", "", "text")]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.services import minutes as minutes_svc
-
-        with self.app.db.write() as session:
-            return minutes_svc.add_decision(
-                session, minutes_svc.get_meeting(session, self.meeting_id), values["text"]
-            ).id
-
-
-class ActionItemDialog(FormDialog[int]):
-    title_text = "New action item"
-
-    def __init__(self, meeting_id: int, attendance: list) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.people = _people(attendance)
-
-    def fields(self) -> list[FormField]:
-        return [
-            FormField("text", "What", placeholder="what needs doing"),
-            FormField("owner_id", "Who", None, "select", self.people, allow_blank=True),
-            FormField("due", "Due", placeholder="YYYY-MM-DD (optional)"),
-        ]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.services import minutes as minutes_svc
-
-        with self.app.db.write() as session:
-            meeting = minutes_svc.get_meeting(session, self.meeting_id)
-            return minutes_svc.add_action_item(
-                session, meeting, values["text"], values["owner_id"], values["due"]
-            ).id
-
-
-class CloseItemDialog(FormDialog[int]):
-    title_text = "Close an action item"
-
-    def __init__(self, meeting_id: int, items: list) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.items = items
-
-    def fields(self) -> list[FormField]:
-        options = [(f"{r.text[:40]} — {r.owner_name[:16]}", r.id) for r in self.items]
-        return [
-            FormField("item_id", "Item", options[0][1], "select", options),
-            FormField(
-                "status", "Outcome", "done", "select", [("done", "done"), ("dropped", "dropped")]
-            ),
-        ]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.models import ActionItem
-        from peergroup.services import minutes as minutes_svc
-
-        with self.app.db.write() as session:
-            meeting = minutes_svc.get_meeting(session, self.meeting_id)
-            item = session.get(ActionItem, values["item_id"])
-            return minutes_svc.close_action_item(
-                session, item, values["status"] or "done", at_meeting=meeting
-            ).id
-
-
-class ScribeDialog(FormDialog[int]):
-    title_text = "Who takes the minutes from now on (the change is recorded)"
-
-    def __init__(self, meeting_id: int, attendance: list) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        recorded = any(a.status for a in attendance)
-        self.people = _people(attendance, present_only=recorded)
-
-    def fields(self) -> list[FormField]:
-        return [FormField("member_id", "Scribe", None, "select", self.people, allow_blank=True)]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.errors import InputError
-        from peergroup.services import minutes as minutes_svc
-
-        if not values["member_id"]:
-            raise InputError("member_id", "pick who takes over.")
-        with self.app.db.write() as session:
-            minutes_svc.take_over_scribe(session, self.meeting_id, values["member_id"])
-        return self.meeting_id
-
-
-class AmendDialog(FormDialog[int]):
-    title_text = "Amend finalised minutes (recorded with author and time)"
-
-    def __init__(self, meeting_id: int, attendance: list) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.people = _people(attendance)
-
-    def fields(self) -> list[FormField]:
-        return [
-            FormField("author_id", "Author", None, "select", self.people, allow_blank=True),
-            FormField("text", "Correction", "", "text"),
-        ]
-
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.errors import InputError
-        from peergroup.services import minutes as minutes_svc
-
-        if not values["author_id"]:
-            raise InputError("author_id", "pick who is making the correction.")
-        with self.app.db.write() as session:
-            return minutes_svc.amend(
-                session, self.meeting_id, values["author_id"], values["text"]
-            ).id
-
-
-class ConflictDialog(ModalScreen[str]):
-    """Another copy saved first. Both texts are already kept; choose what to continue with."""
-
-    CSS_PATH = "meeting.tcss"
-    BINDINGS = [
-        Binding("m", "choose('mine')", "Keep mine"),
-        Binding("t", "choose('theirs')", "Take theirs"),
-    ]
-
-    def __init__(self, message: str, theirs: str, mine: str) -> None:
-        super().__init__()
-        self.message = message
-        self.theirs = theirs
-        self.mine = mine
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="conflict"):
-            yield Static(Text("Saved by two copies at once", style="bold red"))
-            yield Static(literal(self.message))
-            yield Static(Text("\nTheir text (now in the database):", style="bold"))
-            yield Static(literal(self.theirs[-600:]))
-            yield Static(Text("\nYour text (kept as a copy):", style="bold"))
-            yield Static(literal(self.mine[-600:]))
-            with Horizontal(id="conflict-buttons"):
-                yield Button("Keep mine (m)", id="mine", variant="warning", compact=True)
-                yield Button("Take theirs (t)", id="theirs", compact=True)
-
-    def action_choose(self, which: str) -> None:
-        self.dismiss(which)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id)
-
-
-class KeptCopiesScreen(ModalScreen[None]):
-    """Texts that could not become the minutes (lost races, refused saves), newest first."""
-
-    CSS_PATH = "meeting.tcss"
-    BINDINGS = [Binding("escape,q", "close", "Close")]
-
-    def __init__(self, meeting_id: int) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-
-    def compose(self) -> ComposeResult:
-        from peergroup.services import minutes as minutes_svc
-
-        with self.app.db.write() as session:
-            copies = list(reversed(minutes_svc.conflicts(session, self.meeting_id)))
-        text = Text()
-        if not copies:
-            text.append("No kept copies: every save became the minutes.")
-        for c in copies:
-            text.append(
-                f"{c.created_at:%Y-%m-%d %H:%M} UTC, based on revision {c.based_on_revision}\n",
-                style="bold",
-            )
-            text.append_text(literal(c.text))
-            text.append("\n\n")
-        with VerticalScroll(id="conflict"):
-            yield Static(Text("Kept copies of these minutes (escape to close)", style="bold"))
-            yield Static(text)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def default_meeting_id(app: Any, today: dt.date | None = None) -> int | None:
-    """Today's meeting, else the next one, else the most recent."""
-    from peergroup.services import groups as groups_svc
-    from peergroup.services import meetings as meetings_svc
-
-    today = today or dt.date.today()
-    with app.db.write() as session:
-        group = groups_svc.get_group(session, app.group_id)
-        upcoming = meetings_svc.next_meeting(session, group, today)
-        if upcoming is not None:
-            return upcoming.id
-        past = meetings_svc.list_meetings(session, group, end=today, include_cancelled=False)
-        return past[-1].id if past else None
+    def action_kept_copies(self) -> None:
+        # Seeing them may turn a recovery file into a kept copy: refresh the count.
+        self.app.push_screen(KeptCopiesScreen(self.meeting_id), lambda _: self.refresh_data())

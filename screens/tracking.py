@@ -1,23 +1,33 @@
-"""Step 10: the running list of meetings, search, action items, and sharing minutes."""
+"""Step 10: the running list of meetings, search, action items, and sharing minutes.
+
+Everything shown here comes from services through workers (``load``/``show``
+and ``run_db``); nothing touches the database on the UI thread.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from .base import DbWork
 from .safe import literal, one_line
 from .steps import StepScreen
-from .widgets.form import FormDialog, FormField, confirm_overwrite
+from .widgets.export import ExportFileDialog, default_folder
+from .widgets.form import FormField
 from .widgets.tables import restore_cursor, selected_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+SEARCH_LIMIT = 50
+MINUTES_STATE = {"finalised": "final"}  # the column is 10 wide
 
 
 class TrackingScreen(StepScreen):
@@ -44,41 +54,31 @@ class TrackingScreen(StepScreen):
         t.add_column("Minutes", width=10)
         super().on_mount()
 
-    def refresh_data(self) -> None:
-        from peergroup.services import minutes as minutes_svc
+    def load(self, session: Session, group_id: int, today: dt.date) -> Any:
+        from peergroup.services import tracking as tracking_svc
 
-        today = dt.date.today()
-        with self.app.db.write() as session:
-            rows = minutes_svc.running_list(session, self.group(session))
-            open_items = minutes_svc.open_action_items(session, self.group(session))
-        held = [r for r in rows if r.on < today and r.status == "scheduled"]
-        with_minutes = sum(1 for r in held if r.has_minutes)
+        return tracking_svc.tracking_view(session, group_id, today)
+
+    def show(self, view: Any) -> None:
         self.query_one("#tracking-summary", Static).update(
             Text(
-                f"{len(held)} meeting(s) held, {with_minutes} with minutes · {len(open_items)} open action item(s)"
+                f"{view.held} meeting(s) held, {view.held_with_minutes} with minutes"
+                f" · {view.open_items} open action item(s)"
             )
         )
         t = self.query_one("#running", DataTable)
         keep = t.cursor_row
         t.clear()
-        nearest = 0
-        for i, r in enumerate(rows):
-            if r.on <= today:
-                nearest = i
-            state = (
-                "cancelled"
-                if r.status == "cancelled"
-                else ("final" if r.finalised else ("draft" if r.has_minutes else ""))
-            )
+        for r in view.rows:
             style = "strike dim" if r.status == "cancelled" else ""
             t.add_row(
                 Text(f"{r.on:%a %d %b %Y}", style=style),
                 one_line(r.topic_title, 30),
                 one_line(r.scribe_name, 14),
-                state,
+                MINUTES_STATE.get(r.minutes_state, r.minutes_state),
                 key=str(r.meeting_id),
             )
-        restore_cursor(t, keep, fallback=nearest)
+        restore_cursor(t, keep, fallback=view.nearest)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_meeting(int(event.row_key.value))
@@ -98,7 +98,7 @@ class TrackingScreen(StepScreen):
         self.app.push_screen(ExportMinutesDialog())
 
 
-class SearchScreen(Screen):
+class SearchScreen(DbWork, Screen):
     CSS_PATH = "tracking.tcss"
     BINDINGS = [Binding("escape", "back", "Back")]
 
@@ -120,22 +120,22 @@ class SearchScreen(Screen):
         self.query_one("#query", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._search(event.value)
-
-    @work(thread=True, exclusive=True, group="search")
-    def _search(self, query: str) -> None:
-        from peergroup.errors import InputError
         from peergroup.services import search as search_svc
 
-        try:
-            with self.app.db.write() as session:
-                hits = search_svc.search(session, query, limit=50)
-        except InputError as exc:
-            self.app.call_from_thread(self._show, [], exc.message)
-            return
-        self.app.call_from_thread(self._show, hits, None)
+        query = event.value
+        self.query_one("#search-status", Static).update(Text("Searching…", style="dim"))
+        self.run_db(
+            lambda session: search_svc.search(session, query, limit=SEARCH_LIMIT),
+            self._show,
+            failed=self._failed,
+            group="search",
+            exclusive=True,
+        )
 
-    def _show(self, hits: list, error: str | None) -> None:
+    def _failed(self, exc: Exception) -> None:
+        self._show([], str(exc))
+
+    def _show(self, hits: list[Any], error: str | None = None) -> None:
         t = self.query_one("#hits", DataTable)
         t.clear()
         for i, h in enumerate(hits):
@@ -157,7 +157,7 @@ class SearchScreen(Screen):
         self.app.pop_screen()
 
 
-class MyItemsScreen(Screen):
+class MyItemsScreen(DbWork, Screen):
     """ "My open action items": choose a member, see what they owe, close items."""
 
     CSS_PATH = "tracking.tcss"
@@ -168,22 +168,17 @@ class MyItemsScreen(Screen):
         Binding("d", "done", "Mark done"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: Any = None  # services.actions.MyItems
+        self.member_id: int | None = None
+
     def compose(self) -> ComposeResult:
-        yield Static("", id="items-head")
+        yield Static("Loading…", id="items-head")
         yield DataTable(id="items", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import membership as membership_svc
-
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            self.members = [
-                (m.id, m.name)
-                for m in membership_svc.list_members(session, group, ("active", "alumni"))
-            ]
-        self.index = 0
         t = self.query_one("#items", DataTable)
         t.add_column("Action item", width=40)
         t.add_column("Raised", width=10)
@@ -192,22 +187,28 @@ class MyItemsScreen(Screen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        from peergroup.services import membership as membership_svc
-        from peergroup.services import minutes as minutes_svc
+        from peergroup.services import actions as actions_svc
 
+        group_id, member_id, today = self.app.group_id, self.member_id, self.app.clock.today()
+        self.run_db(
+            lambda session: actions_svc.my_items(session, group_id, member_id, today),
+            self._show,
+            group="my-items",
+            exclusive=True,
+        )
+
+    def _show(self, view: Any) -> None:
+        self.view, self.member_id = view, view.member_id
         t = self.query_one("#items", DataTable)
         t.clear()
-        if not self.members:
+        if view.member_id is None:
             self.query_one("#items-head", Static).update("No members yet.")
             return
-        mid, name = self.members[self.index]
-        with self.app.db.write() as session:
-            rows = minutes_svc.member_action_items(session, membership_svc.get_member(session, mid))
         head = Text("Open action items of ", style="bold")
-        head.append_text(literal(name, "bold"))
-        head.append(f"  ({len(rows)}; [ and ] switch member)", style="dim")
+        head.append_text(literal(view.member_name, "bold"))
+        head.append(f"  ({len(view.rows)}; [ and ] switch member)", style="dim")
         self.query_one("#items-head", Static).update(head)
-        for r in rows:
+        for r in view.rows:
             t.add_row(
                 one_line(r.text, 40),
                 f"{r.raised_on}",
@@ -217,33 +218,46 @@ class MyItemsScreen(Screen):
             )
 
     def action_member(self, step: int) -> None:
-        if self.members:
-            self.index = (self.index + step) % len(self.members)
-            self.refresh_data()
+        if self.view is None or not self.view.members:
+            return
+        ids = [m.member_id for m in self.view.members]
+        at = ids.index(self.member_id) if self.member_id in ids else 0
+        self.member_id = ids[(at + step) % len(ids)]
+        self.refresh_data()
 
     def action_done(self) -> None:
-        from peergroup.models import ActionItem
-        from peergroup.services import minutes as minutes_svc
+        from peergroup.services import actions as actions_svc
 
         item_id = selected_id(self.query_one("#items", DataTable))
         if item_id is None:
             return
-        with self.app.db.write() as session:
-            minutes_svc.close_action_item(session, session.get(ActionItem, item_id), "done")
-        self.notify("Marked done.")
-        self.refresh_data()
+
+        def done(_item: Any) -> None:
+            self.notify("Marked done.")
+            self.refresh_data()
+
+        self.run_db(
+            lambda session: actions_svc.close_action_item(session, item_id, "done").id,
+            done,
+            write=True,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
-class ExportMinutesDialog(FormDialog[str]):
-    title_text = "Export minutes as Markdown (for e-mail or a shared drive)"
+class ExportMinutesDialog(ExportFileDialog):
+    """The minutes of one meeting (from its screen) or of a range of dates, as Markdown."""
 
     def __init__(self, day: dt.date | None = None, group_id: int | None = None) -> None:
         super().__init__()
         self.day = day  # one meeting's date, or None for a range
         self.group_id = group_id  # the meeting's group (search can open another group's meeting)
+        self.title_text = (
+            f"Export the minutes of {day:%a} {day.day} {day:%b %Y} as Markdown"
+            if day
+            else "Export minutes as Markdown (for e-mail or a shared drive)"
+        )
 
     def fields(self) -> list[FormField]:
         day = self.day.isoformat() if self.day else ""
@@ -251,27 +265,16 @@ class ExportMinutesDialog(FormDialog[str]):
         return [
             FormField("start", "From", day, placeholder="YYYY-MM-DD (empty: from the start)"),
             FormField("end", "To", day, placeholder="YYYY-MM-DD (empty: up to today)"),
-            FormField("path", "Save as", str(Path.home() / name)),
+            FormField("path", "Save as", str(default_folder() / name)),
         ]
 
-    def save(self, values: dict[str, Any]) -> str:
-        from peergroup.errors import InputError
+    def file_data(self, session: Session, values: dict[str, Any]) -> tuple[str, str]:
         from peergroup.export import minutes_md
         from peergroup.services import groups as groups_svc
         from peergroup.services import validate
 
         start = validate.parse_date("start", values["start"])
         end = validate.parse_date("end", values["end"])
-        path = Path((values["path"] or "").strip()).expanduser()
-        if not str(path) or path.is_dir():
-            raise InputError("path", "give a file name, e.g. minutes.md.")
-        confirm_overwrite(self, path)
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.group_id or self.app.group_id)
-            text, count = minutes_md.minutes_document(session, group, start=start, end=end)
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError("path", f"cannot write there ({exc.strerror}).") from None
-        self.app.notify(f"Wrote the minutes of {count} meeting(s) to {path}.", markup=False)
-        return str(path)
+        group = groups_svc.get_group(session, self.group_id or self.app.group_id)
+        text, count = minutes_md.minutes_document(session, group, start=start, end=end)
+        return text, f"Wrote the minutes of {count} meeting(s) to"

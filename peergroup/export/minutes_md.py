@@ -1,16 +1,14 @@
 """Minutes and the running list of meetings as Markdown.
 
-Everything users typed goes through ``inline``, ``block`` or ``cell``, so a
-name such as ``# Dana | x`` or minutes full of backticks and asterisks come
-out as the same characters, never as headings, emphasis, links, HTML or
-extra table columns. Reflections are not part of the minutes and are never
-read here.
+Everything users typed goes through the escaping of ``export.markdown``
+(``inline``, ``block``, ``item``, ``cell``), so no name or text can turn into
+headings, emphasis, links, HTML or extra table columns. Reflections are not
+part of the minutes and are never read here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlmodel import Session, select
 
@@ -26,58 +24,13 @@ from ..models import (
     Minutes,
     MinutesAmendment,
 )
+from ..services import attendance as attendance_svc
 from ..services import minutes as minutes_svc
 from ..services import roles as roles_svc
+from ..services import tracking as tracking_svc
+from .markdown import block, cell, inline, item, table
 
-# Characters that mean something inline anywhere on a line (CommonMark + GFM).
-_INLINE = re.compile(r"([\\`*_\[\]<>~|&#])")
-# Control characters (other than tab and newline) would reach a terminal raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ORDERED = re.compile(r"^(\d{1,9})([.)])")
-
-
-def inline(value: str) -> str:
-    """One line of user text, safe anywhere in a paragraph, heading or list item."""
-    value = _CONTROL.sub("\ufffd", " ".join((value or "").split()))
-    return _INLINE.sub(r"\\\1", value)
-
-
-def _line(value: str) -> str:
-    """A line that starts a Markdown line: also defuse block markers."""
-    out = _INLINE.sub(r"\\\1", _CONTROL.sub("\ufffd", value.strip()))
-    if out[:1] in ("-", "+", "="):
-        out = "\\" + out
-    return _ORDERED.sub(r"\1\\\2", out)
-
-
-def block(value: str) -> str:
-    """Multi-line user text: line breaks kept, blank lines separate paragraphs."""
-    lines = (value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    paragraphs: list[list[str]] = [[]]
-    for raw in lines:
-        if raw.strip():
-            paragraphs[-1].append(_line(raw))
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    # A backslash at the end of a line is a hard line break.
-    return "\n\n".join("\\\n".join(p) for p in paragraphs if p)
-
-
-def item(value: str, indent: str = "  ") -> str:
-    """Multi-line user text as the body of a list item."""
-    lines = [_line(raw) for raw in (value or "").replace("\r", "\n").split("\n") if raw.strip()]
-    return ("\\\n" + indent).join(lines)
-
-
-def cell(value: str) -> str:
-    """Text for a table cell: one line, ``|`` escaped."""
-    return inline(value)
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
+__all__ = ["block", "cell", "inline", "item", "minutes_document", "running_list_markdown"]
 
 
 def _day(d: dt.date) -> str:
@@ -130,13 +83,13 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     scribe = _planned(session, meeting, roles_svc.SCRIBE)
     lead = _planned(session, meeting, roles_svc.LEAD)
     out.append(f"- **Scribe:** {inline(scribe) if scribe else 'not recorded'}")
-    for change in minutes_svc.scribe_changes(session, meeting.id):
-        before = names.get(change.from_member_id or -1, "")
-        after = names.get(change.to_member_id, "")
+    # The scribe above is the meeting's scribe assignment: after a takeover,
+    # who took over. The handovers say from whom, and when.
+    for h in minutes_svc.handovers(session, meeting.id):
         out.append(
-            f"  - {inline(after)} took over"
-            + (f" from {inline(before)}" if before else "")
-            + f" ({_stamp(change.changed_at)})"
+            f"  - {inline(h.to_name)} took over"
+            + (f" from {inline(h.from_name)}" if h.from_name else "")
+            + f" at {h.local_time:%H:%M} ({_stamp(h.changed_at)})"
         )
     if lead:
         out.append(f"- **Discussion lead:** {inline(lead)}")
@@ -184,7 +137,7 @@ def _attendance(session: Session, meeting: Meeting, names: dict[int, str]) -> li
     if not rows:
         return ["- **Attendance:** not recorded"]
     out = []
-    for status in minutes_svc.ATTENDANCE:
+    for status in attendance_svc.ATTENDANCE:
         who = sorted(
             (names.get(a.member_id, "") for a in rows if a.status == status), key=str.casefold
         )
@@ -209,7 +162,7 @@ def _action_table(
         [cell(a.text), cell(names.get(a.owner_id or -1, "")), str(a.due or ""), _status(a, dates)]
         for a in items
     ]
-    return _table(["Action", "Owner", "Due", "Status"], rows)
+    return table(["Action", "Owner", "Due", "Status"], rows)
 
 
 def _actions(session: Session, meeting: Meeting, names: dict[int, str]) -> list[str]:
@@ -243,14 +196,8 @@ def _actions(session: Session, meeting: Meeting, names: dict[int, str]) -> list[
 def running_list_markdown(session: Session, group: Group) -> str:
     """Every meeting's date and topic, with its scribe and the state of its minutes."""
     rows = []
-    for r in minutes_svc.running_list(session, group):
-        if r.status == "cancelled":
-            state = "cancelled"
-        elif r.finalised:
-            state = "finalised"
-        else:
-            state = "draft" if r.has_minutes else ""
-        rows.append([r.on.isoformat(), cell(r.topic_title), cell(r.scribe_name), state])
+    for r in tracking_svc.running_list(session, group):
+        rows.append([r.on.isoformat(), cell(r.topic_title), cell(r.scribe_name), r.minutes_state])
     lines = [f"# Meetings: {inline(group.name)}", ""]
-    lines += _table(["Date", "Topic", "Scribe", "Minutes"], rows) if rows else ["No meetings yet."]
+    lines += table(["Date", "Topic", "Scribe", "Minutes"], rows) if rows else ["No meetings yet."]
     return "\n".join(lines) + "\n"

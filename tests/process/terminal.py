@@ -133,3 +133,43 @@ def demo_database(folder: Path) -> Path:
 
 
 MEETING_DAY = "2026-12-08"
+
+
+_HOLD_THE_LOCK = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=20)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(600)  # until killed
+"""
+
+
+class WriteLock:
+    """Another *process* holding the database's write lock, as a second copy of
+    Peergroup or a backup tool would (a thread would share our own locks)."""
+
+    def __init__(self, db: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_THE_LOCK, str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else b""
+        if line.strip() != b"locked":
+            self.proc.kill()
+            raise AssertionError(f"the lock holder did not start: {line!r}")
+
+    def release(self) -> None:
+        # Killed, not closed: its transaction wrote nothing, and a clean close of
+        # what SQLite may take for the last connection would checkpoint and delete
+        # the -wal/-shm (a process that opened the file twice has lost its POSIX
+        # locks; see peergroup.dbfile).
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> WriteLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .terminal import MEETING_DAY, AppInTerminal, demo_database, minutes_text
+from .terminal import MEETING_DAY, AppInTerminal, WriteLock, demo_database, minutes_text
 
 READY = b"Type the minutes here"
 MAX_LOSS_SECONDS = 2.0
@@ -65,3 +65,27 @@ def test_sigterm_and_sighup_save_everything_typed(tmp_path, sig):
     finally:
         app.close()
     assert minutes_text(db, MEETING_DAY) == "Action: Marcus drafts the award letter"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_locked_database_at_the_end_sends_the_text_to_a_recovery_file(tmp_path, sig):
+    """Another program holds the lock when the terminal closes: the app gives up on
+    the database after a short wait, writes a recovery file beside it, and exits."""
+    db, app = _start(tmp_path)
+    try:
+        with WriteLock(db):
+            app.type("Typed while another program writes")
+            time.sleep(0.3)
+            started = time.monotonic()
+            app.proc.send_signal(sig)
+            app.proc.wait(timeout=15)
+            took = time.monotonic() - started
+    finally:
+        app.close()
+    assert took < 6, f"the app took {took:.1f} s to end"
+    assert minutes_text(db, MEETING_DAY) == ""
+    recovered = list(tmp_path.glob(f"{db.name}.recovery-*.txt"))
+    assert [p.read_text(encoding="utf-8") for p in recovered] == [
+        "Typed while another program writes"
+    ]
+    assert recovered[0].stat().st_mode & 0o777 == 0o600

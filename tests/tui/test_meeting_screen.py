@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from peergroup.models import ActionItem, Attendance, Decision, Meeting, Minutes, MinutesConflict
+from peergroup.services import actions as actions_svc
 from peergroup.services import minutes as minutes_svc
 
+from ..process.terminal import WriteLock
 from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 DAY = "2026-12-08"
 
 
 def _meeting(db, on: str = DAY) -> Meeting:  # noqa: ANN001
-    with db.write() as s:
+    with db.read() as s:
         return s.exec(select(Meeting).where(Meeting.on == dt.date.fromisoformat(on))).one()
+
+
+def _agenda(app) -> str:  # noqa: ANN001
+    """The agenda column of the meeting screen, as one line."""
+    return flat(" ".join(line[:33] for line in screen_text(app).splitlines()[1:-2]))
 
 
 async def _open(pilot, app) -> None:  # noqa: ANN001
@@ -50,28 +59,33 @@ async def test_markup_typed_in_minutes_shows_literally(demo_db):
 
 
 async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
+    from peergroup.models import Member
+
+    with demo_db.read() as s:
+        diego = s.exec(select(Member).where(Member.name == "Diego Alvarez")).one().id
+        hannah = s.exec(select(Member).where(Member.name == "Hannah Whitfield")).one().id
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         await pilot.press("f2")
-        await pilot.pause()
-        first = app.screen._fields[0].name
-        app.screen.query_one(f"#field-{first}").value = "apologies"
+        await settle(pilot)
+        assert "Attendance at the meeting of Tue 8 Dec" in screen_text(app)
+        app.screen.query_one(f"#field-m{diego}").value = "apologies"
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("f3")
         await pilot.pause()
+        assert "Record a decision of the meeting of Tue 8 Dec" in screen_text(app)
         await type_text(pilot, "Meet in person in March")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "Book the room")
-        owner = app.screen._fields[1].options[0][1]
-        app.screen.query_one("#field-owner_id").value = owner
+        app.screen.query_one("#field-owner_id").value = hannah
         app.screen.query_one("#field-due").value = "2026-12-01"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "before the meeting" in flat(screen_text(app))  # due before the meeting: refused
         app.screen.query_one("#field-due").value = "2027-01-05"
         await pilot.press("ctrl+s")
@@ -80,14 +94,21 @@ async def test_attendance_decision_and_action_item_by_keyboard(demo_db):
         assert "Meet in person in March" in text and "Book the room" in text
     with demo_db.write() as s:
         mid = _meeting(demo_db).id
-        assert s.exec(
-            select(Attendance).where(Attendance.meeting_id == mid, Attendance.status == "apologies")
-        ).all()
+        assert (
+            s.exec(
+                select(Attendance).where(
+                    Attendance.meeting_id == mid, Attendance.member_id == diego
+                )
+            )
+            .one()
+            .status
+            == "apologies"
+        )
         assert [d.text for d in s.exec(select(Decision).where(Decision.meeting_id == mid))] == [
             "Meet in person in March"
         ]
         item = s.exec(select(ActionItem).where(ActionItem.text == "Book the room")).one()
-        assert item.owner_id == owner and item.due == dt.date(2027, 1, 5) and item.status == "open"
+        assert item.owner_id == hannah and item.due == dt.date(2027, 1, 5) and item.status == "open"
 
 
 async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed(demo_db):
@@ -97,20 +118,16 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
     today = _meeting(demo_db)
     with demo_db.write() as s:
         member = s.exec(select(Member).where(Member.status == "active")).first()
-        minutes_svc.add_action_item(
+        wanted = actions_svc.add_action_item(
             s, s.get(Meeting, earlier.id), "Circulate the CV template", member.id
-        )
+        ).id
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         assert "Circulate the CV template" in screen_text(app)
         await pilot.press("f5")
         await pilot.pause()
-        dialog = app.screen
-        wanted = next(
-            v for label, v in dialog._fields[0].options if label.startswith("Circulate the CV")
-        )
-        dialog.query_one("#field-item_id").value = wanted
+        app.screen.query_one("#field-item_id").value = wanted
         await pilot.press("ctrl+s")
         await settle(pilot)
     with demo_db.write() as s:
@@ -121,28 +138,32 @@ async def test_open_item_from_earlier_meeting_is_on_the_agenda_and_can_be_closed
 
 
 async def test_finalised_minutes_are_read_only_and_take_amendments(demo_db):
+    from peergroup.models import Member
+
+    with demo_db.read() as s:
+        priya = s.exec(select(Member).where(Member.name == "Priya Raman")).one().id
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         await type_text(pilot, "Short meeting.")
         await pilot.press("f6")
-        await pilot.pause()
-        app.screen.query_one("#field-member_id").value = app.screen._fields[0].options[0][1]
+        await settle(pilot)
+        app.screen.query_one("#field-member_id").value = priya
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Scribe: nobody yet" not in screen_text(app)
+        assert "Scribe: Priya Raman" in screen_text(app)
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         assert "Finalise the minutes?" in flat(screen_text(app))
         await pilot.press("y")
         await settle(pilot)
         assert "FINALISED" in screen_text(app)
         await type_text(pilot, "more")
         await pilot.pause()
-        assert app.screen.editor.text == "Short meeting."
+        assert app.screen.query_one("#minutes-editor").text == "Short meeting."
         await pilot.press("f8")
-        await pilot.pause()
-        app.screen.query_one("#field-author_id").value = app.screen._fields[0].options[0][1]
+        await settle(pilot)
+        app.screen.query_one("#field-author_id").value = priya
         app.screen.query_one("#field-text").text = "Correction: the meeting ran long."
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -251,7 +272,8 @@ async def test_f9_exports_this_meetings_minutes_as_markdown(demo_db, tmp_path):
         await _open(pilot, app)
         await type_text(pilot, "Agreed # not a heading | nor a table")
         await pilot.press("f9")
-        await pilot.pause()
+        await settle(pilot)
+        assert "Export the minutes of Tue 8 Dec 2026 as Markdown" in screen_text(app)
         assert app.screen.query_one("#field-start").value == DAY
         app.screen.query_one("#field-path").value = str(out)
         await pilot.press("ctrl+s")
@@ -268,8 +290,8 @@ async def test_kept_copies_can_be_read_from_the_palette(demo_db):
         mid = _meeting(demo_db).id
         with demo_db.write() as s:
             minutes_svc.keep_copy(s, mid, "A paragraph from the other laptop", 0)
-        app.screen.refresh_data(reload_text=False)
-        await pilot.pause()
+        app.screen.refresh_data()
+        await settle(pilot)
         assert "1 kept copy" in flat(screen_text(app))
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -278,3 +300,145 @@ async def test_kept_copies_can_be_read_from_the_palette(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         assert "A paragraph from the other laptop" in flat(screen_text(app))
+
+
+# --- the scribe, one fact ----------------------------------------------------
+
+
+async def test_the_screen_shows_who_took_over_as_scribe_and_when(demo_db):
+    from peergroup.models import Member
+    from peergroup.services import roles as roles_svc
+
+    mid = _meeting(demo_db).id
+    with demo_db.read() as s:
+        planned = roles_svc.holder(s, mid, roles_svc.SCRIBE)
+        other = s.exec(
+            select(Member).where(Member.status == "active", Member.id != planned.id)
+        ).first()
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        assert f"Scribe: {planned.name}" in screen_text(app)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "Who takes the minutes of the meeting of Tue 8 Dec" in flat(screen_text(app))
+        app.screen.query_one("#field-member_id").value = other.id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # the time of day in the demo group's time zone, by the app's (pinned) clock
+        at = app.clock.now().astimezone(ZoneInfo("America/New_York"))
+        handover = f"{other.name} took over from {planned.name} at {at:%H:%M}"
+        assert f"Scribe: {other.name}" in screen_text(app).splitlines()[0]
+        assert handover in _agenda(app)
+    with demo_db.read() as s:
+        assert roles_svc.holder(s, mid, roles_svc.SCRIBE).id == other.id
+
+
+# --- saving while the database is locked -------------------------------------
+
+
+async def _until(pilot, condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+def _toasts(app) -> str:  # noqa: ANN001
+    """The text of the notifications on screen (right of their '▌' edge), as one line."""
+    lines = [line.rsplit("▌", 1)[1] for line in screen_text(app).splitlines() if "▌" in line]
+    return flat(" ".join(lines))
+
+
+def _stored(db) -> str:  # noqa: ANN001
+    """The minutes in the database, read as another program would (WAL: no waiting)."""
+    with db.read() as s:
+        row = s.exec(select(Minutes).where(Minutes.meeting_id == _meeting(db).id)).first()
+    return row.text if row else ""
+
+
+async def test_a_locked_database_leaves_the_text_pending_and_it_is_saved_later(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        with WriteLock(demo_db.path):
+            await type_text(pilot, "Typed while locked")
+            assert await _until(pilot, lambda: "Waiting for the database" in screen_text(app))
+            await type_text(pilot, ", and more")  # the editor keeps taking keys
+            await pilot.pause(1.2)
+            assert _stored(demo_db) == ""
+            assert type(app.screen).__name__ == "MeetingScreen"
+            assert app.is_running
+        assert await _until(pilot, lambda: _stored(demo_db) == "Typed while locked, and more")
+        assert await _until(pilot, lambda: "Saved (revision 1)" in screen_text(app))
+
+
+async def test_leaving_while_the_database_stays_locked_keeps_the_text_in_a_recovery_file(
+    demo_db,
+):
+    path = demo_db.path
+    mid = _meeting(demo_db).id
+    recovery_file = path.with_name(f"{path.name}.recovery-{mid}.txt")
+    app = app_for(path, start_meeting=DAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _open(pilot, app)
+        with WriteLock(path):
+            await type_text(pilot, "Said just before the lock")
+            started = time.monotonic()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert time.monotonic() - started < 5  # gives up after a short wait
+            assert type(app.screen).__name__ != "MeetingScreen"
+            assert recovery_file.read_text(encoding="utf-8") == "Said just before the lock"
+            assert "The database stayed locked, so the minutes were written to" in _toasts(app)
+    assert _stored(demo_db) == ""
+
+    app = app_for(path, start_meeting=DAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _open(pilot, app)
+        assert "could not be saved then" in _toasts(app)
+        app.clear_notifications()
+        await pilot.pause()
+        assert "1 kept copy (F10)" in screen_text(app).splitlines()[-2]
+        assert recovery_file.exists()  # kept until the user has seen it
+        await pilot.press("f10")
+        await settle(pilot)
+        seen = flat(screen_text(app))
+        assert "Recovered from" in seen and "Said just before the lock" in seen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MeetingScreen"
+    assert not recovery_file.exists()
+    with demo_db.read() as s:
+        assert [c.text for c in minutes_svc.conflicts(s, mid)] == ["Said just before the lock"]
+
+
+async def test_the_conflict_dialog_opens_once_and_no_text_is_lost(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        with demo_db.write() as s:
+            assert minutes_svc.save_minutes(s, mid, "Other laptop's notes", 0).saved
+        await type_text(pilot, "My notes")
+        assert await _until(pilot, lambda: type(app.screen).__name__ == "ConflictDialog")
+        meeting = app.screen_stack[-2]
+        await pilot.pause(1.5)  # the autosave keeps ticking under the dialog
+        assert meeting.flush() is False  # what SIGTERM would do: keeps, does not ask again
+        await pilot.pause(0.3)
+        names = [type(screen).__name__ for screen in app.screen_stack]
+        assert names.count("ConflictDialog") == 1
+        await pilot.press("t")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MeetingScreen"
+        assert app.screen.query_one("#minutes-editor").text == "Other laptop's notes"
+        await type_text(pilot, " plus mine")
+        await pilot.press("escape")
+        await settle(pilot)
+    with demo_db.read() as s:
+        stored = s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text
+        kept = [c.text for c in minutes_svc.conflicts(s, mid)]
+    assert stored == "Other laptop's notes plus mine"
+    assert kept == ["My notes"]

@@ -11,6 +11,7 @@ from peergroup import content
 from peergroup.cli import run
 from peergroup.db import open_database
 from peergroup.models import Meeting, Member
+from peergroup.services import actions as actions_svc
 from peergroup.services import minutes as minutes_svc
 
 
@@ -66,7 +67,7 @@ def test_export_minutes_and_search_from_the_command_line(tmp_path, capsys):
         member = s.exec(select(Member).where(Member.status == "active")).first()
         minutes_svc.open_meeting(s, dec)
         minutes_svc.save_minutes(s, dec.id, "Long talk about the clerkship syllabus redesign.", 0)
-        minutes_svc.add_action_item(s, dec, "Draft syllabus outline", member.id)
+        actions_svc.add_action_item(s, dec, "Draft syllabus outline", member.id)
     db.close()
     capsys.readouterr()
     assert run(["--db", str(db_path), "search", "syllabus"]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -20,9 +21,13 @@ from peergroup.models import (
     ScribeChange,
     Topic,
 )
+from peergroup.services import actions as actions_svc
+from peergroup.services import attendance as attendance_svc
+from peergroup.services import decisions as decisions_svc
 from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import minutes as minutes_svc
+from peergroup.services import tracking as tracking_svc
 
 TODAY = dt.date(2026, 11, 25)
 DATES = [dt.date(2026, 9, 8), dt.date(2026, 10, 13), dt.date(2026, 11, 10), dt.date(2026, 12, 8)]
@@ -73,16 +78,16 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
         day = minutes_svc.open_meeting(s, sep, today=sep.on)
         assert day.scribe_name == "Ada Lin"
         for p in people.values():
-            minutes_svc.set_attendance(s, sep, p, "present")
+            attendance_svc.set_attendance(s, sep, p, "present")
         saved = minutes_svc.save_minutes(
             s, sep.id, "We discussed teaching portfolios.", day.revision
         )
         assert saved.saved and saved.revision == day.revision + 1
-        minutes_svc.add_decision(s, sep, "Meet at 07:30 from now on.")
-        minutes_svc.add_action_item(
+        decisions_svc.add_decision(s, sep, "Meet at 07:30 from now on.")
+        actions_svc.add_action_item(
             s, sep, "Share a portfolio template", people["ben"].id, "2026-10-01"
         )
-        minutes_svc.add_action_item(s, sep, "Book the room", people["cleo"].id, None)
+        actions_svc.add_action_item(s, sep, "Book the room", people["cleo"].id, None)
         minutes_svc.finalise(s, sep.id, people["ada"].id)
 
     with db.write() as s:
@@ -108,14 +113,14 @@ def test_scribe_finalises_minutes_and_open_action_items_appear_on_the_next_agend
 def test_an_action_item_is_carried_forward_until_closed(world):
     db, group, people, (m1, m2, m3, m4) = world
     with db.write() as s:
-        item = minutes_svc.add_action_item(
+        item = actions_svc.add_action_item(
             s, m1, "Draft the support request", people["dev"].id, "2026-12-31"
         )
     with db.write() as s:
         assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
         day3 = minutes_svc.open_meeting(s, m3)
         assert [r.id for r in day3.carried_forward] == [item.id]
-        minutes_svc.close_action_item(s, s.get(ActionItem, item.id), "done", at_meeting=m3)
+        actions_svc.close_action_item(s, s.get(ActionItem, item.id), "done", at_meeting=m3)
     with db.write() as s:
         day3 = minutes_svc.open_meeting(s, m3)
         day4 = minutes_svc.open_meeting(s, m4)
@@ -131,19 +136,19 @@ def test_an_action_item_is_carried_forward_until_closed(world):
 def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
     db, group, people, (m1, m2, m3, _m4) = world
     with db.write() as s:
-        minutes_svc.add_action_item(s, m3, "Later item", people["ada"].id)
+        actions_svc.add_action_item(s, m3, "Later item", people["ada"].id)
         same_day = Meeting(group_id=group.id, on=m2.on, start_time=dt.time(12, 0))
         s.add(same_day)
         s.flush()
-        minutes_svc.add_action_item(s, m2, "Morning item", people["ben"].id)
+        actions_svc.add_action_item(s, m2, "Morning item", people["ben"].id)
         assert [r.text for r in minutes_svc.open_meeting(s, m2).carried_forward] == []
         # A second meeting on the same day comes after the first one.
         assert [r.text for r in minutes_svc.open_meeting(s, same_day).carried_forward] == [
             "Morning item"
         ]
-        before_m3 = minutes_svc.open_action_items(s, group, before_meeting=m3)
+        before_m3 = actions_svc.open_action_items(s, group, before_meeting=m3)
         assert {r.text for r in before_m3} == {"Morning item"}
-        assert {r.text for r in minutes_svc.open_action_items(s, group)} == {
+        assert {r.text for r in actions_svc.open_action_items(s, group)} == {
             "Morning item",
             "Later item",
         }
@@ -152,10 +157,10 @@ def test_items_raised_at_a_later_meeting_are_not_on_an_earlier_agenda(world):
 def test_reopened_item_is_back_on_the_agenda(world):
     db, group, people, (m1, m2, *_r) = world
     with db.write() as s:
-        item = minutes_svc.add_action_item(s, m1, "Ask the chair", people["ada"].id)
-        minutes_svc.close_action_item(s, item, "dropped")
+        item = actions_svc.add_action_item(s, m1, "Ask the chair", people["ada"].id)
+        actions_svc.close_action_item(s, item, "dropped")
         assert minutes_svc.open_meeting(s, m2).carried_forward == []
-        minutes_svc.reopen(s, item)
+        actions_svc.reopen(s, item)
         assert [r.id for r in minutes_svc.open_meeting(s, m2).carried_forward] == [item.id]
         assert item.closed_at is None and item.closed_meeting_id is None
 
@@ -227,9 +232,9 @@ def test_finalised_minutes_are_read_only_and_amendments_record_who_and_when(worl
         with pytest.raises(InputError, match="amendment"):
             minutes_svc.save_minutes(s, m1.id, "Sneaky edit", 1)
         with pytest.raises(InputError, match="read-only"):
-            minutes_svc.add_decision(s, m1, "Late decision")
+            decisions_svc.add_decision(s, m1, "Late decision")
         with pytest.raises(InputError, match="read-only"):
-            minutes_svc.set_attendance(s, m1, people["ben"], "absent")
+            attendance_svc.set_attendance(s, m1, people["ben"], "absent")
         db.clock.advance(minutes=5)
         row = minutes_svc.amend(s, m1.id, people["ben"].id, "Cleo was present, not absent.")
         assert row.created_at == db.clock.now()  # stamped by the database's clock
@@ -248,9 +253,9 @@ def test_a_present_member_takes_over_as_scribe(world):
     with db.write() as s:
         assign(s, m1, "Scribe", people["ada"])
         minutes_svc.open_meeting(s, m1)
-        minutes_svc.set_attendance(s, m1, people["ada"], "present")
-        minutes_svc.set_attendance(s, m1, people["ben"], "present")
-        minutes_svc.set_attendance(s, m1, people["cleo"], "apologies")
+        attendance_svc.set_attendance(s, m1, people["ada"], "present")
+        attendance_svc.set_attendance(s, m1, people["ben"], "present")
+        attendance_svc.set_attendance(s, m1, people["cleo"], "apologies")
         with pytest.raises(InputError, match="not marked present"):
             minutes_svc.take_over_scribe(s, m1.id, people["cleo"].id)
         change = minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
@@ -282,32 +287,32 @@ def test_action_items_are_validated(world, db):
     with db.write() as s:
         other_group, others, _m = build_group(s, name="Other Group", people=("Zed Zhu",))
         with pytest.raises(InputError, match="action item: is empty"):
-            minutes_svc.add_action_item(s, m1, "   ", people["ada"].id)
+            actions_svc.add_action_item(s, m1, "   ", people["ada"].id)
         with pytest.raises(InputError, match="due:.*not a date"):
-            minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "next week")
+            actions_svc.add_action_item(s, m1, "Do it", people["ada"].id, "next week")
         with pytest.raises(InputError, match="due:.*before the meeting"):
-            minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-01-01")
+            actions_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-01-01")
         with pytest.raises(InputError, match="owner:.*not a member of this group"):
-            minutes_svc.add_action_item(s, m1, "Do it", others["zed"].id)
+            actions_svc.add_action_item(s, m1, "Do it", others["zed"].id)
         with pytest.raises(InputError, match="owner: is empty"):
-            minutes_svc.add_action_item(s, m1, "Do it", None)
+            actions_svc.add_action_item(s, m1, "Do it", None)
         with pytest.raises(InputError, match="attendance:"):
-            minutes_svc.set_attendance(s, m1, people["ada"], "late")
-        item = minutes_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-09-30")
+            attendance_svc.set_attendance(s, m1, people["ada"], "late")
+        item = actions_svc.add_action_item(s, m1, "Do it", people["ada"].id, "2026-09-30")
         with pytest.raises(InputError, match="status:"):
-            minutes_svc.close_action_item(s, item, "finished")
+            actions_svc.close_action_item(s, item, "finished")
         assert s.exec(select(ActionItem)).all() == [item]
 
 
 def test_my_open_action_items(world):
     db, _g, people, (m1, m2, *_r) = world
     with db.write() as s:
-        a = minutes_svc.add_action_item(s, m1, "Read the paper", people["ada"].id, "2026-10-01")
-        b = minutes_svc.add_action_item(s, m2, "Write the abstract", people["ada"].id)
-        c = minutes_svc.add_action_item(s, m1, "Not mine", people["ben"].id)
-        minutes_svc.close_action_item(s, a, at_meeting=m2)
-        mine = minutes_svc.member_action_items(s, people["ada"])
-        everything = minutes_svc.member_action_items(s, people["ada"], include_closed=True)
+        a = actions_svc.add_action_item(s, m1, "Read the paper", people["ada"].id, "2026-10-01")
+        b = actions_svc.add_action_item(s, m2, "Write the abstract", people["ada"].id)
+        c = actions_svc.add_action_item(s, m1, "Not mine", people["ben"].id)
+        actions_svc.close_action_item(s, a, at_meeting=m2)
+        mine = actions_svc.member_action_items(s, people["ada"])
+        everything = actions_svc.member_action_items(s, people["ada"], include_closed=True)
     assert [r.id for r in mine] == [b.id]
     assert [r.id for r in everything] == [b.id, a.id]  # open first
     assert c.id not in {r.id for r in everything}
@@ -357,7 +362,7 @@ def test_running_list_of_meeting_dates_and_topics(world):
         minutes_svc.save_minutes(s, m1.id, "Notes", 0)
         minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
         minutes_svc.finalise(s, m1.id, people["ben"].id)
-        rows = minutes_svc.running_list(s, group)
+        rows = tracking_svc.running_list(s, group)
     assert [
         (r.on, r.status, r.topic_title, r.scribe_name, r.has_minutes, r.finalised) for r in rows
     ] == [
@@ -404,14 +409,313 @@ def test_the_scribe_follows_the_rotation_until_someone_takes_over(demo_db):
         planned = roles.holder_name(s, m, "Scribe")
         assert minutes_svc.open_meeting(s, m).scribe_name == planned
         scribe = s.exec(select(Member).where(Member.name == planned)).one()
-        minutes_svc.set_attendance(s, m, scribe, "apologies")
+        attendance_svc.set_attendance(s, m, scribe, "apologies")
         roles.rotate(s, g, today=dt.date(2026, 12, 1))
         replacement = roles.holder_name(s, m, "Scribe")
         assert replacement != planned
         assert minutes_svc.open_meeting(s, m).scribe_name == replacement
         # a hand-made takeover sticks, whatever the rotation says later
         other = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
-        minutes_svc.set_attendance(s, m, other, "present")
+        attendance_svc.set_attendance(s, m, other, "present")
         minutes_svc.take_over_scribe(s, m.id, other.id)
         roles.rotate(s, g, today=dt.date(2026, 12, 1))
         assert minutes_svc.open_meeting(s, m).scribe_name == "Priya Raman"
+
+
+# --- one scribe fact (issue 7 item 6) ---------------------------------------
+
+
+def test_scribe_after_takeover_in_every_output(world):
+    """Ada was due to scribe; Ben took over. Every view names Ben, and the handover."""
+    import icalendar
+
+    from peergroup.export import minutes_md
+    from peergroup.services import calendar_export
+    from peergroup.services import roles as roles_svc
+
+    db, group, people, (m1, *_r) = world
+    with db.write() as s:
+        assign(s, m1, "Scribe", people["ada"])
+        attendance_svc.set_attendance(s, m1, people["ada"], "present")
+        attendance_svc.set_attendance(s, m1, people["ben"], "present")
+        minutes_svc.save_minutes(s, m1.id, "Ada started, Ben carried on.", 0)
+        minutes_svc.take_over_scribe(s, m1.id, people["ben"].id)
+    taken_at = db.clock.now().astimezone(ZoneInfo("America/New_York"))
+    handover = f"Ben Osei took over from Ada Lin at {taken_at:%H:%M}"
+    with db.read() as s:
+        day = minutes_svc.open_meeting(s, m1.id, today=TODAY)
+        markdown, _count = minutes_md.minutes_document(s, group, today=TODAY)
+        running = {r.meeting_id: r for r in tracking_svc.running_list(s, group)}
+        held = roles_svc.holders_by_meeting(s, group)
+        ics, _n = calendar_export.group_calendar(s, group)
+        uid = s.get(Meeting, m1.id).uid
+    # the meeting screen's view
+    assert (day.scribe_id, day.scribe_name) == (people["ben"].id, "Ben Osei")
+    assert [h.sentence() for h in day.handovers] == [handover]
+    # the minutes export
+    september = markdown.split("## 2026-10-13")[0]
+    assert "- **Scribe:** Ben Osei" in september
+    assert f"  - {handover} (" in september
+    assert "Ada Lin" not in september.split("- **Scribe:**")[1].split("took over from")[0]
+    # the running list
+    assert running[m1.id].scribe_name == "Ben Osei"
+    # the calendar (its table and the roles screen read holders_by_meeting)
+    scribe = roles_svc.held_by_key(held[m1.id], roles_svc.SCRIBE)
+    assert (scribe.member_id, scribe.member_name) == (people["ben"].id, "Ben Osei")
+    # the .ics description
+    event = next(e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT") if e["UID"] == uid)
+    description = str(event["DESCRIPTION"])
+    assert "Scribe: Ben Osei" in description and "Ada Lin" not in description
+
+
+def test_a_group_files_past_scribe_is_a_record_not_a_takeover(demo_db):
+    """Imported minutes name the file's scribe; nobody "took over" on import day."""
+    from peergroup.export import minutes_md
+    from peergroup.services import groups
+
+    with demo_db.read() as s:
+        group = groups.list_groups(s)[0]
+        text, _count = minutes_md.minutes_document(s, group, today=TODAY)
+        september = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 9, 8))).one()
+        day = minutes_svc.open_meeting(s, september.id)
+        running = {r.on: r.scribe_name for r in tracking_svc.running_list(s, group)}
+    first = text.split("## 2026-10-13")[0]
+    assert "- **Scribe:** Marcus Bell" in first
+    assert "took over" not in text
+    assert day.scribe_name == "Marcus Bell" and day.handovers == []
+    assert running[dt.date(2026, 9, 8)] == "Marcus Bell"
+    assert running[dt.date(2026, 10, 13)] == "Elena Sokolova"
+
+
+def test_finalising_without_naming_who_uses_the_meetings_scribe(world):
+    db, _g, people, (m1, m2, *_r) = world
+    with db.write() as s:
+        assign(s, m1, "Scribe", people["cleo"])
+        assert minutes_svc.finalise(s, m1.id).finalised_by_id == people["cleo"].id
+        with pytest.raises(InputError, match="nobody is the scribe yet"):
+            minutes_svc.finalise(s, m2.id)
+
+
+# --- people to pick ---------------------------------------------------------
+
+
+def test_meeting_people_tell_same_named_members_apart(world):
+    db, group, people, (m1, *_r) = world
+    with db.write() as s:
+        add = membership_svc.add_member
+        sam_a = add(
+            s,
+            group,
+            membership_svc.MemberInput(
+                name="Sam Lee", email="sam.lee@north.example", joined_on=dt.date(2025, 1, 1)
+            ),
+        )
+        sam_b = add(
+            s,
+            group,
+            membership_svc.MemberInput(
+                name="Sam Lee", email="slee@south.example", joined_on=dt.date(2025, 1, 1)
+            ),
+        )
+        add(s, group, membership_svc.MemberInput(name="Pat Prospect", status="prospective"))
+        everyone = attendance_svc.meeting_people(s, m1.id)
+        scribes_before = attendance_svc.meeting_people(s, m1.id, who="scribe")
+        attendance_svc.set_attendance(s, m1, sam_b, "present")
+        attendance_svc.set_attendance(s, m1, people["ada"], "apologies")
+        present = attendance_svc.meeting_people(s, m1.id, who="present")
+        scribes_after = attendance_svc.meeting_people(s, m1.id, who="scribe")
+        with pytest.raises(InputError, match="who:"):
+            attendance_svc.meeting_people(s, m1.id, who="everybody")
+    labels = [p.label for p in everyone]
+    assert labels == [
+        "Ada Lin",
+        "Ben Osei",
+        "Cleo Park",
+        "Dev Rao",
+        "Sam Lee <sam.lee@north.example>",
+        "Sam Lee <slee@south.example>",
+    ]  # the prospective member is not a member yet
+    assert {p.member_id for p in everyone} >= {sam_a.id, sam_b.id}
+    assert len(scribes_before) == 6  # no attendance yet: every active member
+    assert [p.label for p in present] == ["Sam Lee <slee@south.example>"]
+    assert [p.member_id for p in scribes_after] == [sam_b.id]  # only those present
+
+
+def test_recording_attendance_ahead_re_rotates_the_roles(world):
+    from peergroup.services import roles as roles_svc
+
+    db, group, people, (_m1, _m2, _m3, dec) = world
+    with db.write() as s:
+        roles_svc.rotate(s, group, today=TODAY)
+        due = roles_svc.holder(s, dec.id, roles_svc.SCRIBE)
+        other = next(p for p in people.values() if p.id != due.id)
+        moved = attendance_svc.record_attendance(
+            s, dec.id, {due.id: "apologies", other.id: None}, today=TODAY
+        )
+        now = roles_svc.holder(s, dec.id, roles_svc.SCRIBE)
+        past = attendance_svc.record_attendance(s, _m1.id, {due.id: "absent"}, today=TODAY)
+    assert moved >= 1 and now is not None and now.id != due.id
+    assert past == 0  # a past meeting's roles are history
+    with db.read() as s:
+        recorded = {r.member_id: r.status for r in attendance_svc.attendance(s, dec.id)}
+    assert recorded[due.id] == "apologies" and recorded[other.id] is None  # None: left alone
+
+
+# --- recovery files ---------------------------------------------------------
+
+
+def test_a_recovery_file_is_kept_as_a_copy_and_removed_once_seen(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "In the database", 0)
+    path = recovery.write_recovery(db.path, m1.id, "Typed while the database was locked")
+    assert path == db.path.with_name(f"{db.path.name}.recovery-{m1.id}.txt")
+    assert path.stat().st_mode & 0o777 == 0o600
+    with db.write() as s:
+        assert recovery.keep_recovered(s, db.path, m1.id) == path
+        assert recovery.keep_recovered(s, db.path, m1.id) == path  # still unseen: no second copy
+        kept = [c.text for c in minutes_svc.conflicts(s, m1.id)]
+    assert kept == ["Typed while the database was locked"]
+    assert path.exists()  # kept until the user has seen it
+    recovery.discard_recovery(db.path, m1.id)
+    assert not path.exists() and recovery.pending_recovery(db.path, m1.id) is None
+
+
+def test_a_recovery_file_with_the_stored_text_is_simply_removed(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "Same words", 0)
+    path = recovery.write_recovery(db.path, m1.id, "Same words")
+    with db.write() as s:
+        assert recovery.keep_recovered(s, db.path, m1.id) is None
+        assert minutes_svc.conflicts(s, m1.id) == []
+    assert not path.exists()
+
+
+# --- the editor's saver (the meeting screen's autosave and final flush) -----
+
+
+def test_the_saver_tracks_the_revision_its_text_is_based_on(world):
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, _p, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    with db.write() as s:
+        day = minutes_svc.open_meeting(s, m1.id)
+    saver.loaded(day.revision, day.text)
+    assert saver.save("First line").kind == "saved"
+    assert saver.save("First line\nSecond").kind == "saved"
+    assert (saver.base_revision, saver.stored_text) == (2, "First line\nSecond")
+    with db.write() as s:  # another copy saves from the revision it saw
+        assert minutes_svc.save_minutes(s, m1.id, "Other copy", 2).saved
+    clash = saver.save("First line\nSecond\nThird")
+    assert clash.kind == "conflict" and clash.result.their_text == "Other copy"
+    assert saver.base_revision == 2  # unchanged until the user chooses
+    outcome, _day = saver.resolve("mine", "First line\nSecond\nThird")
+    assert outcome.kind == "saved" and saver.base_revision == 4
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).text == "First line\nSecond\nThird"
+        kept = {c.text for c in minutes_svc.conflicts(s, m1.id)}
+    assert kept == {"First line\nSecond\nThird", "Other copy"}
+
+
+def test_the_saver_keeps_text_the_finalised_minutes_refuse(world):
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, people, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    with db.write() as s:
+        minutes_svc.save_minutes(s, m1.id, "Final", 0)
+        minutes_svc.finalise(s, m1.id, people["ada"].id)
+    saver.loaded(1, "Final")
+    outcome = saver.save("Final, and a late line")
+    assert outcome.kind == "kept" and outcome.finalised
+    assert saver.is_safe("Final, and a late line")
+    with db.read() as s:
+        assert [c.text for c in minutes_svc.conflicts(s, m1.id)] == ["Final, and a late line"]
+
+
+def test_a_locked_database_leaves_the_text_pending_then_the_final_flush_recovers_it(world):
+    import time
+
+    from peergroup.db import open_database
+    from peergroup.services.minutes_saver import MinutesSaver
+    from tests.process.terminal import WriteLock
+
+    db, _g, _p, (m1, *_r) = world
+    app_db = open_database(db.path, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
+    saver = MinutesSaver(app_db, m1.id)
+    saver.loaded(0, "")
+    with WriteLock(db.path):
+        busy = saver.save("Typed while locked")
+        assert busy.kind == "busy" and not saver.is_safe("Typed while locked")
+        started = time.monotonic()
+        final = saver.save_final("Typed while locked", 0.5)
+        assert time.monotonic() - started < 3
+    assert final.kind == "recovered"
+    assert final.recovery_file.read_text(encoding="utf-8") == "Typed while locked"
+    assert saver.is_safe("Typed while locked")  # a second flush does not wait again
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).revision == 0
+    assert saver.save_final("Typed while locked, then more", 2.0).kind == "saved"
+    app_db.close()
+    with db.read() as s:
+        assert minutes_svc.open_meeting(s, m1.id).text == "Typed while locked, then more"
+
+
+def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
+    import threading
+
+    from peergroup.services.minutes_saver import MinutesSaver
+
+    db, _g, _p, (m1, *_r) = world
+    saver = MinutesSaver(db, m1.id)
+    saver.loaded(0, "")
+    started, finish = threading.Event(), threading.Event()
+    original = saver._attempt
+
+    def slow_attempt(text):  # noqa: ANN001, ANN202
+        started.set()
+        finish.wait(5)
+        return original(text)
+
+    saver._attempt = slow_attempt
+    worker = threading.Thread(target=saver.save, args=("one",))
+    worker.start()
+    started.wait(5)
+    saver._attempt = original
+    threading.Timer(0.3, finish.set).start()
+    final = saver.save_final("one two", 5.0)  # waits for "one", then saves on top of it
+    worker.join(5)
+    assert final.kind == "saved" and saver.base_revision == 2
+    with db.read() as s:
+        assert minutes_svc.conflicts(s, m1.id) == []
+        assert minutes_svc.open_meeting(s, m1.id).text == "one two"
+
+
+def test_my_items_lists_same_named_members_apart_and_defaults_to_the_first(world):
+    db, group, people, (m1, *_r) = world
+    with db.write() as s:
+        twin = membership_svc.add_member(
+            s,
+            group,
+            membership_svc.MemberInput(
+                name="Ada Lin", email="ada.lin@south.example", joined_on=dt.date(2025, 1, 1)
+            ),
+        )
+        people["ada"].email = "ada@north.example"
+        s.add(people["ada"])
+        actions_svc.add_action_item(s, m1, "Twin's task", twin.id)
+        first = actions_svc.my_items(s, group.id, today=TODAY)
+        chosen = actions_svc.my_items(s, group.id, people["ada"].id, today=TODAY)
+    assert [c.label for c in first.members][:3] == [
+        "Ada Lin <ada.lin@south.example>",
+        "Ada Lin <ada@north.example>",
+        "Ben Osei",
+    ]
+    assert first.member_id == twin.id and [r.text for r in first.rows] == ["Twin's task"]
+    assert chosen.member_name == "Ada Lin <ada@north.example>" and chosen.rows == []

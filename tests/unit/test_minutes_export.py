@@ -9,8 +9,11 @@ from markdown_it import MarkdownIt
 from sqlmodel import select
 
 from peergroup.errors import InputError
-from peergroup.export import minutes_md
+from peergroup.export import markdown, minutes_md
 from peergroup.models import Meeting, Reflection, Role, RoleAssignment
+from peergroup.services import actions as actions_svc
+from peergroup.services import attendance as attendance_svc
+from peergroup.services import decisions as decisions_svc
 from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import minutes as minutes_svc
@@ -78,19 +81,19 @@ def recorded(db):
     with db.write() as s:
         group, dana, ben, (sep, octo, nov, _dec) = build(s)
         day = minutes_svc.open_meeting(s, sep)
-        minutes_svc.set_attendance(s, sep, dana, "present")
-        minutes_svc.set_attendance(s, sep, ben, "apologies")
+        attendance_svc.set_attendance(s, sep, dana, "present")
+        attendance_svc.set_attendance(s, sep, ben, "apologies")
         minutes_svc.save_minutes(s, sep.id, NASTY_TEXT, day.revision)
-        minutes_svc.add_decision(s, sep, "Adopt *the* plan | v2\n# for real")
-        minutes_svc.add_action_item(s, sep, "Send `notes` | to all\n- soon", dana.id, "2026-10-01")
-        done = minutes_svc.add_action_item(s, sep, "Book a room", ben.id)
+        decisions_svc.add_decision(s, sep, "Adopt *the* plan | v2\n# for real")
+        actions_svc.add_action_item(s, sep, "Send `notes` | to all\n- soon", dana.id, "2026-10-01")
+        done = actions_svc.add_action_item(s, sep, "Book a room", ben.id)
         minutes_svc.finalise(s, sep.id, dana.id)
         minutes_svc.amend(s, sep.id, ben.id, "Ben sent apologies [late]")
         octo.status = "cancelled"
         s.add(octo)
         minutes_svc.open_meeting(s, nov)
         minutes_svc.save_minutes(s, nov.id, "Draft notes", 0)
-        minutes_svc.close_action_item(s, done, "done", at_meeting=nov)
+        actions_svc.close_action_item(s, done, "done", at_meeting=nov)
         s.add(Reflection(member_id=ben.id, meeting_id=sep.id, text="PRIVATE-REFLECTION worry"))
         s.add(
             Reflection(
@@ -229,7 +232,7 @@ def test_running_list_is_a_table_of_dates_and_topics(recorded):
     ],
 )
 def test_inline_escaping(raw, expected):
-    assert minutes_md.inline(raw) == expected
+    assert markdown.inline(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -246,4 +249,16 @@ def test_inline_escaping(raw, expected):
     ],
 )
 def test_block_escaping(raw, expected):
-    assert minutes_md.block(raw) == expected
+    assert markdown.block(raw) == expected
+
+
+def test_item_cell_and_table_escaping_are_shared():
+    assert markdown.item("- first\n\n# second") == "\\- first\\\n  \\# second"
+    assert markdown.cell("a | b\nc") == "a \\| b c"
+    lines = markdown.table(["A", "B"], [[markdown.cell("x|y"), "z"]])
+    assert lines == ["| A | B |", "|---|---|", "| x\\|y | z |"]
+    rows = [t for t in parse("\n".join(lines)) if t.type == "tr_open"]
+    assert len(rows) == 2
+    # the minutes export uses the shared functions, not copies of them
+    for name in ("inline", "block", "item", "cell"):
+        assert getattr(minutes_md, name) is getattr(markdown, name)

@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from peergroup.errors import InputError
 from peergroup.models import Meeting, Minutes, Reflection
+from peergroup.services import actions as actions_svc
+from peergroup.services import decisions as decisions_svc
 from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import minutes as minutes_svc
@@ -65,8 +67,8 @@ def test_more_mentions_rank_higher_and_snippets_mark_the_term(world):
 def test_decisions_action_items_and_amendments_are_found(world):
     db, group, ada, m1, m2 = world
     with db.write() as s:
-        minutes_svc.add_decision(s, m1, "Adopt the portfolio template")
-        minutes_svc.add_action_item(s, m1, "Circulate the portfolio checklist", ada.id)
+        decisions_svc.add_decision(s, m1, "Adopt the portfolio template")
+        actions_svc.add_action_item(s, m1, "Circulate the portfolio checklist", ada.id)
         write_minutes(s, m2, "Nothing about it here.")
         minutes_svc.finalise(s, m2.id, ada.id)
         minutes_svc.amend(s, m2.id, ada.id, "Add: the portfolio deadline moved to March.")
@@ -83,7 +85,7 @@ def test_the_index_follows_edits_and_deletes(world):
         minutes_svc.save_minutes(s, m1.id, "We talked about fellowships.", 1)
         assert search_svc.search(s, "sabbaticals") == []
         assert [h.meeting_id for h in search_svc.search(s, "fellowships")] == [m1.id]
-        decision = minutes_svc.add_decision(s, m2, "Fellowships need a letter")
+        decision = decisions_svc.add_decision(s, m2, "Fellowships need a letter")
         s.delete(decision)
         s.flush()
         assert [h.kind for h in search_svc.search(s, "fellowships")] == ["minutes"]
@@ -229,7 +231,7 @@ def test_downgrade_drops_and_upgrade_backfills(db):
     with db.write() as s:
         _g, ada, (m1, _m2) = build(s)
         write_minutes(s, m1, "Written before the index existed")
-        minutes_svc.add_decision(s, m1, "Decided before too")
+        decisions_svc.add_decision(s, m1, "Decided before too")
         minutes_svc.finalise(s, m1.id, ada.id)
         minutes_svc.amend(s, m1.id, ada.id, "Amended before too")
     run_migrations(db.engine, "0001", downgrade=True)

@@ -1,0 +1,117 @@
+"""Minutes that could not reach the database go to a recovery file beside it.
+
+When the app must stop (the scribe leaves the screen, the terminal closes,
+SIGTERM) and the database stays locked by another program, the text on the
+screen is written to ``<database>.recovery-<meeting id>.txt`` instead, so
+nothing typed is lost. The next time that meeting is opened the file's text is
+kept as a copy of the minutes (if it differs from them) and offered to the
+user; the file itself is removed once the user has looked at the kept copies.
+If the database's folder cannot be written, the file goes to the data folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..db import fsync_dir
+from ..paths import data_home
+from ..text import without_lone_surrogates
+from . import minutes as minutes_svc
+
+
+def recovery_file(db_path: Path, meeting_id: int) -> Path:
+    """Where the recovery text of a meeting goes: next to the database."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.name}.recovery-{int(meeting_id)}.txt")
+
+
+def _fallback_file(db_path: Path, meeting_id: int) -> Path:
+    return data_home() / recovery_file(db_path, meeting_id).name
+
+
+def _candidates(db_path: Path, meeting_id: int) -> list[Path]:
+    first, second = recovery_file(db_path, meeting_id), _fallback_file(db_path, meeting_id)
+    return [first] if first == second else [first, second]
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Atomic, and readable only by the user (minutes are the group's own record)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(without_lone_surrogates(text).encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # mkstemp made it 0600; the rename keeps that
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:
+    """Write ``text`` to the meeting's recovery file; returns where it went.
+
+    Raises ``OSError`` only when neither the database's folder nor the data
+    folder can be written.
+    """
+    last: OSError | None = None
+    for path in _candidates(db_path, meeting_id):
+        try:
+            _write_private(path, text)
+        except OSError as exc:
+            last = exc
+            continue
+        return path
+    assert last is not None
+    raise last
+
+
+def has_recovery(db_path: Path, meeting_id: int) -> bool:
+    return any(p.exists() for p in _candidates(db_path, meeting_id))
+
+
+def pending_recovery(db_path: Path, meeting_id: int) -> tuple[Path, str] | None:
+    """The recovery file of a meeting and its text, if there is one."""
+    for path in _candidates(db_path, meeting_id):
+        try:
+            return path, path.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # missing, or unreadable: nothing to offer from there
+            continue
+    return None
+
+
+def keep_recovered(session: Session, db_path: Path, meeting_id: int) -> Path | None:
+    """Keep a recovery file's text as a copy of the minutes; returns the file if it has news.
+
+    A file whose text is already the minutes (or already kept) is removed at
+    once: there is nothing to offer. Otherwise the file stays until
+    ``discard_recovery`` (called once the user has seen the kept copies).
+    """
+    found = pending_recovery(db_path, meeting_id)
+    if found is None:
+        return None
+    path, text = found
+    meeting = minutes_svc.get_meeting(session, meeting_id)
+    stored = minutes_svc.minutes_row(session, meeting, create=True)
+    if not text.strip() or text == stored.text:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+    if not any(c.text == text for c in minutes_svc.conflicts(session, meeting_id)):
+        minutes_svc.keep_copy(session, meeting_id, text, stored.revision)
+    return path
+
+
+def discard_recovery(db_path: Path, meeting_id: int) -> None:
+    """Remove a meeting's recovery file(s): their text is kept in the database."""
+    for path in _candidates(db_path, meeting_id):
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -1,0 +1,1 @@
+"""Modal dialogs, one module per screen that opens them."""
