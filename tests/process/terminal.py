@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import select
 import sqlite3
 import struct
 import subprocess
@@ -42,11 +43,21 @@ class AppInTerminal:
         os.close(slave)
         self.master = master
         self.output = bytearray()
+        self._stop = threading.Event()
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
 
     def _drain(self) -> None:
-        while True:
+        # select with a timeout, never a blocking read: a read in progress keeps
+        # the terminal open in the kernel even after close(), so hang_up() must
+        # be able to stop this thread first.
+        while not self._stop.is_set():
+            try:
+                ready, _, _ = select.select([self.master], [], [], 0.05)
+            except (OSError, ValueError):
+                return
+            if not ready:
+                continue
             try:
                 chunk = os.read(self.master, 65536)
             except OSError:
@@ -88,6 +99,13 @@ class AppInTerminal:
             time.sleep(gap)
         return typed, marks
 
+    def hang_up(self) -> None:
+        """Close our end of the terminal, as a terminal emulator that died would."""
+        self._stop.set()
+        self._reader.join(timeout=5)
+        with contextlib.suppress(OSError):
+            os.close(self.master)
+
     def close(self) -> None:
         """Kill (if still running) and reap the app, whatever state the test left it in."""
         if self.proc.poll() is None:
@@ -98,6 +116,8 @@ class AppInTerminal:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, 9)
             self.proc.wait(timeout=10)
+        self._stop.set()
+        self._reader.join(timeout=5)
         with contextlib.suppress(OSError):
             os.close(self.master)
 

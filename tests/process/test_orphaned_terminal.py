@@ -7,7 +7,6 @@ in the terminal's session; before, the app then spun at full CPU forever.
 
 from __future__ import annotations
 
-import os
 import time
 
 from .terminal import MEETING_DAY, AppInTerminal, demo_database, minutes_text
@@ -27,7 +26,7 @@ def test_the_app_exits_when_its_terminal_is_closed(tmp_path):
     app = AppInTerminal(["--db", str(db)], env={"PEERGROUP_HOME": str(tmp_path / "home")})
     try:
         app.wait_for(b"Group:")
-        os.close(app.master)  # the terminal goes away; no signal is sent
+        app.hang_up()  # the terminal goes away; no signal is sent
         assert _gone_within(app, 10), "the app kept running after its terminal was closed"
     finally:
         app.close()
@@ -42,7 +41,7 @@ def test_minutes_typed_before_the_terminal_went_away_are_saved(tmp_path):
         app.wait_for(b"Type the minutes here")
         app.type("Agreed: Priya leads January's session")
         time.sleep(0.3)  # shorter than the autosave delay: only the exit's flush saves it
-        os.close(app.master)
+        app.hang_up()
         assert _gone_within(app, 10), "the app kept running after its terminal was closed"
     finally:
         app.close()
