@@ -20,8 +20,8 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import TypeGuard
 from pathlib import Path
+from typing import TypeGuard
 
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
