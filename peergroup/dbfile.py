@@ -68,25 +68,30 @@ def inspect_database(path: Path) -> DatabaseState:
         raise DatabaseProblem(
             f"{path} is a folder, not a database file. Give the path of a file, e.g. {path / 'peergroup.db'}."
         )
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(
-            f"Cannot read {path}: {exc.strerror}. Check its permissions."
-        ) from exc
-    if header == b"":
-        return DatabaseState(path, "empty")
-    if header != _SQLITE_MAGIC:
-        raise DatabaseProblem(
-            f"{path} is not a Peergroup database (it is not an SQLite file at all). "
-            "It was left untouched; check the --db path."
-        )
     # A read-only look at a WAL database still creates a -shm file. When no
     # -wal/-shm exists, no connection has the file open, so it is read as
     # immutable (no locks, no side files); otherwise those files are already
     # there and a normal read-only connection adds nothing.
     in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
+    # Only a file nobody has open is read directly: closing any descriptor of a
+    # file drops every POSIX lock this process holds on it, SQLite's included,
+    # and another process could then delete the -wal and -shm under this
+    # process's open connections. A file in use is an SQLite one: SQLite reads it.
+    if not in_use:
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise DatabaseProblem(
+                f"Cannot read {path}: {exc.strerror}. Check its permissions."
+            ) from exc
+        if header == b"":
+            return DatabaseState(path, "empty")
+        if header != _SQLITE_MAGIC:
+            raise DatabaseProblem(
+                f"{path} is not a Peergroup database (it is not an SQLite file at all). "
+                "It was left untouched; check the --db path."
+            )
     uri = "file:" + _uri_path(path) + ("?mode=ro" if in_use else "?mode=ro&immutable=1")
     return _inspect_sqlite(path, uri)
 

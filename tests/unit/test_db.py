@@ -149,6 +149,45 @@ def test_a_mistyped_path_is_reported_and_nothing_is_created(tmp_path: Path):
     assert not missing.parent.exists()
 
 
+def test_opening_the_database_again_keeps_the_first_connections_locks(db):
+    """Closing any descriptor of a file drops all of this process's POSIX locks on it.
+
+    Opening the same database a second time in one process (a test beside the app,
+    the CLI's check before the TUI) once read the file's header with open()/close():
+    SQLite's locks were gone, and the next program to close its connection deleted
+    the -wal and -shm under the open connections (a disk I/O error, or worse).
+    """
+    import subprocess
+    import sys
+
+    with db.write() as s:
+        groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
+    second = open_database(db.path)
+    try:
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys\n"
+                "con = sqlite3.connect(sys.argv[1], timeout=10)\n"
+                "print(con.execute('select count(*) from \"group\"').fetchone()[0])\n"
+                "con.close()\n",
+                str(db.path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert other.stdout.strip() == "1"
+        assert sorted(_companions(db.path)) == ["peergroup.db-shm", "peergroup.db-wal"]
+        with second.write() as s:
+            groups_svc.create_group(s, "Second group", timezone="UTC")
+        assert _count(db, Group) == 2
+    finally:
+        second.close()
+
+
 # --- files that are not ours are reported and left alone -----------------------
 
 
