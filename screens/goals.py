@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,10 +11,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from .base import DbWork
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
 from .widgets.tables import restore_cursor, selected_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from peergroup.services.goals import GoalForm, GoalRow, GoalsView, MissionForm, MissionView
 
 
 class GoalsScreen(StepScreen):
@@ -44,37 +49,26 @@ class GoalsScreen(StepScreen):
         t.add_column("SMART", width=5, key="smart")
         t.add_column("Due", width=10, key="due")
         t.add_column("Done", width=4, key="progress")
-        self._goals: list = []
-        super().on_mount()
+        self._goals: tuple[GoalRow, ...] | None = None  # None until the first load
 
-    def refresh_data(self) -> None:
+    def load(self, session: Session, group_id: int, today: Any) -> GoalsView:
         from peergroup.services import goals as goals_svc
 
-        today = dt.date.today()
-        with self.app.db.write() as session:
-            group = self.group(session)
-            mission = goals_svc.current_mission(session, group)
-            versions = len(goals_svc.mission_history(session, group))
-            goals = goals_svc.list_goals(session, group)
-            owners = {m.id: m.name for m in _members(session, group)}
-            rows = [
-                (
-                    g,
-                    goals_svc.smart_badge(g, today),
-                    goals_svc.smart_check(g, today),
-                    goals_svc.latest_progress(session, g),
-                )
-                for g in goals
-            ]
-        self._goals = rows
+        return goals_svc.goals_view(session, group_id, today)
+
+    def show(self, view: GoalsView) -> None:
+        self._goals = view.goals
+        mission = view.mission
         text = Text()
         if mission is None:
             text.append("No mission statement yet: press m to write one.", style="yellow")
         else:
             text.append("Mission ", style="bold")
             text.append(f"(adopted {mission.adopted_on}, revisit by {mission.revisit_by}")
-            text.append(f", {versions - 1} earlier version(s))" if versions > 1 else ")")
-            if goals_svc.mission_overdue(mission, today):
+            text.append(
+                f", {view.earlier_missions} earlier version(s))" if view.earlier_missions else ")"
+            )
+            if mission.overdue:
                 text.append("  ⚠ OVERDUE for a revisit: press m", style="bold red")
             text.append("\n")
             text.append_text(literal(mission.text))
@@ -83,16 +77,15 @@ class GoalsScreen(StepScreen):
         table = self.query_one("#goals", DataTable)
         keep = table.cursor_row
         table.clear()
-        for g, badge, problems, progress in rows:
-            owner = "Group" if g.member_id is None else owners.get(g.member_id, "?")
+        for g in view.goals:
             status = "" if g.status == "open" else f" ({g.status})"
             table.add_row(
-                one_line(owner, 14),
+                one_line(g.owner, 14),
                 g.horizon,
                 one_line(g.title + status, 28),
-                Text(badge, style="green" if not problems else "yellow"),
+                Text(g.badge, style="green" if not g.problems else "yellow"),
                 g.due.isoformat() if g.due else "—",
-                f"{progress}%" if progress is not None else "",
+                f"{g.progress}%" if g.progress is not None else "",
                 key=str(g.id),
             )
         restore_cursor(table, keep)
@@ -102,68 +95,68 @@ class GoalsScreen(StepScreen):
         self._show_smart()
 
     def _show_smart(self) -> None:
-        table = self.query_one("#goals", DataTable)
+        if self._goals is None:
+            return
         out = Text()
+        goal = self._selected()
         if not self._goals:
             out.append(
                 "No goals yet: press a to add a group goal or one for a member.", style="yellow"
             )
-        elif 0 <= table.cursor_row < len(self._goals):
-            g, _badge, problems, _p = self._goals[table.cursor_row]
-            if problems:
-                for p in problems[:4]:
+        elif goal is not None:
+            if goal.problems:
+                for p in goal.problems[:4]:
                     out.append(f"{p.letter} ", style="bold yellow")
                     out.append(p.message + "\n")
             else:
                 out.append("This goal is SMART.", style="green")
         self.query_one("#smart", Static).update(out)
 
-    def _selected(self) -> int | None:
-        return selected_id(self.query_one("#goals", DataTable))
+    def _selected(self) -> GoalRow | None:
+        gid = selected_id(self.query_one("#goals", DataTable))
+        return next((g for g in self._goals or () if g.id == gid), None)
 
     def action_add(self) -> None:
-        self.app.push_screen(GoalDialog(None), self.after_dialog)
+        if self.app.group_id is not None:
+            self.app.push_screen(GoalDialog(self.app.group_id, None), self.after_dialog)
 
     def action_edit(self) -> None:
-        gid = self._selected()
-        if gid is not None:
-            self.app.push_screen(GoalDialog(gid), self.after_dialog)
+        if (goal := self._selected()) is not None:
+            self.app.push_screen(
+                GoalDialog(self.app.group_id, goal.id, goal.title), self.after_dialog
+            )
 
     def action_checkin(self) -> None:
-        gid = self._selected()
-        if gid is not None:
-            self.app.push_screen(CheckinDialog(gid), self.after_dialog)
+        if (goal := self._selected()) is not None:
+            self.app.push_screen(CheckinDialog(goal.id, goal.title), self.after_dialog)
 
     def action_mission(self) -> None:
-        self.app.push_screen(MissionDialog(), self.after_dialog)
+        if self.app.group_id is not None:
+            self.app.push_screen(MissionDialog(self.app.group_id), self.after_dialog)
 
     def action_history(self) -> None:
-        self.app.push_screen(MissionHistory())
-
-
-def _members(session, group):  # noqa: ANN001, ANN202
-    from peergroup.services import membership as membership_svc
-
-    return membership_svc.list_members(session, group)
+        if self.app.group_id is not None:
+            self.app.push_screen(MissionHistory(self.app.group_id))
 
 
 class GoalDialog(FormDialog[int]):
-    def __init__(self, goal_id: int | None) -> None:
+    def __init__(self, group_id: int, goal_id: int | None, title: str = "") -> None:
         super().__init__()
+        self.group_id = group_id
         self.goal_id = goal_id
-        self.title_text = "New goal" if goal_id is None else "Edit goal"
+        self.title_text = "New goal" if goal_id is None else f"Edit the goal: {title}"
+
+    def load(self, session: Session) -> GoalForm:
+        from peergroup.services import goals as goals_svc
+
+        return goals_svc.goal_form(session, self.group_id, self.goal_id)
 
     def fields(self) -> list[FormField]:
-        from peergroup.models import Goal
-        from peergroup.services import groups as groups_svc
-
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            members = [
-                (m.name, m.id) for m in _members(session, group) if m.status != "prospective"
-            ]
-            g = session.get(Goal, self.goal_id) if self.goal_id else None
-        owner_options = [("The whole group", 0), *members]
+        form: GoalForm = self.data
+        g = form.goal
+        owner_options = [("The whole group", 0), *form.owners]
+        # The live SMART check once the fields are on screen.
+        self.call_after_refresh(self._update_hints)
         return [
             FormField(
                 "title",
@@ -217,38 +210,34 @@ class GoalDialog(FormDialog[int]):
             ),
         ]
 
-    def on_mount(self) -> None:
-        self._update_hints()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         self._update_hints()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._update_hints()
 
-    def _update_hints(self) -> None:
-        """Live SMART check while typing."""
-        from peergroup.errors import InputError
-        from peergroup.models import Goal
+    def _input(self, values: dict[str, Any]):  # noqa: ANN202
         from peergroup.services import goals as goals_svc
-        from peergroup.services.validate import parse_date
 
-        v = self.values()
-        try:
-            due = parse_date("due", v["due"])
-        except InputError:
-            due = None
-        draft = Goal(
-            group_id=0,
-            title=v["title"] or "",
-            specific=v["specific"] or "",
-            measure=v["measure"] or "",
-            achievable=v["achievable"] or "",
-            relevant=v["relevant"] or "",
-            due=due,
-            status=v["status"] or "open",
+        return goals_svc.GoalInput(
+            title=values["title"] or "",
+            horizon=values["horizon"] or "short",
+            member_id=values["member_id"] or None,
+            specific=values["specific"] or "",
+            measure=values["measure"] or "",
+            achievable=values["achievable"] or "",
+            relevant=values["relevant"] or "",
+            due=values["due"],
+            status=values["status"] or "open",
         )
-        problems = goals_svc.smart_check(draft)
+
+    def _update_hints(self) -> None:
+        """Live SMART check while typing (no database: the check reads the fields only)."""
+        from peergroup.services import goals as goals_svc
+
+        if not getattr(self, "_fields", None) or not self.is_mounted:
+            return
+        problems = goals_svc.draft_problems(self._input(self.values()), self.app.clock.today())
         text = Text()
         if problems:
             text.append("SMART check: ", style="bold")
@@ -257,107 +246,92 @@ class GoalDialog(FormDialog[int]):
             text.append("SMART check: all five parts are there.", style="green")
         self.query_one("#form-extra", Static).update(text)
 
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.models import Goal
+    def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import goals as goals_svc
-        from peergroup.services import groups as groups_svc
 
-        data = goals_svc.GoalInput(
-            title=values["title"],
-            horizon=values["horizon"] or "short",
-            member_id=values["member_id"] or None,
-            specific=values["specific"],
-            measure=values["measure"],
-            achievable=values["achievable"],
-            relevant=values["relevant"],
-            due=values["due"],
-            status=values["status"] or "open",
-        )
-        with self.app.db.write() as session:
-            if self.goal_id is None:
-                return goals_svc.add_goal(
-                    session, groups_svc.get_group(session, self.app.group_id), data
-                ).id
-            return goals_svc.update_goal(session, session.get(Goal, self.goal_id), data).id
+        return goals_svc.save_goal(session, self.group_id, self.goal_id, self._input(values))
 
 
 class CheckinDialog(FormDialog[int]):
-    title_text = "Progress check-in"
-
-    def __init__(self, goal_id: int) -> None:
+    def __init__(self, goal_id: int, title: str) -> None:
         super().__init__()
         self.goal_id = goal_id
+        self.title_text = f"Check-in: {title}"
 
     def fields(self) -> list[FormField]:
         return [
             FormField("progress", "Progress %", placeholder="0 to 100"),
             FormField("note", "Note", "", "text"),
-            FormField("on", "Date", dt.date.today().isoformat(), placeholder="YYYY-MM-DD"),
+            FormField("on", "Date", self.app.clock.today().isoformat(), placeholder="YYYY-MM-DD"),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.models import Goal
+    def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import goals as goals_svc
 
-        with self.app.db.write() as session:
-            goal = session.get(Goal, self.goal_id)
-            return goals_svc.add_checkin(
-                session, goal, values["progress"], values["note"], values["on"]
-            ).id
+        return goals_svc.check_in(
+            session, self.goal_id, values["progress"], values["note"], values["on"]
+        )
 
 
 class MissionDialog(FormDialog[int]):
     title_text = "Mission statement (saving adds a new version; earlier ones are kept)"
 
-    def fields(self) -> list[FormField]:
-        from dateutil.relativedelta import relativedelta
+    def __init__(self, group_id: int) -> None:
+        super().__init__()
+        self.group_id = group_id
 
+    def load(self, session: Session) -> MissionForm:
         from peergroup.services import goals as goals_svc
-        from peergroup.services import groups as groups_svc
 
-        with self.app.db.write() as session:
-            current = goals_svc.current_mission(
-                session, groups_svc.get_group(session, self.app.group_id)
-            )
-        today = dt.date.today()
+        return goals_svc.mission_form(session, self.group_id)
+
+    def fields(self) -> list[FormField]:
+        form: MissionForm = self.data
         return [
             FormField(
                 "text",
                 "Mission",
-                current.text if current else "",
+                form.text,
                 "text",
                 hint="What the group is for and what members gain, e.g. 'to build a network of productive junior faculty'.",
             ),
             FormField(
                 "revisit_by",
                 "Revisit by",
-                (today + relativedelta(months=12)).isoformat(),
+                form.revisit_by.isoformat(),
                 placeholder="YYYY-MM-DD",
                 hint="At most 12 months ahead: the roadmap flags the mission when this date passes.",
             ),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
+    def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import goals as goals_svc
-        from peergroup.services import groups as groups_svc
 
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            return goals_svc.adopt_mission(session, group, values["text"], values["revisit_by"]).id
+        return goals_svc.new_mission_version(
+            session, self.group_id, values["text"], values["revisit_by"]
+        )
 
 
-class MissionHistory(ModalScreen[None]):
+class MissionHistory(DbWork, ModalScreen[None]):
     CSS_PATH = "goals.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
-    def compose(self) -> ComposeResult:
-        from peergroup.services import goals as goals_svc
-        from peergroup.services import groups as groups_svc
+    def __init__(self, group_id: int) -> None:
+        super().__init__()
+        self.group_id = group_id
 
-        with self.app.db.write() as session:
-            history = goals_svc.mission_history(
-                session, groups_svc.get_group(session, self.app.group_id)
-            )
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="mission-history"):
+            yield Static("Mission history, newest first (escape to close)", classes="step-heading")
+            yield Static("Loading…", classes="muted", id="history-text")
+
+    def on_mount(self) -> None:
+        from peergroup.services import goals as goals_svc
+
+        group_id = self.group_id
+        self.run_db(lambda session: goals_svc.mission_history_view(session, group_id), self._show)
+
+    def _show(self, history: tuple[MissionView, ...]) -> None:
         text = Text()
         if not history:
             text.append("No mission statement yet.")
@@ -365,9 +339,9 @@ class MissionHistory(ModalScreen[None]):
             text.append(f"{m.adopted_on} (revisit by {m.revisit_by})\n", style="bold")
             text.append_text(literal(m.text))
             text.append("\n\n")
-        with VerticalScroll(id="mission-history"):
-            yield Static("Mission history, newest first (escape to close)", classes="step-heading")
-            yield Static(text)
+        widget = self.query_one("#history-text", Static)
+        widget.remove_class("muted")
+        widget.update(text)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,8 @@ from .widgets.form import FormDialog, FormField
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
+    from peergroup.services.groups import GroupChoice
+
 
 class GroupSwitcher(DbWork, ModalScreen[int | str | None]):
     CSS_PATH = "groups.tcss"
@@ -31,12 +33,12 @@ class GroupSwitcher(DbWork, ModalScreen[int | str | None]):
     def on_mount(self) -> None:
         from peergroup.services import groups as groups_svc
 
-        self.run_db(lambda s: [(g.id, g.name) for g in groups_svc.list_groups(s)], self._show)
+        self.run_db(groups_svc.group_choices, self._show)
 
-    def _show(self, groups: list[tuple[int, str]]) -> None:
+    def _show(self, groups: list[GroupChoice]) -> None:
         ol = self.query_one(OptionList)
         ol.clear_options()
-        ol.add_options([Option(literal(name), id=str(gid)) for gid, name in groups])
+        ol.add_options([Option(literal(g.name), id=str(g.id)) for g in groups])
         ol.add_option(Option("+ New group…", id="new"))
         for i in range(ol.option_count):
             if ol.get_option_at_index(i).id == str(self.app.group_id):
@@ -90,7 +92,5 @@ class NewGroupDialog(FormDialog[int]):
 
     def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import groups as groups_svc
-        from peergroup.services import validate
 
-        tz = validate.timezone("timezone", values["timezone"])
-        return groups_svc.create_group(session, values["name"], timezone=tz).id
+        return groups_svc.new_group(session, values["name"], values["timezone"])

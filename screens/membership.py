@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,12 @@ from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
 from .widgets.tables import restore_cursor, selected_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from peergroup.services.groups import RulesSaved, RulesView
+    from peergroup.services.membership import Joined, MemberRow, MembersView
 
 STATUS_STYLE = {"active": "green", "prospective": "yellow", "alumni": "dim"}
 MONTHS = [(calendar.month_name[i], i) for i in range(1, 13)]
@@ -43,30 +49,34 @@ class MembershipScreen(StepScreen):
         table.add_column("Status", width=11, key="status")
         table.add_column("Joined", width=10, key="joined")
         table.add_column("Left", width=10, key="left")
-        super().on_mount()
+        self._members: dict[int, MemberRow] = {}
+        self._view: MembersView | None = None
 
-    def refresh_data(self) -> None:
+    def load(self, session: Session, group_id: int, today: Any) -> MembersView:
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.write() as session:
-            group = self.group(session)
-            members = membership_svc.list_members(session, group)
-            summary = membership_svc.summary(session, group)
-            rules = (group.membership, group.end_date, group.end_condition, group.opt_in_month)
-        kind, end_date, end_condition, month = rules
+        return membership_svc.members_view(session, group_id, today)
+
+    def show(self, view: MembersView) -> None:
+        self._view = view
+        summary = view.summary
         text = Text()
         target = f"target {summary.target}" if summary.target else "no target size yet (press r)"
         text.append(
-            f"{summary.active} active, {summary.prospective} on the recruitment list, {summary.alumni} alumni · {target}"
+            f"{summary.active} active, {summary.prospective} on the recruitment list, "
+            f"{summary.alumni} alumni · {target}"
         )
         if summary.openings:
             text.append(f" · {summary.openings} opening(s)", style="bold")
         text.append("\n")
-        if kind == "time-limited":
+        if view.membership == "time-limited":
             text.append("Time-limited: ends ")
-            text.append_text(literal(end_date.isoformat() if end_date else end_condition))
+            text.append_text(
+                literal(view.end_date.isoformat() if view.end_date else view.end_condition)
+            )
         else:
             text.append("Ongoing")
+        month = view.opt_in_month
         text.append(
             f" · yearly opt-in/opt-out: {calendar.month_name[month] if month else 'not set'}"
         )
@@ -76,15 +86,17 @@ class MembershipScreen(StepScreen):
             text.append("\n⚠ " + summary.size_warning, style="yellow")
         if summary.recruits_short:
             text.append(
-                f"\n⚠ Recruit ahead: {summary.recruits_short} more prospective member(s) needed to fill the openings.",
+                f"\n⚠ Recruit ahead: {summary.recruits_short} more prospective member(s) "
+                "needed to fill the openings.",
                 style="yellow",
             )
         self.query_one("#rules", Static).update(text)
 
+        self._members = {m.id: m for m in view.members}
         table = self.query_one("#members", DataTable)
         keep = table.cursor_row
         table.clear()
-        for m in members:
+        for m in view.members:
             table.add_row(
                 one_line(m.name, 19),
                 one_line(m.email, 20),
@@ -95,55 +107,63 @@ class MembershipScreen(StepScreen):
             )
         restore_cursor(table, keep)
 
-    def _selected_id(self) -> int | None:
-        return selected_id(self.query_one("#members", DataTable))
+    def _selected(self) -> MemberRow | None:
+        mid = selected_id(self.query_one("#members", DataTable))
+        return self._members.get(mid) if mid is not None else None
 
     def action_add(self) -> None:
-        self.app.push_screen(MemberDialog(None), self.after_dialog)
+        if self.app.group_id is not None:
+            self.app.push_screen(NewMemberDialog(self.app.group_id), self.after_dialog)
 
     def action_edit(self) -> None:
-        mid = self._selected_id()
-        if mid is not None:
-            self.app.push_screen(MemberDialog(mid), self.after_dialog)
+        if (member := self._selected()) is not None:
+            self.app.push_screen(
+                EditMemberDialog(self.app.group_id, member.id, member.name), self.after_dialog
+            )
 
     def action_leaves(self) -> None:
-        mid = self._selected_id()
-        if mid is not None:
-            self.app.push_screen(LeaveDialog(mid), self.after_dialog)
+        if (member := self._selected()) is not None:
+            self.app.push_screen(LeaveDialog(member.id, member.name), self.after_dialog)
 
     def action_joins(self) -> None:
         from peergroup.services import membership as membership_svc
 
-        mid = self._selected_id()
-        if mid is None:
+        member = self._selected()
+        if member is None:
             return
-        with self.app.db.write() as session:
-            member = membership_svc.get_member(session, mid)
-            if member.status == "active":
-                self.notify(f"{member.name} is already active.", markup=False)
-                return
-            membership_svc.activate(session, member)
-            name = member.name
-        self.notify(f"{name} is now an active member.", markup=False)
+        # A write: while another program holds the lock this waits in a worker
+        # (with a notice) and the screen keeps answering keys.
+        self.run_db(
+            lambda session: membership_svc.join_group(session, member.id),
+            self._joined,
+            write=True,
+            group="member-joins",
+        )
+
+    def _joined(self, joined: Joined) -> None:
+        if joined.already_active:
+            self.notify(f"{joined.name} is already an active member.", markup=False)
+            return
+        self.notify(f"{joined.name} is now an active member.", markup=False)
         self.refresh_data()
 
     def action_rules(self) -> None:
-        self.app.push_screen(RulesDialog(), self.after_dialog)
+        if self._view is not None:
+            self.app.push_screen(
+                RulesDialog(self.app.group_id, self._view.group_name), self.after_dialog
+            )
 
 
-class MemberDialog(FormDialog[int]):
-    def __init__(self, member_id: int | None) -> None:
+class MemberDialog(FormDialog["MemberRow"]):
+    """The member form; ``self.data`` is the member being edited (None: a new one)."""
+
+    def __init__(self, group_id: int, member_id: int | None = None) -> None:
         super().__init__()
+        self.group_id = group_id
         self.member_id = member_id
-        self.title_text = "New member" if member_id is None else "Edit member"
 
     def fields(self) -> list[FormField]:
-        from peergroup.services import membership as membership_svc
-
-        m = None
-        if self.member_id is not None:
-            with self.app.db.write() as session:
-                m = membership_svc.get_member(session, self.member_id)
+        m: MemberRow | None = self.data
         return [
             FormField("name", "Name", m.name if m else ""),
             FormField("email", "E-mail", m.email if m else ""),
@@ -173,7 +193,7 @@ class MemberDialog(FormDialog[int]):
             FormField("notes", "Notes", m.notes if m else "", "text"),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
+    def save(self, session: Session, values: dict[str, Any]) -> MemberRow:
         from peergroup.services import membership as membership_svc
 
         data = membership_svc.MemberInput(
@@ -184,52 +204,61 @@ class MemberDialog(FormDialog[int]):
             left_on=values["left_on"],
             notes=values["notes"],
         )
-        with self.app.db.write() as session:
-            if self.member_id is None:
-                group = self.screen_group(session)
-                return membership_svc.add_member(session, group, data).id
-            member = membership_svc.get_member(session, self.member_id)
-            return membership_svc.update_member(session, member, data).id
-
-    def screen_group(self, session):  # noqa: ANN001, ANN201
-        from peergroup.services import groups as groups_svc
-
-        return groups_svc.get_group(session, self.app.group_id)
+        return membership_svc.save_member(session, self.group_id, self.member_id, data)
 
 
-class LeaveDialog(FormDialog[int]):
-    title_text = "Member leaves the group (their history is kept)"
+class NewMemberDialog(MemberDialog):
+    """Nothing to read first: the fields are there at once, ready for typing."""
 
-    def __init__(self, member_id: int) -> None:
+    title_text = "New member"
+
+
+class EditMemberDialog(MemberDialog):
+    def __init__(self, group_id: int, member_id: int, name: str) -> None:
+        super().__init__(group_id, member_id)
+        self.title_text = f"Edit {name}"
+
+    def load(self, session: Session) -> MemberRow:
+        from peergroup.services import membership as membership_svc
+
+        return membership_svc.member_details(session, self.member_id)
+
+
+class LeaveDialog(FormDialog["MemberRow"]):
+    def __init__(self, member_id: int, name: str) -> None:
         super().__init__()
         self.member_id = member_id
+        self.title_text = f"{name} leaves the group (their history is kept)"
 
     def fields(self) -> list[FormField]:
-        import datetime as dt
-
         return [
             FormField(
-                "left_on", "Leaving date", dt.date.today().isoformat(), placeholder="YYYY-MM-DD"
+                "left_on",
+                "Leaving date",
+                self.app.clock.today().isoformat(),
+                placeholder="YYYY-MM-DD",
             )
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
+    def save(self, session: Session, values: dict[str, Any]) -> MemberRow:
         from peergroup.services import membership as membership_svc
 
-        with self.app.db.write() as session:
-            member = membership_svc.get_member(session, self.member_id)
-            membership_svc.member_leaves(session, member, values["left_on"])
-            return member.id
+        return membership_svc.leave_group(session, self.member_id, values["left_on"])
 
 
-class RulesDialog(FormDialog[int]):
-    title_text = "Membership rules"
+class RulesDialog(FormDialog["RulesSaved"]):
+    def __init__(self, group_id: int, group_name: str) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.title_text = f"Membership rules of {group_name}"
 
-    def fields(self) -> list[FormField]:
+    def load(self, session: Session) -> RulesView:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.write() as session:
-            g = groups_svc.get_group(session, self.app.group_id)
+        return groups_svc.rules_view(session, self.group_id)
+
+    def fields(self) -> list[FormField]:
+        g: RulesView = self.data
         return [
             FormField(
                 "target_size",
@@ -271,21 +300,19 @@ class RulesDialog(FormDialog[int]):
             ),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
+    def save(self, session: Session, values: dict[str, Any]) -> RulesSaved:
         from peergroup.services import groups as groups_svc
 
-        with self.app.db.write() as session:
-            g = groups_svc.get_group(session, self.app.group_id)
-            groups_svc.set_membership_rules(
-                session,
-                g,
-                target_size=values["target_size"],
-                membership=values["membership"] or "",
-                end_date=values["end_date"],
-                end_condition=values["end_condition"],
-                opt_in_month=values["opt_in_month"],
-            )
-            warning = groups_svc.size_warning(g.target_size)
-        if warning:
-            self.app.notify(warning, severity="warning", markup=False, timeout=8)
-        return g.id
+        return groups_svc.save_rules(
+            session,
+            self.group_id,
+            target_size=values["target_size"],
+            membership=values["membership"] or "",
+            end_date=values["end_date"],
+            end_condition=values["end_condition"],
+            opt_in_month=values["opt_in_month"],
+        )
+
+    def saved(self, result: RulesSaved) -> None:
+        if result.warning:
+            self.app.notify(result.warning, severity="warning", markup=False, timeout=8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +13,9 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from .safe import literal
 from .steps import StepScreen
 from .widgets.confirm import ConfirmDialog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peergroup.services.peer import PeerView
 
 
 class PeerScreen(StepScreen):
@@ -38,19 +43,34 @@ class PeerScreen(StepScreen):
             yield Static("", id="peer-preview")
         yield Footer()
 
-    def refresh_data(self) -> None:
+    def on_mount(self) -> None:
+        self._saved: dict[str, str] | None = None  # what the database holds, as on screen
+        self._saving = False
+        self._submitted: dict[str, str] = {}
+
+    def load(self, session: Any, group_id: int, today: Any) -> PeerView:
         from peergroup.services import peer as peer_svc
 
-        with self.app.db.write() as session:
-            group = self.group(session)
-            traits = peer_svc.traits(session, group)
-            note = group.peer_note
-            sentence = peer_svc.definition_sentence(session, group)
-        for kind, values in traits.items():
-            self.query_one(f"#trait-{kind}", Input).value = "; ".join(values)
-        self.query_one("#free-text", TextArea).text = note
-        self.query_one("#peer-preview", Static).update(literal(sentence, "italic"))
-        self._saved = self._snapshot()
+        return peer_svc.peer_view(session, group_id)
+
+    def show(self, view: PeerView) -> None:
+        stored = self._as_fields(view)
+        # Fill the fields only while they hold nothing unsaved: a refresh (after a
+        # dialog above closed, or a save) must never throw away what is typed.
+        if self._saved is None or self._snapshot() == self._saved:
+            for kind, value in stored.items():
+                if kind == "free_text":
+                    self.query_one("#free-text", TextArea).text = value
+                else:
+                    self.query_one(f"#trait-{kind}", Input).value = value
+        self._saved = stored
+        self.query_one("#peer-preview", Static).update(literal(view.sentence, "italic"))
+
+    @staticmethod
+    def _as_fields(view: PeerView) -> dict[str, str]:
+        fields = {kind: "; ".join(values) for kind, values in view.traits.items()}
+        fields["free_text"] = view.note
+        return fields
 
     def _snapshot(self) -> dict[str, str]:
         from peergroup.services.peer import TRAIT_KINDS
@@ -64,30 +84,49 @@ class PeerScreen(StepScreen):
         (self.focused or self).call_later(self._save)
 
     def _save(self) -> None:
-        from peergroup.errors import InputError
         from peergroup.services import peer as peer_svc
 
-        snap = self._snapshot()
-        free = snap.pop("free_text")
-        try:
-            with self.app.db.write() as session:
-                peer_svc.set_definition(session, self.group(session), snap, free)
-        except InputError as exc:
-            from peergroup.services.peer import TRAIT_KINDS
-
-            label = TRAIT_KINDS.get(
-                exc.field, "In our own words" if exc.field == "free_text" else exc.field
-            )
-            self.query_one("#peer-error", Static).update(
-                Text(f"{label}: {exc.message}", style="bold red")
-            )
+        if self._saving or self.app.group_id is None:
             return
+        self._saving = True
+        snap = self._snapshot()
+        self._submitted = dict(snap)
+        free = snap.pop("free_text")
+        group_id = self.app.group_id
+        self.query_one("#peer-error", Static).update(Text("Saving…", style="dim"))
+        self.run_db(
+            lambda session: peer_svc.save_definition(session, group_id, snap, free),
+            self._saved_definition,
+            write=True,
+            failed=self._save_failed,
+            group="peer-save",
+        )
+
+    def _saved_definition(self, view: PeerView) -> None:
+        self._saving = False
         self.query_one("#peer-error", Static).update("")
+        if self._snapshot() == self._submitted:
+            self._saved = None  # show what is stored now (normalised spacing)
+        self.show(view)
         self.notify("Saved the definition of 'peer'.")
-        self.refresh_data()
+
+    def _save_failed(self, exc: Exception) -> None:
+        from peergroup.errors import InputError
+        from peergroup.services.peer import TRAIT_KINDS
+
+        self._saving = False
+        if not isinstance(exc, InputError):
+            self.query_one("#peer-error", Static).update(Text(str(exc), style="bold red"))
+            return
+        label = TRAIT_KINDS.get(
+            exc.field, "In our own words" if exc.field == "free_text" else exc.field
+        )
+        self.query_one("#peer-error", Static).update(
+            Text(f"{label}: {exc.message}", style="bold red")
+        )
 
     def action_back(self) -> None:
-        if self._snapshot() == getattr(self, "_saved", None):
+        if self._saved is None or self._snapshot() == self._saved:
             self.app.pop_screen()
             return
 

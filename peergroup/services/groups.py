@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -153,3 +154,75 @@ def size_warning(target_size: int | None) -> str | None:
     if target_size > SIZE_MAX:
         return f"{target_size} is large: published groups have {SIZE_MIN} to {SIZE_MAX} members; bigger groups find it hard to give everyone time."
     return None
+
+
+# --- views for the screens ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    id: int
+    name: str
+
+
+def group_choices(session: Session) -> list[GroupChoice]:
+    """Every group in the database, by name (the group switcher's list)."""
+    return [GroupChoice(g.id, g.name) for g in list_groups(session)]
+
+
+def new_group(session: Session, name: str, timezone: str) -> int:
+    """Create a group from the new-group form; returns its id."""
+    return create_group(session, name, timezone=validate.timezone("timezone", timezone)).id
+
+
+@dataclass(frozen=True)
+class RulesView:
+    """The membership rules of step 2, as the rules form starts from them."""
+
+    group_name: str
+    target_size: int | None
+    membership: str
+    end_date: dt.date | None
+    end_condition: str
+    opt_in_month: int | None
+
+
+def rules_view(session: Session, group_id: int) -> RulesView:
+    g = get_group(session, group_id)
+    return RulesView(
+        group_name=g.name,
+        target_size=g.target_size,
+        membership=g.membership,
+        end_date=g.end_date,
+        end_condition=g.end_condition,
+        opt_in_month=g.opt_in_month,
+    )
+
+
+@dataclass(frozen=True)
+class RulesSaved:
+    group_id: int
+    warning: str | None  # the size warning to show, if any
+
+
+def save_rules(
+    session: Session,
+    group_id: int,
+    *,
+    target_size: str | int | None,
+    membership: str,
+    end_date: str | dt.date | None = None,
+    end_condition: str | None = "",
+    opt_in_month: str | int | None = None,
+) -> RulesSaved:
+    """Store the membership rules (all checked before any is written)."""
+    group = set_membership_rules(
+        session,
+        get_group(session, group_id),
+        target_size=target_size,
+        membership=membership,
+        end_date=end_date,
+        end_condition=end_condition,
+        opt_in_month=opt_in_month,
+    )
+    return RulesSaved(group.id, size_warning(group.target_size))

@@ -167,6 +167,98 @@ def summary(session: Session, group: Group, today: dt.date | None = None) -> Mem
     )
 
 
+# --- what the members screen shows, and what its keys do ---------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member as the screens show them."""
+
+    id: int
+    name: str
+    email: str
+    status: str
+    joined_on: dt.date | None
+    left_on: dt.date | None
+    notes: str = ""
+
+
+def _row(member: Member) -> MemberRow:
+    return MemberRow(
+        id=member.id,
+        name=member.name,
+        email=member.email,
+        status=member.status,
+        joined_on=member.joined_on,
+        left_on=member.left_on,
+        notes=member.notes,
+    )
+
+
+@dataclass(frozen=True)
+class MembersView:
+    """Step 2 at a glance: the rules, the counts and every member."""
+
+    group_name: str
+    membership: str  # ongoing | time-limited
+    end_date: dt.date | None
+    end_condition: str
+    opt_in_month: int | None
+    summary: MembershipSummary
+    members: tuple[MemberRow, ...]
+
+
+def members_view(session: Session, group_id: int, today: dt.date | None = None) -> MembersView:
+    from .groups import get_group
+
+    group = get_group(session, group_id)
+    return MembersView(
+        group_name=group.name,
+        membership=group.membership,
+        end_date=group.end_date,
+        end_condition=group.end_condition,
+        opt_in_month=group.opt_in_month,
+        summary=summary(session, group, today),
+        members=tuple(_row(m) for m in list_members(session, group)),
+    )
+
+
+def member_details(session: Session, member_id: int) -> MemberRow:
+    """One member, notes included (what the edit dialog starts from)."""
+    return _row(get_member(session, member_id))
+
+
+def save_member(
+    session: Session, group_id: int, member_id: int | None, data: MemberInput
+) -> MemberRow:
+    """Add a member to the group (``member_id`` None) or change one; returns them."""
+    from .groups import get_group
+
+    if member_id is None:
+        return _row(add_member(session, get_group(session, group_id), data))
+    return _row(update_member(session, get_member(session, member_id), data))
+
+
+@dataclass(frozen=True)
+class Joined:
+    name: str
+    joined_on: dt.date | None
+    already_active: bool  # nothing changed: they were active already
+
+
+def join_group(session: Session, member_id: int, on: dt.date | None = None) -> Joined:
+    """A prospective member (or an alumnus) becomes active, from ``on`` (default: today)."""
+    member = get_member(session, member_id)
+    if member.status == "active":
+        return Joined(member.name, member.joined_on, already_active=True)
+    activate(session, member, on)
+    return Joined(member.name, member.joined_on, already_active=False)
+
+
+def leave_group(session: Session, member_id: int, on: dt.date | str | None = None) -> MemberRow:
+    return _row(member_leaves(session, get_member(session, member_id), on))
+
+
 def start_opt_in_round(session: Session, group: Group, year: int) -> list[OptInRound]:
     """Ask every active member to opt in or out for ``year`` (idempotent)."""
     existing = {

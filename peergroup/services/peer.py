@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -90,6 +91,36 @@ def definition_sentence(session: Session, group: Group) -> str:
     if not lines:
         return "No definition of 'peer' yet."
     return "Peers here share: " + " · ".join(f"{label.lower()}: {value}" for label, value in lines)
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """Step 1 as the screen shows it: the values per characteristic, the note, the sentence."""
+
+    traits: dict[str, tuple[str, ...]]  # every key of TRAIT_KINDS, in display order
+    note: str
+    sentence: str
+
+
+def peer_view(session: Session, group_id: int) -> PeerView:
+    from .groups import get_group
+
+    group = get_group(session, group_id)
+    return PeerView(
+        traits={k: tuple(v) for k, v in traits(session, group).items() if k in TRAIT_KINDS},
+        note=group.peer_note,
+        sentence=definition_sentence(session, group),
+    )
+
+
+def save_definition(
+    session: Session, group_id: int, values: dict[str, list[str] | str], free_text: str | None
+) -> PeerView:
+    """Replace the group's definition of 'peer' and return what is now stored."""
+    from .groups import get_group
+
+    set_definition(session, get_group(session, group_id), values, free_text)
+    return peer_view(session, group_id)
 
 
 def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:

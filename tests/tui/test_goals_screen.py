@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from peergroup.models import Goal, GoalCheckin, MissionVersion
 
-from .helpers import SIZE, app_for, screen_text, settle, type_text
+from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
 async def _open(pilot):  # noqa: ANN001, ANN202
@@ -25,7 +25,7 @@ async def test_adding_a_goal_shows_what_smart_parts_are_missing(db):
         await _open(pilot)
         assert "No goals yet" in screen_text(app)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "Write more")
         await pilot.pause()
         live = screen_text(app)
@@ -66,7 +66,7 @@ async def test_new_mission_version_keeps_history_and_refuses_far_revisit(demo_db
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         area = app.screen.query_one("#field-text")
         area.text = "To grow educators who lead."
         app.screen.query_one("#field-revisit_by").value = "2099-01-01"
@@ -80,7 +80,62 @@ async def test_new_mission_version_keeps_history_and_refuses_far_revisit(demo_db
         assert "To grow educators who lead." in screen_text(app)
         assert "1 earlier version" in screen_text(app)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert "Mission history" in screen_text(app)
     with demo_db.write() as s:
         assert len(s.exec(select(MissionVersion)).all()) == 2
+
+
+async def test_the_checkin_dialog_names_the_goal_and_starts_on_the_apps_day(demo_db):
+    import datetime as dt
+
+    from peergroup.clock import FixedClock
+
+    app = app_for(demo_db.path, clock=FixedClock(dt.date(2027, 1, 19)))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        table = app.screen.query_one("#goals")
+        for row in range(table.row_count):
+            if str(table.get_row_at(row)[2]).startswith("Submit a first-author"):
+                table.move_cursor(row=row)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "Check-in: Submit a first-author systematic review" in flat(screen_text(app))
+        assert app.screen.query_one("#field-on").value == "2027-01-19"
+        await type_text(pilot, "80")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "80%" in screen_text(app)
+    with demo_db.read() as s:
+        goal = s.exec(select(Goal).where(Goal.title.startswith("Submit a first-author"))).one()
+        last = s.exec(
+            select(GoalCheckin)
+            .where(GoalCheckin.goal_id == goal.id)
+            .order_by(GoalCheckin.id.desc())
+        ).first()
+        assert (last.progress, last.on) == (80, dt.date(2027, 1, 19))
+
+
+async def test_editing_a_goal_starts_from_what_is_stored_and_checks_smart_live(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        table = app.screen.query_one("#goals")
+        for row in range(table.row_count):
+            if str(table.get_row_at(row)[2]).startswith("Win protected time"):
+                table.move_cursor(row=row)
+        await pilot.press("e")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Edit the goal: Win protected time for the group" in text
+        assert "SMART check:" in text and "No deadline" in text
+        assert app.screen.query_one("#field-measure").value.startswith("A written agreement")
+        app.screen.query_one("#field-due").value = "2027-03-31"
+        await pilot.pause()
+        assert "SMART check: all five parts are there." in flat(screen_text(app))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "2027-03-31" in screen_text(app)
+    with demo_db.read() as s:
+        goal = s.exec(select(Goal).where(Goal.title == "Win protected time for the group")).one()
+        assert str(goal.due) == "2027-03-31" and goal.member_id is None

@@ -104,7 +104,7 @@ async def test_target_size_outside_4_to_12_warns_on_screen(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#field-target_size").value = "15"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -118,7 +118,7 @@ async def test_time_limited_without_an_end_is_refused(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#field-membership").value = "time-limited"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -143,3 +143,201 @@ async def test_keys_still_queued_when_ctrl_s_arrives_are_saved_too(demo_db):
         await settle(pilot)
     with demo_db.write() as s:
         assert s.exec(select(Member).where(Member.name == "Quick Typist")).one()
+
+
+# --- another program holds the write lock -------------------------------------------
+
+# A second *process* (not a thread: SQLite locks are per process) that takes the
+# write lock, says so, and keeps it until the release file appears or its stdin
+# closes (the test ended or died), bounded in any case.
+HOLD_THE_LOCK = r"""
+import os, select, sqlite3, sys, time
+path, release = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(path, timeout=10, isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+deadline = time.monotonic() + 60
+while not os.path.exists(release) and time.monotonic() < deadline:
+    ready, _, _ = select.select([sys.stdin], [], [], 0.05)
+    if ready and not sys.stdin.buffer.read1(1):
+        break  # stdin closed
+con.execute("COMMIT")
+con.close()
+print("released", flush=True)
+"""
+
+
+def _hold_write_lock(db_path, release):  # noqa: ANN001, ANN202
+    import select
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(db_path), str(release)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    line = b""
+    while not line.endswith(b"\n") and time.monotonic() < deadline:
+        ready, _, _ = select.select([child.stdout], [], [], 0.1)
+        if ready:
+            chunk = child.stdout.read1(64)
+            if not chunk:
+                break
+            line += chunk
+    if line.strip() != b"locked":
+        child.kill()
+        child.wait(5)
+        raise AssertionError(f"the lock holder did not start: {line!r} {child.stderr.read()!r}")
+    return child
+
+
+def _member(path, name):  # noqa: ANN001, ANN202
+    """Read straight from the file, as another program would (WAL: never waits for the lock)."""
+    import sqlite3
+
+    con = sqlite3.connect(path, timeout=5)
+    try:
+        return con.execute(
+            "SELECT id, status, joined_on FROM member WHERE name = ?", (name,)
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def _seen(app) -> str:  # noqa: ANN001
+    """The screen as flat text, toasts included (their left edge is a '▌')."""
+    return flat(screen_text(app).replace("▌", " "))
+
+
+async def _until(pilot, condition, timeout: float = 15.0) -> bool:  # noqa: ANN001
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+async def test_joining_while_another_program_holds_the_lock_waits_without_freezing(
+    demo_db, tmp_path
+):
+    """j on a prospective member while another process writes: the app keeps answering
+    keys, says it is waiting, and the member joins once the lock is released."""
+    path = demo_db.path
+    member_id, status, _ = _member(path, "Tomás Herrera")
+    assert status == "prospective"
+    release = tmp_path / "release-the-lock"
+    app = app_for(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts on screen
+        await _open(pilot)
+        table = app.screen.query_one("#members")
+        table.move_cursor(row=table.get_row_index(str(member_id)))
+        child = _hold_write_lock(path, release)
+        try:
+            await pilot.press("j")
+            assert await _until(
+                pilot,
+                lambda: "Waiting for the database: another program is writing to it" in _seen(app),
+            ), screen_text(app)
+            # Still answering keys while the join waits: the cursor moves, help opens
+            # and closes, and the screen shows each change.
+            row = table.cursor_row
+            await pilot.press("up")
+            assert table.cursor_row == row - 1
+            await pilot.press("down")
+            assert table.cursor_row == row
+            await pilot.press("f1")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HelpScreen"
+            assert "The ten steps" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "MembershipScreen"
+            assert child.poll() is None, "the lock holder ended early"
+            assert _member(path, "Tomás Herrera")[1] == "prospective"  # not yet
+            release.touch()
+            child.wait(timeout=15)
+            assert child.returncode == 0, child.stderr.read()
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait(timeout=5)
+            child.stdin.close()
+            child.stdout.close()
+            child.stderr.close()
+        assert await _until(pilot, lambda: _member(path, "Tomás Herrera")[1] == "active")
+        await settle(pilot)
+        assert "Tomás Herrera is now an active member" in _seen(app)
+        row = table.get_row(str(member_id))
+        assert str(row[2]) == "active"
+    # Joined on the app's day (the pinned clock), not the machine's.
+    assert _member(path, "Tomás Herrera")[1:] == ("active", "2026-11-25")
+
+
+async def _on_member(pilot, name: str) -> None:  # noqa: ANN001
+    table = pilot.app.screen.query_one("#members")
+    for row in range(table.row_count):
+        if str(table.get_row_at(row)[0]) == name:
+            table.move_cursor(row=row)
+            return
+    raise AssertionError(f"{name} is not in the members table")
+
+
+async def test_the_leave_dialog_names_the_member_and_starts_on_the_apps_day(demo_db):
+    import datetime as dt
+
+    from peergroup.clock import FixedClock
+
+    app = app_for(demo_db.path, clock=FixedClock(dt.date(2027, 2, 3)))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await _on_member(pilot, "Priya Raman")
+        await pilot.press("l")
+        await settle(pilot)
+        assert "Priya Raman leaves the group" in flat(screen_text(app))
+        assert app.screen.query_one("#field-left_on").value == "2027-02-03"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MembershipScreen"
+    with demo_db.read() as s:
+        priya = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
+        assert (priya.status, priya.left_on) == ("alumni", dt.date(2027, 2, 3))
+
+
+async def test_editing_a_member_starts_from_what_is_stored(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await _on_member(pilot, "Jamal Okafor")
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Edit Jamal Okafor" in screen_text(app)
+        assert app.screen.query_one("#field-email").value == "jamal.okafor@northbridge.example.org"
+        assert app.screen.query_one("#field-joined_on").value == "2025-01-14"
+        app.screen.query_one("#field-email").value = "jamal@northbridge.example.org"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "jamal@northbridge.e" in screen_text(app)
+    with demo_db.read() as s:
+        jamal = s.exec(select(Member).where(Member.name == "Jamal Okafor")).one()
+        assert jamal.email == "jamal@northbridge.example.org"
+        assert str(jamal.joined_on) == "2025-01-14" and jamal.status == "active"
+
+
+async def test_j_on_an_active_member_says_so_and_changes_nothing(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _open(pilot)
+        await _on_member(pilot, "Marcus Bell")
+        await pilot.press("j")
+        await settle(pilot)
+        assert "Marcus Bell is already an active member" in _seen(app)
+    with demo_db.read() as s:
+        marcus = s.exec(select(Member).where(Member.name == "Marcus Bell")).one()
+        assert str(marcus.joined_on) == "2024-09-10"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from peergroup.models import PeerTrait
-from peergroup.services import groups
+from peergroup.services import groups, peer
 
-from .helpers import SIZE, app_for, screen_text, settle, type_text
+from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
 async def test_defining_peers_is_saved_and_shown_on_home(db):
@@ -51,3 +51,32 @@ async def test_leaving_with_unsaved_changes_asks_first(db):
         await pilot.press("n")  # stay
         await pilot.pause()
         assert app.screen.query_one("#trait-track").value == "Clinician educator"
+
+
+async def test_what_is_typed_survives_a_dialog_opening_and_closing_above(db):
+    """The screen reloads when a dialog above it closes; unsaved typing must stay."""
+    with db.write() as s:
+        g = groups.create_group(s, "G", timezone="UTC")
+        peer.set_definition(s, g, {"institution": "Brown"}, "")
+    app = app_for(db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen.query_one("#trait-institution").value == "Brown"
+        await pilot.click("#trait-track")
+        await type_text(pilot, "Clinician educator")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#trait-track").value == "Clinician educator"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "track or rank: Clinician educator" in flat(screen_text(app))
+    with db.read() as s:
+        assert [(t.kind, t.value) for t in s.exec(select(PeerTrait).order_by(PeerTrait.id))] == [
+            ("institution", "Brown"),
+            ("track", "Clinician educator"),
+        ]

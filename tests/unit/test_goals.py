@@ -255,3 +255,86 @@ def test_a_mission_is_overdue_only_after_its_revisit_date(db, group_id: int):
         assert goals_svc.mission_overdue(m, dt.date(2027, 9, 7)) is False
         assert goals_svc.mission_overdue(m, dt.date(2027, 9, 8)) is True
     assert goals_svc.mission_overdue(None, TODAY) is False
+
+
+# --- what the goals screen and its dialogs read and save -------------------------
+
+
+def test_the_goals_view_names_owners_badges_latest_progress_and_the_mission(db, group_id):
+    with db.write() as s:
+        group = s.get(Group, group_id)
+        priya = membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Priya Raman", joined_on="2025-01-01")
+        )
+        review = goals_svc.add_goal(s, group, dataclasses.replace(FULL, member_id=priya.id))
+        goals_svc.add_goal(s, group, GoalInput(title="Meet monthly"))
+        goals_svc.add_checkin(s, review, 60, on="2026-11-10")
+        goals_svc.add_checkin(s, review, 30, on="2026-10-13")  # typed later, earlier date
+        goals_svc.adopt_mission(
+            s, group, "First.", adopted_on="2025-06-01", revisit_by="2026-06-01"
+        )
+        goals_svc.adopt_mission(
+            s, group, "Second.", adopted_on="2025-09-01", revisit_by="2026-09-01"
+        )
+    with db.read() as s:
+        view = goals_svc.goals_view(s, group_id, TODAY)
+    assert [(g.owner, g.title, g.badge, g.progress) for g in view.goals] == [
+        ("Group", "Meet monthly", "·····", None),
+        ("Priya Raman", FULL.title, "SMART", 60),
+    ]
+    assert [p.letter for p in view.goals[0].problems] == list("SMART")
+    assert (view.mission.text, view.mission.overdue, view.earlier_missions) == ("Second.", True, 1)
+    with db.read() as s:
+        history = goals_svc.mission_history_view(s, group_id, TODAY)
+    assert [m.text for m in history] == ["Second.", "First."]
+
+
+def test_the_goal_form_offers_members_but_not_the_recruitment_list(db, group_id):
+    with db.write() as s:
+        group = s.get(Group, group_id)
+        ada = membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Ada Byron", joined_on="2025-01-01")
+        )
+        membership_svc.add_member(
+            s, group, membership_svc.MemberInput(name="Tomás Herrera", status="prospective")
+        )
+        goal_id = goals_svc.add_goal(s, group, dataclasses.replace(FULL, member_id=ada.id)).id
+    with db.read() as s:
+        new = goals_svc.goal_form(s, group_id, None)
+        edit = goals_svc.goal_form(s, group_id, goal_id)
+    assert new.goal is None and new.owners == (("Ada Byron", ada.id),)
+    assert edit.goal == dataclasses.replace(FULL, member_id=ada.id)
+    with db.write() as s:
+        assert (
+            goals_svc.save_goal(s, group_id, goal_id, dataclasses.replace(FULL, title="New"))
+            == goal_id
+        )
+    with db.read() as s:
+        assert s.get(Goal, goal_id).title == "New" and s.get(Goal, goal_id).member_id is None
+
+
+def test_the_live_smart_check_reads_what_is_typed_without_a_database():
+    typed = dataclasses.replace(FULL, due="2027-02-30")  # not a real date yet: no deadline
+    assert [(p.letter, p.field) for p in goals_svc.draft_problems(typed, TODAY)] == [("T", "due")]
+    assert goals_svc.draft_problems(FULL, TODAY) == []
+    assert [p.letter for p in goals_svc.draft_problems(FULL, dt.date(2027, 7, 1))] == ["T"]
+
+
+def test_a_check_in_and_a_new_mission_default_to_the_databases_day(make_db):
+    from peergroup.clock import FixedClock
+
+    day = dt.date(2027, 3, 2)
+    db = make_db(clock=FixedClock(day))
+    with db.write() as s:
+        group = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
+        goal_id = goals_svc.add_goal(s, group, FULL).id
+        group_id = group.id
+    with db.write() as s:
+        checkin_id = goals_svc.check_in(s, goal_id, "40", "halfway there")
+        form = goals_svc.mission_form(s, group_id)
+        mission_id = goals_svc.new_mission_version(s, group_id, "To grow.")
+    assert form == goals_svc.MissionForm("", dt.date(2028, 3, 2))
+    with db.read() as s:
+        assert s.get(GoalCheckin, checkin_id).on == day
+        mission = s.get(MissionVersion, mission_id)
+        assert (mission.adopted_on, mission.revisit_by) == (day, dt.date(2028, 3, 2))

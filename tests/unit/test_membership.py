@@ -345,3 +345,130 @@ def test_a_member_who_opts_out_becomes_alumni_and_the_others_stay(db, group_id: 
         priya, marcus = s.get(Member, stay), s.get(Member, go)
         assert (priya.status, priya.left_on) == ("active", None)
         assert (marcus.status, marcus.left_on) == ("alumni", dt.date(2027, 9, 5))
+
+
+# --- what the members screen reads and does (by id, on the database's clock) -------
+
+A_TUESDAY = dt.date(2027, 3, 2)  # not the tests' usual "today": the clock decides
+
+
+@pytest.fixture
+def other_day_db(make_db):  # noqa: ANN001
+    from peergroup.clock import FixedClock
+
+    return make_db(clock=FixedClock(A_TUESDAY))
+
+
+def test_the_members_view_has_the_rules_the_counts_and_every_member_in_order(db, group_id):
+    with db.write() as s:
+        group = s.get(Group, group_id)
+        groups_svc.set_membership_rules(
+            s, group, target_size=6, membership="time-limited", end_condition="all promoted"
+        )
+        _add(s, group, "Zara Young")
+        _add(s, group, "ada byron", email="ada@example.org")
+        _add(s, group, "Tomás Herrera", status="prospective", joined_on=None)
+        _add(s, group, "Rachel Goldberg", status="alumni", left_on="2026-06-30")
+    with db.read() as s:
+        view = membership_svc.members_view(s, group_id, TODAY)
+    assert view.group_name == GROUP
+    assert (view.membership, view.end_condition, view.end_date) == (
+        "time-limited",
+        "all promoted",
+        None,
+    )
+    assert [(m.name, m.status) for m in view.members] == [
+        ("ada byron", "active"),
+        ("Zara Young", "active"),
+        ("Tomás Herrera", "prospective"),
+        ("Rachel Goldberg", "alumni"),
+    ]
+    assert view.members[0].email == "ada@example.org"
+    assert view.members[3].left_on == dt.date(2026, 6, 30)
+    counts = view.summary
+    assert (
+        counts.active,
+        counts.prospective,
+        counts.alumni,
+        counts.openings,
+        counts.recruits_short,
+    ) == (2, 1, 1, 4, 3)
+
+
+def test_a_prospective_member_joins_on_the_databases_day(other_day_db):
+    db = other_day_db
+    with db.write() as s:
+        group = groups_svc.create_group(s, GROUP, timezone="UTC")
+        tomas = _add(s, group, "Tomás Herrera", status="prospective", joined_on=None).id
+        priya = _add(s, group, "Priya Raman", joined_on="2024-09-10").id
+    with db.write() as s:
+        joined = membership_svc.join_group(s, tomas)
+        again = membership_svc.join_group(s, priya)
+    assert (joined.name, joined.joined_on, joined.already_active) == (
+        "Tomás Herrera",
+        A_TUESDAY,
+        False,
+    )
+    assert (again.joined_on, again.already_active) == (dt.date(2024, 9, 10), True)
+    with db.read() as s:
+        assert (s.get(Member, tomas).status, s.get(Member, tomas).joined_on) == (
+            "active",
+            A_TUESDAY,
+        )
+        assert s.get(Member, priya).joined_on == dt.date(2024, 9, 10)  # unchanged
+
+
+def test_leaving_and_opting_out_default_to_the_databases_day(other_day_db):
+    db = other_day_db
+    with db.write() as s:
+        group = groups_svc.create_group(s, GROUP, timezone="UTC")
+        dana = _add(s, group, "Dana Okafor").id
+        ben = _add(s, group, "Ben Okri").id
+        added = _add(s, group, "Cy Twombly", joined_on=None).id  # active, no date: today
+    with db.write() as s:
+        left = membership_svc.leave_group(s, dana)
+        rounds = membership_svc.start_opt_in_round(
+            s, s.get(Group, s.get(Member, ben).group_id), 2027
+        )
+        out = next(r for r in rounds if r.member_id == ben)
+        membership_svc.record_opt_in(s, out, "out")
+    assert (left.status, left.left_on) == ("alumni", A_TUESDAY)
+    with db.read() as s:
+        assert s.get(Member, ben).left_on == A_TUESDAY
+        answered = s.exec(select(OptInRound).where(OptInRound.member_id == ben)).one()
+        assert (answered.answer, answered.answered_on) == ("out", A_TUESDAY)
+        assert s.get(Member, added).joined_on == A_TUESDAY
+
+
+def test_saving_a_member_by_id_adds_or_changes_them(db, group_id):
+    with db.write() as s:
+        added = membership_svc.save_member(
+            s, group_id, None, MemberInput(name="Ada Byron", joined_on="2026-01-13")
+        )
+    with db.write() as s:
+        changed = membership_svc.save_member(
+            s, group_id, added.id, MemberInput(name="Ada King", joined_on="2026-01-13", notes="n")
+        )
+    assert changed.id == added.id and (changed.name, changed.notes) == ("Ada King", "n")
+    with db.read() as s:
+        assert membership_svc.member_details(s, added.id).name == "Ada King"
+    assert _members(db) == [("Ada King", "")]
+
+
+def test_the_rules_form_reads_and_saves_by_group_id_with_the_size_warning(db, group_id):
+    with db.write() as s:
+        saved = groups_svc.save_rules(s, group_id, target_size="15", membership="ongoing")
+    assert saved.group_id == group_id and "15 is large" in saved.warning
+    with db.write() as s:
+        quiet = groups_svc.save_rules(
+            s, group_id, target_size=8, membership="ongoing", opt_in_month=9
+        )
+    assert quiet.warning is None
+    with db.read() as s:
+        rules = groups_svc.rules_view(s, group_id)
+    assert (rules.group_name, rules.target_size, rules.membership, rules.opt_in_month) == (
+        GROUP,
+        8,
+        "ongoing",
+        9,
+    )

@@ -137,3 +137,17 @@ def test_the_demo_groups_roadmap(demo_db):
     assert "2 goal(s) are not fully SMART" in steps[3].missing[0]
     assert steps[7].state == "optional"
     assert roadmap_svc.next_step(list(steps.values())).number == 3
+
+
+def test_the_peer_view_shows_each_characteristic_the_note_and_the_sentence(db, group_id: int):
+    with db.write() as s:
+        view = peer_svc.save_definition(
+            s, group_id, {"institution": "Northbridge; Lifespan ", "track": ""}, "Educators."
+        )
+    assert view.traits["institution"] == ("Northbridge", "Lifespan")
+    assert view.traits["track"] == () and list(view.traits) == list(peer_svc.TRAIT_KINDS)
+    assert view.note == "Educators."
+    assert view.sentence.startswith("Peers here share: institution: Northbridge; Lifespan")
+    with db.read() as s:
+        assert peer_svc.peer_view(s, group_id) == view
+    assert _steps(db, group_id)[1].state == "done"
