@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from .errors import InputError
 from .models import Group
+from .text import fold
 
 SECTIONS: dict[str, set[str]] = {
     "group": {"name", "target_size", "membership", "end_date", "end_condition", "opt_in_month"},
@@ -87,7 +88,8 @@ def read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror}).") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        # utf-8-sig: a byte order mark (Windows editors add one) is not part of the text.
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(str(path), "is not UTF-8 text; save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
@@ -123,6 +125,19 @@ def _date(value: Any, where: str) -> dt.date | None:
 
         return parse_date(where, value)
     raise InputError(where, f"must be a date such as 2027-03-09, not {type(value).__name__}.")
+
+
+def _required_date(table: dict, key: str, where: str) -> dt.date:
+    """A date the services would otherwise take from the clock: the file must give it,
+    so that importing it on another day gives the same group."""
+    day = _date(table.get(key), f"{where}.{key}")
+    if day is None:
+        raise InputError(
+            f"{where}.{key}",
+            f"is missing; give the date, e.g. {key} = 2026-09-08 "
+            "(a group file never takes the day it is imported).",
+        )
+    return day
 
 
 def _str(value: Any, where: str) -> str:
@@ -185,28 +200,37 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     except InputError as exc:
         raise _prefix("peer", exc) from None
 
+    # Names are compared folded (NFC, case): "Zoë" typed with a combining
+    # diaeresis is the same member as "Zoë" typed with one character.
     members_by_name: dict[str, int] = {}
+    first_meeting = _schedule_start(doc)
+    appears = _first_appearances(doc)
     for i, m in enumerate(_list(doc.get("members"), "members")):
         where = f"members[{i + 1}]"
         if not isinstance(m, dict):
             raise InputError(where, "must be a table ([[members]]).")
         _known(m, SECTIONS["members"], where)
+        name = _str(m.get("name"), f"{where}.name")
+        status = _str(m.get("status", "active"), f"{where}.status")
+        joined = _date(m.get("joined"), f"{where}.joined")
+        if joined is None and status.strip() == "active":
+            joined = _default_joined(name, first_meeting, appears, where)
         try:
             member = membership_svc.add_member(
                 session,
                 group,
                 membership_svc.MemberInput(
-                    name=_str(m.get("name"), f"{where}.name"),
+                    name=name,
                     email=_str(m.get("email"), f"{where}.email"),
-                    status=_str(m.get("status", "active"), f"{where}.status"),
-                    joined_on=_date(m.get("joined"), f"{where}.joined"),
+                    status=status,
+                    joined_on=joined,
                     left_on=_date(m.get("left"), f"{where}.left"),
                     notes=_str(m.get("notes"), f"{where}.notes"),
                 ),
             )
         except InputError as exc:
             raise _prefix(where, exc) from None
-        key = member.name.casefold()
+        key = fold(member.name)
         if key in members_by_name:
             raise InputError(
                 f"{where}.name", f"{member.name!r} appears twice; give each member a distinct name."
@@ -221,7 +245,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
                 group,
                 _str(mission.get("text"), "mission.text"),
                 revisit_by=_date(mission.get("revisit_by"), "mission.revisit_by"),
-                adopted_on=_date(mission.get("adopted"), "mission.adopted"),
+                adopted_on=_required_date(mission, "adopted", "mission"),
             )
         except InputError as exc:
             raise _prefix("mission", exc) from None
@@ -234,7 +258,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         owner = gdoc.get("owner")
         member_id = None
         if owner is not None:
-            member_id = members_by_name.get(_str(owner, f"{where}.owner").strip().casefold())
+            member_id = members_by_name.get(fold(_str(owner, f"{where}.owner")))
             if member_id is None:
                 raise InputError(
                     f"{where}.owner",
@@ -269,7 +293,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
                     goal,
                     c.get("progress"),
                     _str(c.get("note"), f"{cwhere}.note"),
-                    _date(c.get("on"), f"{cwhere}.on"),
+                    _required_date(c, "on", cwhere),
                 )
             except InputError as exc:
                 raise _prefix(cwhere, exc) from None
@@ -305,6 +329,70 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     return group
 
 
+def _schedule_start(doc: dict[str, Any]) -> dt.date | None:
+    """The group's first meeting as the file gives it: [logistics] first_meeting, or
+    the earliest of its custom dates. None when the file has no schedule."""
+    lg = doc.get("logistics")
+    if not isinstance(lg, dict):
+        return None  # no schedule (or a malformed one, reported with its field later)
+    first = _date(lg.get("first_meeting"), "logistics.first_meeting")
+    if first is not None:
+        return first
+    dates = [
+        _date(d, f"logistics.dates[{i + 1}]")
+        for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))
+    ]
+    return min((d for d in dates if d is not None), default=None)
+
+
+def _first_appearances(doc: dict[str, Any]) -> dict[str, dt.date]:
+    """fold(name) -> the earliest recorded meeting naming them (present, apologies,
+    scribe or action owner). Malformed records are skipped here and reported later."""
+    earliest: dict[str, dt.date] = {}
+    records = doc.get("meetings")
+    for i, rec in enumerate(records if isinstance(records, list) else []):
+        if not isinstance(rec, dict):
+            continue
+        day = _date(rec.get("on"), f"meetings[{i + 1}].on")
+        if day is None:
+            continue
+        names = [
+            *(rec.get("present") if isinstance(rec.get("present"), list) else []),
+            *(rec.get("apologies") if isinstance(rec.get("apologies"), list) else []),
+            rec.get("scribe"),
+        ]
+        actions = rec.get("actions")
+        for a in actions if isinstance(actions, list) else []:
+            if isinstance(a, dict):
+                names.append(a.get("owner"))
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                key = fold(name)
+                if key not in earliest or day < earliest[key]:
+                    earliest[key] = day
+    return earliest
+
+
+def _default_joined(
+    name: str, first_meeting: dt.date | None, appears: dict[str, dt.date], where: str
+) -> dt.date:
+    """When an active member without ``joined`` joined: from the file, never the clock.
+
+    The group's first meeting, or the earliest recorded meeting they appear in if
+    that is earlier, so importing the same file on any day gives the same calendar
+    and the same role rotation.
+    """
+    known = [d for d in (first_meeting, appears.get(fold(name))) if d is not None]
+    if known:
+        return min(known)
+    who = name.strip() or "this member"
+    raise InputError(
+        f"{where}.joined",
+        f"is missing, and without a [logistics] first_meeting there is no date to take for "
+        f"{who}; give the date they joined, e.g. joined = 2026-09-08.",
+    )
+
+
 def _import_meeting_records(
     session: Session, group: Group, records: list, members: dict[str, int]
 ) -> None:
@@ -324,7 +412,7 @@ def _import_meeting_records(
     by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
 
     def member(name: object, where: str) -> Member:
-        mid = members.get(_str(name, where).strip().casefold())
+        mid = members.get(fold(_str(name, where)))
         if mid is None:
             raise InputError(where, f"{name!r} is not one of the [[members]]; check the spelling.")
         return session.get(Member, mid)
@@ -411,6 +499,13 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
     """
     from .services import meetings as meetings_svc
 
+    if lg.get("first_meeting") is None and not lg.get("dates"):
+        # Left to the services, the schedule would start on the day of the import.
+        raise InputError(
+            "logistics.first_meeting",
+            "is missing; give the date of the first meeting, e.g. first_meeting = 2026-09-08. "
+            "Meetings are planned from it, so every import of the file gives the same calendar.",
+        )
     try:
         meetings_svc.set_logistics(
             session,

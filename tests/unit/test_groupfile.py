@@ -344,3 +344,159 @@ def test_a_bad_meeting_record_names_its_field_and_imports_nothing(db, patch, fie
     assert err.value.field == field
     with db.write() as s:
         assert s.exec(select(Group)).all() == []
+
+
+# --- the same file gives the same group whatever day it is imported --------------
+
+
+def _demo_without_joined_dates() -> str:
+    """The demo file with every ``joined`` left out (the alumna keeps her leaving date)."""
+    import re
+
+    text = content.demo_group_file().read_text(encoding="utf-8")
+    stripped = re.sub(r"(?m)^joined = .*\n", "", text)
+    assert stripped.count("joined = ") == 0 and stripped != text
+    return stripped
+
+
+def _import_on(make_db, path: Path, day: dt.date):  # noqa: ANN001, ANN202
+    """Import ``path`` into a fresh database whose clock says ``day``; return what it gives."""
+    from peergroup.clock import FixedClock
+    from peergroup.services import calendar_export
+    from peergroup.services import roles as roles_svc
+
+    db = make_db(clock=FixedClock(day))
+    with db.write() as s:
+        groupfile.import_group(s, groupfile.read(path))
+    with db.read() as s:
+        group = groups_svc.find_group(s, None)
+        members = membership_svc.list_members(s, group)
+        joined = {m.name: m.joined_on for m in members}
+        group_ics = calendar_export.group_calendar(s, group)[0]
+        member_ics = {
+            m.name: calendar_export.group_calendar(s, group, member=m)[0] for m in members
+        }
+        held = roles_svc.holders_by_meeting(s, group)
+        role_lines = [
+            f"{m.on} {h.role_name}: {h.member_name}"
+            for m in meetings_svc.list_meetings(s, group)
+            for h in held.get(m.id, {}).values()
+        ]
+    return joined, group_ics, member_ics, role_lines
+
+
+def test_a_file_without_joining_dates_imports_the_same_on_any_day(
+    make_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    path = _write(tmp_path, _demo_without_joined_dates())
+    before = _import_on(make_db, path, dt.date(2026, 8, 3))  # before the first meeting
+    after = _import_on(make_db, path, dt.date(2027, 5, 20))  # after every planned one
+    joined, group_ics, member_ics, role_lines = before
+    # Active members join at the first meeting (2026-09-08), which is also the first
+    # recorded meeting they appear in; prospective members and the alumna have no date.
+    assert joined["Priya Raman"] == joined["Mei-Lin Zhou"] == dt.date(2026, 9, 8)
+    assert joined["Tomás Herrera"] is None and joined["Rachel Goldberg"] is None
+    assert group_ics == after[1]
+    assert set(member_ics) == set(after[2]) and len(member_ics) == 10
+    for name, data in member_ics.items():
+        assert data == after[2][name], f"{name}'s calendar differs between the two imports"
+    assert member_ics["Priya Raman"].count(b"BEGIN:VEVENT") == 5  # every planned meeting
+    assert role_lines == after[3] and len(role_lines) == 10  # scribe and lead, five meetings
+    assert before == after
+
+
+def test_an_active_member_without_joined_needs_a_schedule_to_take_it_from(db, tmp_path: Path):
+    text = SMALL_GROUP.replace("joined = 2026-01-13\n\n[[goals]]", "\n[[goals]]")
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == "members[2].joined"
+    assert "is missing" in err.message and "Ben Okri" in err.message
+    assert "joined = " in err.message and "first_meeting" in err.message
+    assert set(_row_counts(db).values()) == {0}
+    # Prospective members need no date.
+    fine = text.replace('name = "Ben Okri"', 'name = "Ben Okri"\nstatus = "prospective"')
+    assert _import(db, _write(tmp_path, fine, "fine.toml")) == "Harbour Lights Peer Group"
+
+
+def test_a_schedule_without_a_first_meeting_is_refused(db, tmp_path: Path):
+    text = SMALL_GROUP + (
+        '\n[logistics]\nfrequency = "weekly"\nweekday = "tuesday"\nstart_time = "07:30"\n'
+    )
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == "logistics.first_meeting"
+    assert "is missing" in err.message and "first_meeting = " in err.message
+    assert set(_row_counts(db).values()) == {0}
+
+
+def test_a_member_joins_at_their_earliest_recorded_meeting_if_before_the_first():
+    # The rule itself (the schedule today never records a meeting before its first).
+    appears = groupfile._first_appearances(
+        {
+            "meetings": [
+                {"on": dt.date(2026, 10, 13), "present": ["Zoe\u0308 Ng"]},
+                {"on": dt.date(2026, 9, 1), "actions": [{"owner": "ZOË NG", "text": "x"}]},
+                {"on": dt.date(2026, 9, 8), "scribe": "Ada Byron"},
+                "not a record",
+            ]
+        }
+    )
+    assert appears == {"zoë ng": dt.date(2026, 9, 1), "ada byron": dt.date(2026, 9, 8)}
+    first = dt.date(2026, 9, 8)
+    assert groupfile._default_joined("Zoë Ng", first, appears, "m") == dt.date(2026, 9, 1)
+    assert groupfile._default_joined("Ada Byron", first, appears, "m") == first
+    assert groupfile._default_joined("Cy", first, appears, "m") == first
+
+
+# --- text: one spelling of a name, and a byte order mark --------------------------
+
+
+ZOE_NFC = "Zo\u00eb Ng"
+ZOE_NFD = "Zoe\u0308 Ng"
+
+
+def test_a_name_spelt_in_nfc_and_nfd_is_one_member(db, tmp_path: Path):
+    text = SMALL_GROUP.replace("Ada Byron", ZOE_NFC).replace("Ben Okri", ZOE_NFD)
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == "members[2].name" and "appears twice" in err.message
+    assert set(_row_counts(db).values()) == {0}
+
+
+def test_an_owner_spelt_in_nfd_finds_the_member_spelt_in_nfc(db, tmp_path: Path):
+    text = SMALL_GROUP.replace("Ada Byron", ZOE_NFC) + f'owner = "{ZOE_NFD}"\n'
+    _import(db, _write(tmp_path, text))
+    with db.read() as s:
+        goal = s.exec(select(Goal)).one()
+        assert s.get(Member, goal.member_id).name == ZOE_NFC
+
+
+def test_an_email_spelt_in_nfc_and_nfd_is_one_address(db, tmp_path: Path):
+    text = SMALL_GROUP.replace("ada@example.org", "zo\u00eb@example.org").replace(
+        "ben@example.org", "zoe\u0308@example.org"
+    )
+    err = _refused(db, _write(tmp_path, text))
+    assert err.field == "members[2].email" and "already belongs to Ada Byron" in err.message
+    assert set(_row_counts(db).values()) == {0}
+
+
+def test_a_byte_order_mark_at_the_start_is_accepted(db, tmp_path: Path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL_GROUP.encode("utf-8"))
+    assert _import(db, path) == "Harbour Lights Peer Group"
+    assert _row_counts(db)["Member"] == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ('\n[mission]\ntext = "To grow."\n', "mission.adopted"),
+        ("\n[[goals.checkins]]\nprogress = 40\n", "goals[1].checkins[1].on"),
+    ],
+    ids=["mission-adopted", "checkin-on"],
+)
+def test_dates_that_would_be_the_import_day_must_be_in_the_file(
+    db, tmp_path: Path, extra: str, field: str
+):
+    err = _refused(db, _write(tmp_path, SMALL_GROUP + extra))
+    assert err.field == field
+    assert "is missing" in err.message and "never takes the day it is imported" in err.message
+    assert set(_row_counts(db).values()) == {0}
