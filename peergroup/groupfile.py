@@ -356,11 +356,10 @@ def _first_appearances(doc: dict[str, Any]) -> dict[str, dt.date]:
         day = _date(rec.get("on"), f"meetings[{i + 1}].on")
         if day is None:
             continue
-        names = [
-            *(rec.get("present") if isinstance(rec.get("present"), list) else []),
-            *(rec.get("apologies") if isinstance(rec.get("apologies"), list) else []),
-            rec.get("scribe"),
-        ]
+        names: list[Any] = [rec.get("scribe")]
+        for key in ("present", "apologies"):
+            if isinstance(rec.get(key), list):
+                names.extend(rec[key])
         actions = rec.get("actions")
         for a in actions if isinstance(actions, list) else []:
             if isinstance(a, dict):

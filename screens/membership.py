@@ -32,7 +32,7 @@ class MembershipScreen(StepScreen):
         Binding("a", "add", "Add member"),
         Binding("e", "edit", "Edit"),
         Binding("l", "leaves", "Leaves"),
-        Binding("j", "joins", "Joins"),
+        Binding("j", "join", "Joins"),
         Binding("r", "rules", "Rules"),
     ]
 
@@ -125,7 +125,7 @@ class MembershipScreen(StepScreen):
         if (member := self._selected()) is not None:
             self.app.push_screen(LeaveDialog(member.id, member.name), self.after_dialog)
 
-    def action_joins(self) -> None:
+    def action_join(self) -> None:
         from peergroup.services import membership as membership_svc
 
         member = self._selected()

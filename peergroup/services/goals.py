@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
@@ -287,8 +287,8 @@ def goals_view(session: Session, group_id: int, today: dt.date | None = None) ->
         # Check-ins in date order: the last one seen per goal is its latest.
         for goal_id, progress in session.exec(
             select(GoalCheckin.goal_id, GoalCheckin.progress)
-            .where(GoalCheckin.goal_id.in_([g.id for g in goals]))
-            .order_by(GoalCheckin.on, GoalCheckin.id)
+            .where(col(GoalCheckin.goal_id).in_([g.id for g in goals]))
+            .order_by(col(GoalCheckin.on), col(GoalCheckin.id))
         ):
             latest[goal_id] = progress
     rows = []
