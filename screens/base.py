@@ -12,6 +12,7 @@ puts the message beside the field).
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,9 +43,11 @@ class DbDone(Message):
 class DbWork:
     """Mixin for screens and the app: runs ``DbDone`` callbacks on the UI thread."""
 
-    def on_db_done(self, message: DbDone) -> None:
+    async def on_db_done(self, message: DbDone) -> None:
         message.stop()
-        message.callback(*message.args)
+        result = message.callback(*message.args)
+        if inspect.isawaitable(result):  # an async ``then`` (e.g. one that mounts widgets)
+            await result
 
     def run_db(
         self,

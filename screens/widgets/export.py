@@ -1,7 +1,8 @@
 """A dialog that writes a file: the shared ``save`` of every export in the TUI.
 
 Subclasses describe their own fields plus a ``path`` field and implement
-``render(session, values) -> (data, summary)``. Writing goes through
+``file_data(session, values) -> (data, summary)``. (Not ``render``: that name is
+Textual's, which calls ``render()`` to draw every screen.) Writing goes through
 ``peergroup.export.files.write_file`` (atomic, never the database, never through
 a symlink); an existing file is replaced only after the user presses ctrl+s a
 second time for the same name.
@@ -26,7 +27,7 @@ def default_folder() -> Path:
 class ExportFileDialog(FormDialog[str]):
     WRITES = False  # reading the database is enough
 
-    def render(self, session: Session, values: dict[str, Any]) -> tuple[bytes | str, str]:
+    def file_data(self, session: Session, values: dict[str, Any]) -> tuple[bytes | str, str]:
         raise NotImplementedError  # pragma: no cover - abstract
 
     def save(self, session: Session, values: dict[str, Any]) -> str:
@@ -47,7 +48,7 @@ class ExportFileDialog(FormDialog[str]):
                 "path",
                 f"{path} already exists. Press ctrl+s again to replace it, or change the name.",
             ) from None
-        data, summary = self.render(session, values)
+        data, summary = self.file_data(session, values)
         write_file(path, data, replace=replace, protected=protected)
         return f"{summary} {path}."
 
