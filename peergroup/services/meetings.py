@@ -289,12 +289,9 @@ def restore_meeting(session: Session, meeting: Meeting) -> Meeting:
                 f"the group already meets then: {meeting_label(clash)}. "
                 "Move this meeting before restoring it.",
             )
+        # One cancelled by a schedule change has no series date: restored by hand,
+        # it stays out of the series, so planning keeps it instead of cancelling it.
         meeting.status = "scheduled"
-        if meeting.series_date is None and meeting.uid == meeting_uid(
-            session.get(Group, meeting.group_id), meeting.on
-        ):
-            # Cancelled by a schedule change (see schedule_change): back in the series.
-            meeting.series_date = meeting.on
         touch_meeting(meeting)
         session.add(meeting)
         session.flush()

@@ -243,7 +243,7 @@ def _plan(
             continue
         reason = records.get(m.id, "")
         if not reason and not after_end and meetings.moved_by_hand(m, group):
-            reason = "moved by hand"
+            reason = "moved by hand" if m.series_date else "restored or added by hand"
         (keep if reason else cancel).append(PlannedMeeting(m.on, m.start_time, m.id, reason))
 
     going = {c.meeting_id for c in cancel}

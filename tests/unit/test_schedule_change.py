@@ -235,3 +235,37 @@ def test_moving_onto_a_time_the_group_already_meets_is_refused(db):
         meetings.move_meeting(s, first, second.on, "08:30")  # right after it: fine
         assert first.on == second.on and first.start_time == dt.time(8, 30)
         roles.rotate(s, g, today=TODAY)
+
+
+def test_a_meeting_restored_by_hand_after_a_change_is_kept_by_later_planning(db):
+    with db.write() as s:
+        g = _group(s)
+        apply_schedule_change(s, g.id, TODAY)
+        _schedule(s, g, frequency="weekly", weekday="thursday", nth=None, first_meeting="")
+        apply_schedule_change(s, g.id, TODAY)
+        march = next(m for m in meetings.list_meetings(s, g) if m.on == dt.date(2027, 3, 9))
+        assert march.status == "cancelled"
+        meetings.restore_meeting(s, march)
+        plan = plan_schedule_change(s, g.id, TODAY)
+        assert [(p.meeting_id, p.reason) for p in plan.keep] == [
+            (march.id, "restored or added by hand")
+        ]
+        assert not plan.changes
+        # back to Tuesdays: the restored one is not doubled
+        _schedule(s, g, first_meeting="")
+        apply_schedule_change(s, g.id, TODAY)
+        on_day = [m for m in _scheduled(s, g) if m.on == dt.date(2027, 3, 9)]
+        assert [m.id for m in on_day] == [march.id]
+        assert all(m.on.weekday() == 1 for m in _scheduled(s, g))
+
+
+def test_the_roadmap_asks_a_time_limited_group_only_for_dates_up_to_its_end(db):
+    with db.write() as s:
+        g = _group(s, frequency="weekly", weekday="tuesday", nth=None)
+        groups.set_membership_rules(
+            s, g, target_size=6, membership="time-limited", end_date="2027-03-10"
+        )
+        wanted = "Set meeting dates six months ahead."
+        assert wanted in meetings.step_status(s, g, TODAY).missing
+        apply_schedule_change(s, g.id, TODAY)
+        assert wanted not in meetings.step_status(s, g, TODAY).missing
