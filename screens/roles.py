@@ -1,9 +1,12 @@
-"""Step 4: roles, rotated so that everyone takes their turn."""
+"""Step 4: roles, rotated so that everyone takes their turn.
+
+Everything shown comes from ``roles.roles_view`` (read in a worker); changes go
+through the dialogs' ``save`` or ``run_db(write=True)``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +18,13 @@ from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
 from .widgets.tables import restore_cursor, selected_id
 
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from peergroup.services.roles import RolesView
+
 
 class RolesScreen(StepScreen):
     step_key = "logistics"
@@ -25,6 +35,7 @@ class RolesScreen(StepScreen):
         Binding("h", "holders", "Standing roles"),
         Binding("n", "new_role", "New role"),
     ]
+    view: RolesView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -39,44 +50,30 @@ class RolesScreen(StepScreen):
         yield DataTable(id="upcoming", cursor_type="row")
         yield Footer()
 
-    def refresh_data(self) -> None:
-        from peergroup.services import meetings as meetings_svc
-        from peergroup.services import roles as roles_svc
+    def load(self, session: Session, group_id: int, today: dt.date) -> RolesView:
+        from peergroup.services import roles
 
-        today = dt.date.today()
-        with self.app.db.write() as session:
-            group = self.group(session)
-            all_roles = roles_svc.list_roles(session, group)
-            rotating = [r.name for r in all_roles if r.rotates]
-            standing = [(r.name, r.holder_id) for r in all_roles if not r.rotates]
-            counts = roles_svc.role_counts(session, group, today)  # once: also gives the names
-            names = {c.member_id: c.name for c in counts}
-            upcoming = meetings_svc.list_meetings(
-                session, group, start=today, include_cancelled=False
-            )
-            held = roles_svc.holders_by_meeting(session, group)
-            holders = {
-                m.id: {name: held.get(m.id, {}).get(name, (None, ""))[1] for name in rotating}
-                for m in upcoming
-            }
-        self._rotating = rotating
+        return roles.roles_view(session, group_id, today)
+
+    def show(self, view: RolesView) -> None:
+        self.view = view
         text = Text()
-        for name, holder in standing:
-            text.append(f"{name}: ", style="bold")
-            text.append_text(literal(names.get(holder, "nobody yet")))
+        for role in view.standing:
+            text.append(f"{role.name}: ", style="bold")
+            text.append_text(literal(role.holder_name or "nobody yet"))
             text.append("   ")
         self.query_one("#standing", Static).update(text)
 
         t = self.query_one("#counts", DataTable)
         t.clear(columns=True)
         t.add_column("Member", width=22)
-        for name in rotating:
-            t.add_column(one_line(name, 16), width=16)
-        for c in counts:
+        for role in view.rotating:
+            t.add_column(one_line(role.name, 16), width=16)
+        for c in view.counts:
             style = "dim" if c.status == "alumni" else ""
             t.add_row(
                 one_line(c.name, 22, style),
-                *[f"{c.done[n]} / {c.planned[n]}" for n in rotating],
+                *[f"{done} / {planned}" for done, planned in c.turns],
                 key=str(c.member_id),
             )
 
@@ -84,120 +81,123 @@ class RolesScreen(StepScreen):
         keep = u.cursor_row
         u.clear(columns=True)
         u.add_column("Meeting", width=15)
-        for name in rotating:
-            u.add_column(one_line(name, 18), width=18)
-        for m in upcoming:
+        for role in view.rotating:
+            u.add_column(one_line(role.name, 18), width=18)
+        for m in view.upcoming:
             u.add_row(
                 f"{m.on:%a %d %b %Y}",
-                *[one_line(holders[m.id][n], 18) for n in rotating],
-                key=str(m.id),
+                *[one_line(name, 18) for name in m.holders],
+                key=str(m.meeting_id),
             )
         restore_cursor(u, keep)
 
     def action_rotate(self) -> None:
-        from peergroup.services import roles as roles_svc
+        from peergroup.services import roles
 
-        with self.app.db.write() as session:
-            changed = roles_svc.rotate(session, self.group(session))
+        group_id, today = self.app.group_id, self.app.clock.today()
+        self.run_db(
+            lambda s: roles.rotate_group(s, group_id, today),
+            self._rotated,
+            write=True,
+        )
+
+    def _rotated(self, changed: int) -> None:
         self.notify(f"Rotation done: {changed} assignment(s) changed. Hand-made choices were kept.")
         self.refresh_data()
 
     def action_assign(self) -> None:
         mid = selected_id(self.query_one("#upcoming", DataTable))
-        if mid is None:
+        if mid is None or self.view is None:
             self.notify(
                 "No upcoming meetings: generate them on the calendar first.", severity="warning"
             )
             return
-        self.app.push_screen(AssignDialog(mid), self.after_dialog)
+        label = next(m.label for m in self.view.upcoming if m.meeting_id == mid)
+        self.app.push_screen(AssignDialog(mid, label), self.after_dialog)
+
+    def _group_name(self) -> str:
+        return self.view.group_name if self.view else "the group"
 
     def action_holders(self) -> None:
-        self.app.push_screen(HoldersDialog(), self.after_dialog)
+        self.app.push_screen(
+            HoldersDialog(self.app.group_id, self._group_name()), self.after_dialog
+        )
 
     def action_new_role(self) -> None:
-        self.app.push_screen(NewRoleDialog(), self.after_dialog)
+        self.app.push_screen(
+            NewRoleDialog(self.app.group_id, self._group_name()), self.after_dialog
+        )
 
 
-def _member_options(session, group, on: dt.date | None = None):  # noqa: ANN001, ANN202
-    from peergroup.services import membership as membership_svc
-    from peergroup.services.roles import is_member_on
-
-    members = membership_svc.list_members(session, group, ("active", "alumni"))
-    return [(m.name, m.id) for m in members if on is None or is_member_on(m, on)]
-
-
-class AssignDialog(FormDialog[int]):
-    title_text = "Assign a role for this meeting by hand (rotation will keep it)"
-
-    def __init__(self, meeting_id: int) -> None:
+class AssignDialog(FormDialog[str]):
+    def __init__(self, meeting_id: int, label: str) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self.title_text = (
+            f"Assign a role for the meeting of {label} by hand (rotation will keep it)"
+        )
+
+    def load(self, session: Session) -> Any:
+        from peergroup.services import roles
+
+        return roles.assign_form(session, self.meeting_id)
 
     def fields(self) -> list[FormField]:
-        from peergroup.models import Meeting
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import roles as roles_svc
-
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            meeting = session.get(Meeting, self.meeting_id)
-            roles = [(r.name, r.id) for r in roles_svc.list_roles(session, group) if r.rotates]
-            members = _member_options(session, group, meeting.on)
+        form = self.data
         return [
-            FormField("role_id", "Role", roles[0][1] if roles else None, "select", roles),
-            FormField("member_id", "Member", 0, "select", [("(nobody: clear it)", 0), *members]),
+            FormField(
+                "role_id", "Role", form.roles[0][1] if form.roles else None, "select", form.roles
+            ),
+            FormField(
+                "member_id", "Member", 0, "select", [("(nobody: clear it)", 0), *form.members]
+            ),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.errors import InputError
-        from peergroup.models import Meeting, Member, Role
-        from peergroup.services import roles as roles_svc
+    def save(self, session: Session, values: dict[str, Any]) -> str:
+        from peergroup.services import roles
 
-        if not values["role_id"]:
-            raise InputError("role_id", "pick a role.")
-        with self.app.db.write() as session:
-            meeting = session.get(Meeting, self.meeting_id)
-            member = session.get(Member, values["member_id"]) if values["member_id"] else None
-            roles_svc.assign(session, meeting, session.get(Role, values["role_id"]), member)
-        return self.meeting_id
+        return roles.assign_by_ids(
+            session, self.meeting_id, values["role_id"], values["member_id"] or None
+        )
+
+    def saved(self, result: str) -> None:
+        self.app.notify(result, markup=False)
 
 
-class HoldersDialog(FormDialog[int]):
-    title_text = "Standing roles (one holder each)"
+class HoldersDialog(FormDialog[bool]):
+    def __init__(self, group_id: int, group_name: str) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.title_text = f"Standing roles of {group_name} (one holder each)"
+
+    def load(self, session: Session) -> Any:
+        from peergroup.services import roles
+
+        return roles.holders_form(session, self.group_id)
 
     def fields(self) -> list[FormField]:
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import roles as roles_svc
-
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            self._roles = [
-                (r.id, r.name, r.holder_id)
-                for r in roles_svc.list_roles(session, group)
-                if not r.rotates
-            ]
-            members = _member_options(session, group)
-        options = [("(nobody)", 0), *members]
+        options = [("(nobody)", 0), *self.data.members]
         return [
-            FormField(f"role_{rid}", name[:17], holder or 0, "select", options)
-            for rid, name, holder in self._roles
+            FormField(f"role_{r.role_id}", r.name[:17], r.holder_id or 0, "select", options)
+            for r in self.data.roles
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.models import Member, Role
-        from peergroup.services import roles as roles_svc
+    def save(self, session: Session, values: dict[str, Any]) -> bool:
+        from peergroup.services import roles
 
-        with self.app.db.write() as session:
-            for rid, _name, _holder in self._roles:
-                chosen = values[f"role_{rid}"]
-                roles_svc.set_holder(
-                    session, session.get(Role, rid), session.get(Member, chosen) if chosen else None
-                )
-        return 1
+        roles.set_holders(
+            session,
+            self.group_id,
+            {r.role_id: values[f"role_{r.role_id}"] or None for r in self.data.roles},
+        )
+        return True
 
 
 class NewRoleDialog(FormDialog[int]):
-    title_text = "New role"
+    def __init__(self, group_id: int, group_name: str) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.title_text = f"A new role in {group_name}"
 
     def fields(self) -> list[FormField]:
         return [
@@ -211,10 +211,7 @@ class NewRoleDialog(FormDialog[int]):
             ),
         ]
 
-    def save(self, values: dict[str, Any]) -> int:
-        from peergroup.services import groups as groups_svc
-        from peergroup.services import roles as roles_svc
+    def save(self, session: Session, values: dict[str, Any]) -> int:
+        from peergroup.services import roles
 
-        with self.app.db.write() as session:
-            group = groups_svc.get_group(session, self.app.group_id)
-            return roles_svc.add_role(session, group, values["name"], bool(values["rotates"])).id
+        return roles.new_role(session, self.group_id, values["name"], bool(values["rotates"]))

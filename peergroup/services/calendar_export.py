@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -16,7 +17,8 @@ from .. import clock, content
 from ..calendar.ics import IcsEvent, build_calendar
 from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
-from .membership import find_member
+from .groups import get_group
+from .membership import find_member, get_member, list_members
 from .roles import LEAD, SCRIBE, held_by_key, holders_by_meeting, is_member_on
 
 
@@ -93,3 +95,36 @@ def group_calendar(
     events = meeting_events(session, group, meetings, member)
     name = group.name if member is None else f"{group.name} ({member.name})"
     return build_calendar(name, group.timezone, events, export_time()), len(events)
+
+
+@dataclass(frozen=True)
+class IcsExportForm:
+    """What the .ics export dialog offers: the whole group or one member."""
+
+    group_name: str
+    members: tuple[tuple[str, int], ...]  # (name, id) of active and former members
+    file_name: str  # a file name made from the group's name, e.g. "calendar-crew.ics"
+
+
+def export_form(session: Session, group_id: int) -> IcsExportForm:
+    group = get_group(session, group_id)
+    members = list_members(session, group, ("active", "alumni"))
+    safe = "".join(ch if ch.isalnum() else "-" for ch in group.name.lower()).strip("-")[:40]
+    return IcsExportForm(
+        group_name=group.name,
+        members=tuple((m.name, m.id) for m in members),
+        file_name=f"{safe or 'group'}.ics",
+    )
+
+
+def calendar_for(
+    session: Session, group_id: int, member_id: int | None = None
+) -> tuple[bytes, int]:
+    """``group_calendar`` by ids: the .ics bytes and the number of events."""
+    group = get_group(session, group_id)
+    member = get_member(session, member_id) if member_id else None
+    if member is not None and member.group_id != group.id:
+        from ..errors import InputError
+
+        raise InputError("member_id", "that member is not in this group.")
+    return group_calendar(session, group, member=member)

@@ -1,185 +1,41 @@
-"""Step 4: logistics, generated meeting dates, skips, moves and cancellations.
+"""Step 4: the meetings themselves: skips, moves, cancellations, agendas.
 
-Meetings are generated ahead from the group's schedule (six months by
-default). Each generated meeting remembers the ``series_date`` the schedule
-gave it, so extending or regenerating never duplicates a meeting, and a
-moved meeting is not put back on its old date.
+Meetings are planned ahead from the group's schedule (six months by default)
+by one operation, ``schedule_change.plan_schedule_change`` / ``apply_...``,
+which compares what is planned with what the schedule gives and recomputes
+rather than appends. Each planned meeting remembers the ``series_date`` the
+schedule gave it, so planning again never duplicates a meeting, and a moved
+meeting is not put back on its old date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, func, select
 
 from .. import clock
 from ..calendar import recurrence
-from ..errors import InputError
-from ..models import CustomDate, Group, Meeting, SkipDate, utcnow
+from ..errors import InputError, NotFound
+from ..models import Group, Meeting, SkipDate, utcnow
 from ..steps import StepStatus
 from . import validate
+from .groups import get_group
+from .logistics import (  # noqa: F401 - the schedule's rules, long reached through here
+    DURATION_MAX,
+    DURATION_MIN,
+    LogisticsInput,
+    check_first_meeting,
+    custom_dates,
+    schedule_for,
+    set_group_logistics,
+    set_logistics,
+    start_instant,
+)
 
 HORIZON_MONTHS = 6
-DURATION_MIN, DURATION_MAX = 30, 240
-
-
-@dataclass
-class LogisticsInput:
-    frequency: str
-    start_time: str | dt.time
-    duration_minutes: int | str = 60
-    interval: int | str | None = 1
-    weekday: str | int | None = None
-    nth: int | str | None = None
-    month_day: int | str | None = None
-    dates: list[dt.date] = field(default_factory=list)
-    place: str = ""
-    video_link: str = ""
-    timezone: str | None = None
-    first_meeting: str | dt.date | None = None
-
-
-def _weekday(value: str | int | None) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        if not 0 <= value <= 6:
-            raise InputError("weekday", "must be a day name such as 'tuesday'.")
-        return value
-    return recurrence.parse_weekday(value)
-
-
-def set_logistics(
-    session: Session, group: Group, data: LogisticsInput, *, today: dt.date | None = None
-) -> Group:
-    """Validate the whole schedule, then store it on the group."""
-    frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
-    start = (
-        data.start_time
-        if isinstance(data.start_time, dt.time)
-        else recurrence.parse_time(data.start_time or "")
-    )
-    duration = validate.int_in_range(
-        "duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True
-    )
-    interval = validate.int_in_range("interval", data.interval, 1, 12) or 1
-    weekday = _weekday(data.weekday)
-    nth = validate.int_in_range("nth", data.nth, -1, 4)
-    if nth == 0:
-        raise InputError("nth", "must be 1 to 4, or -1 for the last one in the month.")
-    month_day = validate.int_in_range("month_day", data.month_day, 1, 31)
-    tz = (data.timezone or "").strip() or group.timezone or recurrence.machine_timezone()
-    first = validate.parse_date("first_meeting", data.first_meeting)
-    dates = tuple(sorted(set(data.dates)))
-    if first is None:
-        first = dates[0] if dates else clock.today()
-    schedule = recurrence.Schedule(
-        frequency=frequency,
-        start_time=start,
-        duration_minutes=duration,
-        timezone=tz,
-        first_date=first,
-        interval=interval,
-        weekday=weekday,
-        nth=nth,
-        month_day=month_day,
-        custom_dates=dates,
-    )
-    recurrence.validate_schedule(schedule)
-    place = validate.optional_line("place", data.place)
-    link = validate.optional_line("video_link", data.video_link)
-    _carry_changes_to_future_meetings(
-        session, group, start, duration, place, link, today or clock.today()
-    )
-    group.frequency = frequency
-    group.start_time = start
-    group.duration_minutes = duration
-    group.interval = interval
-    group.weekday = weekday
-    group.nth = nth
-    group.month_day = month_day
-    group.timezone = tz
-    group.first_meeting = first
-    _store_custom_dates(session, group, dates if frequency == "custom" else ())
-    group.place = place
-    group.video_link = link
-    session.add(group)
-    session.flush()
-    return group
-
-
-def _carry_changes_to_future_meetings(
-    session: Session,
-    group: Group,
-    start: dt.time,
-    duration: int,
-    place: str,
-    link: str,
-    today: dt.date,
-) -> None:
-    """A new start time or length applies to future meetings still at the old one
-    (meetings moved by hand keep theirs); a new place or link changes every future
-    event. Either way the events' SEQUENCE rises so calendars take the update."""
-    if group.id is None or group.start_time is None:
-        return
-    retime = (start, duration) != (group.start_time, group.duration_minutes)
-    relocate = (place, link) != (group.place, group.video_link)
-    if not (retime or relocate):
-        return
-    for m in list_meetings(session, group, start=today):
-        changed = relocate and not m.place
-        if (
-            retime
-            and m.start_time == group.start_time
-            and m.duration_minutes == group.duration_minutes
-        ):
-            m.start_time, m.duration_minutes = start, duration
-            changed = True
-        if changed:
-            touch_meeting(m)
-            session.add(m)
-
-
-def custom_dates(session: Session, group: Group) -> tuple[dt.date, ...]:
-    """The dates of a group that meets on a custom list, in order."""
-    return tuple(
-        session.exec(
-            select(CustomDate.on).where(CustomDate.group_id == group.id).order_by(CustomDate.on)
-        )
-    )
-
-
-def _store_custom_dates(session: Session, group: Group, dates: tuple[dt.date, ...]) -> None:
-    have = {
-        row.on: row
-        for row in session.exec(select(CustomDate).where(CustomDate.group_id == group.id))
-    }
-    for day, row in have.items():
-        if day not in dates:
-            session.delete(row)
-    for day in dates:
-        if day not in have:
-            session.add(CustomDate(group_id=group.id, on=day))
-
-
-def schedule_for(session: Session, group: Group) -> recurrence.Schedule | None:
-    if group.frequency is None or group.start_time is None or group.first_meeting is None:
-        return None
-    dates = custom_dates(session, group) if group.frequency == "custom" else ()
-    return recurrence.Schedule(
-        frequency=group.frequency,
-        start_time=group.start_time,
-        duration_minutes=group.duration_minutes,
-        timezone=group.timezone,
-        first_date=group.first_meeting,
-        interval=group.interval,
-        weekday=group.weekday,
-        nth=group.nth,
-        month_day=group.month_day,
-        custom_dates=dates,
-    )
 
 
 # --- skip dates -------------------------------------------------------------
@@ -222,7 +78,7 @@ def remove_skip_date(session: Session, group: Group, on: dt.date) -> None:
     session.flush()
 
 
-# --- generating -------------------------------------------------------------
+# --- planning (see schedule_change) ------------------------------------------
 
 
 def list_meetings(
@@ -243,37 +99,18 @@ def list_meetings(
     return list(session.exec(stmt.order_by(Meeting.on, Meeting.start_time, Meeting.id)))
 
 
-def _existing_series_dates(session: Session, group: Group) -> set[dt.date]:
-    return {
-        d
-        for d in session.exec(select(Meeting.series_date).where(Meeting.group_id == group.id))
-        if d is not None
-    }
-
-
 def preview_meetings(
     session: Session,
     group: Group,
     *,
     months: int = HORIZON_MONTHS,
     today: dt.date | None = None,
-    start: dt.date | None = None,
 ) -> list[dt.date]:
     """Dates that ``generate_meetings`` would add, without saving anything."""
-    schedule = schedule_for(session, group)
-    if schedule is None:
-        raise InputError(
-            "frequency", "set how often and when the group meets before generating meetings."
-        )
-    months = validate.int_in_range("months", months, 1, 120, required=True)
-    today = today or clock.today()
-    begin = start or today
-    end = recurrence.horizon_end(begin, months)
-    skips = [s.on for s in skip_dates(session, group)]
-    have = _existing_series_dates(session, group)
-    return [
-        d for d in recurrence.generate_meeting_dates(schedule, begin, end, skips) if d not in have
-    ]
+    from .schedule_change import plan_schedule_change
+
+    plan = plan_schedule_change(session, group.id, today, months=months)
+    return [p.on for p in plan.add]
 
 
 def generate_meetings(
@@ -282,24 +119,32 @@ def generate_meetings(
     *,
     months: int = HORIZON_MONTHS,
     today: dt.date | None = None,
-    start: dt.date | None = None,
 ) -> list[Meeting]:
-    schedule = schedule_for(session, group)
-    dates = preview_meetings(session, group, months=months, today=today, start=start)
-    created = []
-    for d in dates:
-        m = Meeting(
-            group_id=group.id,
-            uid=meeting_uid(group, d),
-            series_date=d,
-            on=d,
-            start_time=schedule.start_time,
-            duration_minutes=schedule.duration_minutes,
-        )
-        session.add(m)
-        created.append(m)
-    session.flush()
-    return created
+    """Plan ``months`` ahead from ``today`` (``schedule_change``), without rotating
+    roles; returns the meetings added. Running it twice adds nothing."""
+    from .schedule_change import apply_schedule_change
+
+    done = apply_schedule_change(session, group.id, today, months=months, rotate=False)
+    return [session.get(Meeting, mid) for mid in done.added_ids]
+
+
+def extend_preview(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS
+) -> list[dt.date]:
+    from .schedule_change import plan_schedule_change
+
+    plan = plan_schedule_change(session, group.id, months=months, extend=True)
+    return [p.on for p in plan.add]
+
+
+def extend_meetings(
+    session: Session, group: Group, *, months: int = HORIZON_MONTHS
+) -> list[Meeting]:
+    """Add the ``months`` after the last meeting already planned."""
+    from .schedule_change import apply_schedule_change
+
+    done = apply_schedule_change(session, group.id, months=months, extend=True, rotate=False)
+    return [session.get(Meeting, mid) for mid in done.added_ids]
 
 
 def meeting_uid(group: Group, series_date: dt.date) -> str:
@@ -307,28 +152,37 @@ def meeting_uid(group: Group, series_date: dt.date) -> str:
     return f"{series_date:%Y%m%d}-{group.uuid[:16]}@peergroup"
 
 
-def extend_preview(
-    session: Session, group: Group, *, months: int = HORIZON_MONTHS
-) -> list[dt.date]:
-    start = _extend_start(session, group)
-    return preview_meetings(session, group, months=months, start=start)
-
-
-def extend_meetings(
-    session: Session, group: Group, *, months: int = HORIZON_MONTHS
-) -> list[Meeting]:
-    """Add the ``months`` after the last meeting already planned."""
-    return generate_meetings(session, group, months=months, start=_extend_start(session, group))
-
-
-def _extend_start(session: Session, group: Group) -> dt.date:
-    have = _existing_series_dates(session, group)
-    if not have:
-        return max(clock.today(), group.first_meeting or clock.today())
-    return max(have) + dt.timedelta(days=1)
+def moved_by_hand(meeting: Meeting, group: Group) -> bool:
+    """Whether ``meeting`` sits elsewhere than the schedule put it (date or time)."""
+    return (
+        meeting.series_date is None
+        or meeting.on != meeting.series_date
+        or (meeting.start_time, meeting.duration_minutes)
+        != (group.start_time, group.duration_minutes)
+    )
 
 
 # --- changing one meeting ---------------------------------------------------
+
+
+def day_label(day: dt.date) -> str:
+    """ "Tue 9 Mar 2027": how dialogs and messages name a meeting's day."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """ "the meeting of Tue 9 Mar 2027, 07:30–08:30 (Salary talks)"."""
+    start = dt.datetime.combine(meeting.on, meeting.start_time)
+    end = start + dt.timedelta(minutes=meeting.duration_minutes)
+    title = f" ({meeting.title})" if meeting.title else ""
+    return f"the meeting of {day_label(meeting.on)}, {start:%H:%M}–{end:%H:%M}{title}"
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("That meeting no longer exists; it may have been removed in another window.")
+    return meeting
 
 
 def touch_meeting(meeting: Meeting) -> None:
@@ -337,22 +191,77 @@ def touch_meeting(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
 
 
+def overlapping(
+    session: Session,
+    group_id: int,
+    day: dt.date,
+    start: dt.time,
+    minutes: int,
+    *,
+    exclude: int | None = None,
+) -> Meeting | None:
+    """A scheduled meeting of the group that overlaps ``start`` on ``day`` for ``minutes``."""
+    begin = dt.datetime.combine(day, start)
+    end = begin + dt.timedelta(minutes=minutes)
+    near = session.exec(
+        select(Meeting).where(
+            Meeting.group_id == group_id,
+            Meeting.status == "scheduled",
+            Meeting.on >= day - dt.timedelta(days=1),
+            Meeting.on <= day + dt.timedelta(days=1),
+        )
+    )
+    for m in near:
+        other = dt.datetime.combine(m.on, m.start_time)
+        if (
+            m.id != exclude
+            and other < end
+            and begin < other + dt.timedelta(minutes=m.duration_minutes)
+        ):
+            return m
+    return None
+
+
 def move_meeting(
     session: Session, meeting: Meeting, on: str | dt.date, start_time: str | dt.time | None = None
 ) -> Meeting:
-    day = validate.parse_date("date", on, required=True)
+    """Move one meeting; the others stay. Refused onto a time the group already
+    meets, and (for a time-limited group) after the group's end."""
+    day = validate.parse_date("on", on, required=True)
     if start_time not in (None, ""):
-        start = start_time if isinstance(start_time, dt.time) else recurrence.parse_time(start_time)
+        start = (
+            start_time
+            if isinstance(start_time, dt.time)
+            else recurrence.parse_time(start_time, "start_time")
+        )
     else:
         start = meeting.start_time
     if day == meeting.on and start == meeting.start_time:
         return meeting
+    group = session.get(Group, meeting.group_id)
+    end = ends_on(group)
+    if end is not None and day > end:
+        raise InputError("on", f"the group ends on {day_label(end)}; choose a day on or before it.")
+    clash = overlapping(
+        session, meeting.group_id, day, start, meeting.duration_minutes, exclude=meeting.id
+    )
+    if clash is not None:
+        raise InputError(
+            "on",
+            f"the group already meets then: {meeting_label(clash)}. "
+            "Choose another day or time, or move that meeting first.",
+        )
     meeting.on = day
     meeting.start_time = start
     touch_meeting(meeting)
     session.add(meeting)
     session.flush()
     return meeting
+
+
+def ends_on(group: Group) -> dt.date | None:
+    """The last day a time-limited group meets; None for an ongoing group."""
+    return group.end_date if group.membership == "time-limited" else None
 
 
 def cancel_meeting(session: Session, meeting: Meeting) -> Meeting:
@@ -366,6 +275,22 @@ def cancel_meeting(session: Session, meeting: Meeting) -> Meeting:
 
 def restore_meeting(session: Session, meeting: Meeting) -> Meeting:
     if meeting.status == "cancelled":
+        clash = overlapping(
+            session,
+            meeting.group_id,
+            meeting.on,
+            meeting.start_time,
+            meeting.duration_minutes,
+            exclude=meeting.id,
+        )
+        if clash is not None:
+            raise InputError(
+                "meeting",
+                f"the group already meets then: {meeting_label(clash)}. "
+                "Move this meeting before restoring it.",
+            )
+        # One cancelled by a schedule change has no series date: restored by hand,
+        # it stays out of the series, so planning keeps it instead of cancelling it.
         meeting.status = "scheduled"
         touch_meeting(meeting)
         session.add(meeting)
@@ -415,6 +340,61 @@ def set_expectations(
     return group
 
 
+# --- the same, by id, for screens (results are plain values) ------------------
+
+
+def move(
+    session: Session, meeting_id: int, on: str | dt.date, start_time: str | dt.time | None = None
+) -> MeetingRef:
+    m = move_meeting(session, get_meeting(session, meeting_id), on, start_time)
+    return MeetingRef(m.id, m.on, m.status)
+
+
+def cancel(session: Session, meeting_id: int) -> MeetingRef:
+    m = cancel_meeting(session, get_meeting(session, meeting_id))
+    return MeetingRef(m.id, m.on, m.status)
+
+
+def restore(session: Session, meeting_id: int) -> MeetingRef:
+    m = restore_meeting(session, get_meeting(session, meeting_id))
+    return MeetingRef(m.id, m.on, m.status)
+
+
+def set_meeting_agenda(
+    session: Session, meeting_id: int, *, title: str, agenda_note: str = "", prompt_key: str = ""
+) -> MeetingRef:
+    m = set_agenda(
+        session,
+        get_meeting(session, meeting_id),
+        title=title,
+        agenda_note=agenda_note,
+        prompt_key=prompt_key,
+    )
+    return MeetingRef(m.id, m.on, m.status)
+
+
+def skip_day(session: Session, group_id: int, on: str | dt.date | None, reason: str = "") -> str:
+    """Keep ``on`` free of meetings; returns a sentence saying what happened."""
+    group = get_group(session, group_id)
+    day = validate.parse_date("on", on, required=True)
+    cancelled = [
+        m
+        for m in list_meetings(session, group, start=day, end=day, include_cancelled=False)
+        if m.series_date == day
+    ]
+    add_skip_date(session, group, day, reason)
+    said = f"No meeting on {day_label(day)}"
+    if cancelled:
+        return said + "; the meeting planned that day is cancelled."
+    return said + "; planning will leave it out."
+
+
+def set_group_expectations(
+    session: Session, group_id: int, attendance: str, communication: str, agenda: str
+) -> None:
+    set_expectations(session, get_group(session, group_id), attendance, communication, agenda)
+
+
 def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
     step = StepStatus.for_step("logistics")
     last = session.exec(
@@ -424,11 +404,27 @@ def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
     ).one()
     if group.frequency is None:
         step.missing.append("Set how often, when and where the group meets.")
-    if last is None or last < today + relativedelta(months=5):
+    needed = _needed_until(session, group, today)
+    if needed is not None and (last is None or last < needed):
         step.missing.append("Set meeting dates six months ahead.")
     if not (group.expect_attendance or group.expect_communication or group.expect_agenda):
         step.missing.append("Write down what members can expect of each other.")
     return step.finish(group.frequency is not None or last is not None)
+
+
+def _needed_until(session: Session, group: Group, today: dt.date) -> dt.date | None:
+    """How far ahead meetings should be planned: five months, or for a group that
+    ends sooner, its last date on the schedule (None: no date left to plan)."""
+    wanted = today + relativedelta(months=5)
+    end = ends_on(group)
+    if end is None or end >= wanted:
+        return wanted
+    schedule = schedule_for(session, group)
+    if schedule is None:
+        return min(wanted, end)
+    skips = [s.on for s in skip_dates(session, group)]
+    dates = recurrence.generate_meeting_dates(schedule, today, end, skips)
+    return dates[-1] if dates else None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ..errors import InputError, NotFound
 from ..models import Attendance, Group, Meeting, Member, Role, RoleAssignment
 from ..text import fold
 from . import validate
+from .rotation import Turns, choose_holders
 
 
 def list_roles(session: Session, group: Group) -> list[Role]:
@@ -154,6 +155,11 @@ def assign(
 ) -> RoleAssignment | None:
     """Give ``role`` at ``meeting`` to ``member`` by hand (None clears it).
 
+    A rotating role given by hand to someone who already holds another
+    *rotated* role at that meeting takes that other role off them: it passes to
+    someone available who holds none there (one person, one role, while there
+    are enough people). Roles given by hand are never taken back.
+
     ``touch=False`` is for records being created (a group-file import): the
     meeting's first version, so its calendar SEQUENCE stays 0.
     """
@@ -175,14 +181,67 @@ def assign(
     if not is_member_on(member, meeting.on):
         raise InputError("member", f"{member.name} is not a member on {meeting.on}.")
     row = current or RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id)
-    if touch and (current is None or current.member_id != member.id):
-        touch_meeting(meeting)
-        session.add(meeting)
+    changed = current is None or current.member_id != member.id
     row.member_id = member.id
     row.manual = True
     session.add(row)
     session.flush()
+    if role.rotates:
+        changed = _pass_on_other_roles(session, meeting, role, member) or changed
+    if touch and changed:
+        touch_meeting(meeting)  # the event's description names role holders
+        session.add(meeting)
+    session.flush()
     return row
+
+
+def _pass_on_other_roles(session: Session, meeting: Meeting, kept: Role, member: Member) -> bool:
+    """Rotated roles ``member`` holds at ``meeting`` besides ``kept`` go to others."""
+    rotating = {
+        r.id
+        for r in session.exec(select(Role).where(Role.group_id == meeting.group_id))
+        if r.rotates
+    }
+    rows = assignments(session, meeting)
+    clashes = [
+        a
+        for rid, a in rows.items()
+        if rid != kept.id and rid in rotating and a.member_id == member.id and not a.manual
+    ]
+    changed = False
+    for a in clashes:
+        holding = {x.member_id for x in rows.values()}
+        free = [p for p in _available(session, meeting) if p.id not in holding]
+        if not free:
+            continue
+        turns = Counter(
+            session.exec(
+                select(RoleAssignment.member_id)
+                .join(Meeting)
+                .where(RoleAssignment.role_id == a.role_id, Meeting.status == "scheduled")
+            )
+        )
+        pick = min(free, key=lambda p: (turns[p.id], p.name.casefold(), p.id))
+        a.member_id = pick.id
+        session.add(a)
+        changed = True
+    return changed
+
+
+def _available(session: Session, meeting: Meeting) -> list[Member]:
+    """Who can take a role at ``meeting``: those marked present once anyone is,
+    else the members of that day who did not send apologies."""
+    marks = dict(
+        session.exec(
+            select(Attendance.member_id, Attendance.status).where(
+                Attendance.meeting_id == meeting.id
+            )
+        ).all()
+    )
+    members = session.exec(select(Member).where(Member.group_id == meeting.group_id))
+    if "present" in marks.values():
+        return [p for p in members if marks.get(p.id) == "present"]
+    return [p for p in members if is_member_on(p, meeting.on) and p.id not in marks]
 
 
 def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]:
@@ -201,6 +260,10 @@ def rotate(
 ) -> int:
     """(Re)assign rotating roles for upcoming meetings. Returns how many were set.
 
+    The roles of one meeting are chosen together (``choose_holders``): nobody
+    gets two rotating roles at a meeting while someone available has none, and
+    each role's turns stay as even as the members' availability allows.
+
     ``touch=False`` is for meetings being created (an import): their first
     version, so the calendar SEQUENCE stays 0.
     """
@@ -217,72 +280,60 @@ def rotate(
     upcoming = [m for m in meetings if m.on >= today]
     past_ids = {m.id for m in meetings if m.on < today}
     away = _apologies(session, [m.id for m in upcoming])
-    all_rows = list(
-        session.exec(
-            select(RoleAssignment)
-            .join(Meeting)
-            .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
-        )
-    )
-    # Index once: role -> meeting -> assignment.
-    by_role: dict[int, dict[int, RoleAssignment]] = {r.id: {} for r in roles}
-    for a in all_rows:
-        if a.role_id in by_role:
-            by_role[a.role_id][a.meeting_id] = a
+    role_ids = {r.id for r in roles}
+    # Index once: meeting -> role -> assignment.
+    by_meeting: dict[int, dict[int, RoleAssignment]] = {}
+    for a in session.exec(
+        select(RoleAssignment)
+        .join(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
+    ):
+        if a.role_id in role_ids:
+            by_meeting.setdefault(a.meeting_id, {})[a.role_id] = a
     order = {m.id: i for i, m in enumerate(meetings)}
+    # Turns start from what is fixed: past meetings and choices made by hand.
+    turns = Turns({r.id for r in roles})
+    fixed = [
+        a
+        for rows in by_meeting.values()
+        for a in rows.values()
+        if a.meeting_id in past_ids or a.manual
+    ]
+    for a in sorted(fixed, key=lambda a: order[a.meeting_id]):
+        turns.took(a.role_id, a.member_id, order[a.meeting_id])
     from .meetings import touch_meeting
 
     changed = 0
-    touched: set[int] = set()
-    for role in roles:
-        by_meeting = by_role[role.id]
-        fixed = [a for a in by_meeting.values() if a.meeting_id in past_ids or a.manual]
-        # Counts start from what is fixed: past meetings and manual choices.
-        counts: Counter[int] = Counter(a.member_id for a in fixed)
-        last_turn: dict[int, int] = {}
-        for a in sorted(fixed, key=lambda a: order[a.meeting_id]):
-            last_turn[a.member_id] = order[a.meeting_id]
-        for m in upcoming:
-            current = by_meeting.get(m.id)
-            if current is not None and current.manual:
-                continue
-            others = {
-                rows[m.id].member_id
-                for rid, rows in by_role.items()
-                if rid != role.id and m.id in rows
-            }
-            eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
-            if not eligible:
-                if current is not None:
-                    session.delete(current)
-                    del by_meeting[m.id]
-                    changed += 1
-                    touched.add(m.id)
-                continue
-            pick = min(
-                eligible,
-                key=lambda p: (
-                    counts[p.id],
-                    p.id in others,
-                    last_turn.get(p.id, -1),
-                    p.name.casefold(),
-                    p.id,
-                ),
-            )
-            counts[pick.id] += 1
-            last_turn[pick.id] = order[m.id]
-            if current is None:
-                current = RoleAssignment(meeting_id=m.id, role_id=role.id, member_id=pick.id)
-                by_meeting[m.id] = current
-                changed += 1
-                touched.add(m.id)
-            elif current.member_id != pick.id:
-                changed += 1
-                touched.add(m.id)
-            current.member_id = pick.id
-            session.add(current)
     for m in upcoming:
-        if touch and m.id in touched:  # the event's description names the role holders
+        current = by_meeting.setdefault(m.id, {})
+        free = [r.id for r in roles if not (r.id in current and current[r.id].manual)]
+        if not free:
+            continue
+        eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
+        busy = {a.member_id for a in current.values() if a.manual}
+        picks = choose_holders(free, eligible, busy, turns)
+        touched = False
+        for role_id in free:
+            row, pick = current.get(role_id), picks.get(role_id)
+            if pick is None:
+                if row is not None:
+                    session.delete(row)
+                    del current[role_id]
+                    changed += 1
+                    touched = True
+                continue
+            turns.took(role_id, pick, order[m.id])
+            if row is None:
+                current[role_id] = RoleAssignment(meeting_id=m.id, role_id=role_id, member_id=pick)
+                session.add(current[role_id])
+            elif row.member_id != pick:
+                row.member_id = pick
+                session.add(row)
+            else:
+                continue
+            changed += 1
+            touched = True
+        if touch and touched:  # the event's description names the role holders
             touch_meeting(m)
             session.add(m)
     session.flush()
@@ -328,3 +379,184 @@ def role_counts(session: Session, group: Group, today: dt.date | None = None) ->
             )
         )
     return out
+
+
+# --- for the roles screen and its dialogs (ids in, plain values out) --------------
+
+
+@dataclass(frozen=True)
+class RoleColumn:
+    role_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class StandingRole:
+    role_id: int
+    name: str
+    holder_id: int | None
+    holder_name: str  # "" when nobody holds it
+
+
+@dataclass(frozen=True)
+class TurnsRow:
+    member_id: int
+    name: str
+    status: str
+    turns: tuple[tuple[int, int], ...]  # (taken, planned) per rotating role, in column order
+
+
+@dataclass(frozen=True)
+class UpcomingRoles:
+    meeting_id: int
+    on: dt.date
+    holders: tuple[str, ...]  # per rotating role, in column order ("" if nobody)
+
+    @property
+    def label(self) -> str:
+        from .meetings import day_label
+
+        return day_label(self.on)
+
+
+@dataclass(frozen=True)
+class RolesView:
+    group_name: str
+    rotating: tuple[RoleColumn, ...]
+    standing: tuple[StandingRole, ...]
+    counts: tuple[TurnsRow, ...]
+    upcoming: tuple[UpcomingRoles, ...]
+
+
+def roles_view(session: Session, group_id: int, today: dt.date | None = None) -> RolesView:
+    from .groups import get_group
+
+    today = today or clock.today()
+    group = get_group(session, group_id)
+    all_roles = list_roles(session, group)
+    rotating = [r for r in all_roles if r.rotates]
+    counts = role_counts(session, group, today)
+    names = {m.id: m.name for m in session.exec(select(Member).where(Member.group_id == group.id))}
+    held = holders_by_meeting(session, group)
+    upcoming = session.exec(
+        select(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")
+        .order_by(Meeting.on, Meeting.start_time, Meeting.id)
+    )
+    return RolesView(
+        group_name=group.name,
+        rotating=tuple(RoleColumn(r.id, r.name) for r in rotating),
+        standing=tuple(
+            StandingRole(r.id, r.name, r.holder_id, names.get(r.holder_id, ""))
+            for r in all_roles
+            if not r.rotates
+        ),
+        counts=tuple(
+            TurnsRow(
+                c.member_id,
+                c.name,
+                c.status,
+                tuple((c.done[r.name], c.planned[r.name]) for r in rotating),
+            )
+            for c in counts
+        ),
+        upcoming=tuple(
+            UpcomingRoles(
+                m.id,
+                m.on,
+                tuple(
+                    h.member_name if (h := held.get(m.id, {}).get(r.id)) else "" for r in rotating
+                ),
+            )
+            for m in upcoming
+        ),
+    )
+
+
+def rotate_group(session: Session, group_id: int, today: dt.date | None = None) -> int:
+    from .groups import get_group
+
+    return rotate(session, get_group(session, group_id), today)
+
+
+@dataclass(frozen=True)
+class AssignForm:
+    meeting_id: int
+    on: dt.date
+    roles: tuple[tuple[str, int], ...]  # rotating roles: (name, id)
+    members: tuple[tuple[str, int], ...]  # members on that day: (name, id)
+    current: tuple[tuple[int, int], ...]  # (role id, member id) held now
+
+
+def assign_form(session: Session, meeting_id: int) -> AssignForm:
+    from .meetings import get_meeting
+
+    meeting = get_meeting(session, meeting_id)
+    group = session.get(Group, meeting.group_id)
+    return AssignForm(
+        meeting_id=meeting.id,
+        on=meeting.on,
+        roles=tuple((r.name, r.id) for r in list_roles(session, group) if r.rotates),
+        members=tuple((m.name, m.id) for m in _members(session, group, meeting.on)),
+        current=tuple((rid, a.member_id) for rid, a in assignments(session, meeting).items()),
+    )
+
+
+def assign_by_ids(
+    session: Session, meeting_id: int, role_id: int | None, member_id: int | None
+) -> str:
+    """Give a role at one meeting by hand (``member_id`` None clears it); says what was done."""
+    from .meetings import day_label, get_meeting
+
+    if not role_id:
+        raise InputError("role_id", "pick a role.")
+    meeting = get_meeting(session, meeting_id)
+    role = session.get(Role, role_id)
+    if role is None or role.group_id != meeting.group_id:
+        raise InputError("role_id", "that role no longer exists; pick another.")
+    member = session.get(Member, member_id) if member_id else None
+    if member_id and member is None:
+        raise InputError("member_id", "that member no longer exists; pick another.")
+    assign(session, meeting, role, member)
+    who = member.name if member else "nobody"
+    return f"{role.name} on {day_label(meeting.on)}: {who} (kept when roles rotate)."
+
+
+@dataclass(frozen=True)
+class HoldersForm:
+    roles: tuple[StandingRole, ...]
+    members: tuple[tuple[str, int], ...]  # (name, id)
+
+
+def holders_form(session: Session, group_id: int) -> HoldersForm:
+    view = roles_view(session, group_id)
+    from .groups import get_group
+
+    group = get_group(session, group_id)
+    return HoldersForm(
+        roles=view.standing,
+        members=tuple((m.name, m.id) for m in _members(session, group)),
+    )
+
+
+def set_holders(session: Session, group_id: int, holders: dict[int, int | None]) -> None:
+    """Standing roles: role id -> member id (None: nobody)."""
+    for role_id, member_id in holders.items():
+        role = session.get(Role, role_id)
+        if role is None or role.group_id != group_id:
+            raise InputError(f"role_{role_id}", "that role no longer exists.")
+        member = session.get(Member, member_id) if member_id else None
+        set_holder(session, role, member)
+
+
+def new_role(session: Session, group_id: int, name: str, rotates: bool) -> int:
+    from .groups import get_group
+
+    return add_role(session, get_group(session, group_id), name, rotates).id
+
+
+def _members(session: Session, group: Group, on: dt.date | None = None) -> list[Member]:
+    from .membership import list_members
+
+    members = list_members(session, group, ("active", "alumni"))
+    return [m for m in members if on is None or is_member_on(m, on)]

@@ -73,12 +73,17 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
     def saved(self, result: T) -> None:
         """After a successful save, on the UI thread (e.g. a notification)."""
 
+    def ready(self) -> None:
+        """Once the fields are shown (UI thread; ``self.data`` is loaded), e.g. to
+        fill ``#form-extra`` with what the dialog is about."""
+
     def _needs_load(self) -> bool:
         return type(self).load is not FormDialog.load
 
     def compose(self) -> ComposeResult:
         self._fields: list[FormField] = []
         self._saving = False
+        self._is_ready = False  # saving waits until the loaded fields are shown
         with VerticalScroll(id="form"):
             yield Static(literal(self.title_text), id="form-title")
             with Vertical(id="form-fields"):
@@ -121,6 +126,8 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
 
     def _ready(self) -> None:
         self._initial = self.values()
+        self._is_ready = True
+        self.ready()
         for widget in self.query("#form-fields Input, #form-fields Select, #form-fields TextArea"):
             widget.focus()
             break
@@ -177,7 +184,7 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
         (self.focused or self).call_later(self._save_now)
 
     def _save_now(self) -> None:
-        if self._saving or not self._fields:
+        if self._saving or not self._is_ready:
             return
         self._saving = True
         values = self.values()

@@ -113,3 +113,58 @@ def test_user_text_with_ics_syntax_cannot_add_properties(db):
     for ev in events.values():
         assert ev.status.value == "CONFIRMED"
         assert ev.summary.value == "DST crew: " + nasty.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _relogistics(session, g, today, **change):  # noqa: ANN001
+    spec = dict(
+        frequency="weekly", weekday="tuesday", start_time="07:30", first_meeting="2027-03-02"
+    )
+    spec.update(change)
+    meetings.set_logistics(session, g, meetings.LogisticsInput(**spec), today=today)
+
+
+def test_a_new_time_zone_moves_every_future_event_with_a_higher_sequence(db):
+    today = dt.date(2027, 3, 10)  # between the 9 and 16 March meetings
+    with db.write() as s:
+        g = _weekly_over_dst(s)
+        ms = meetings.list_meetings(s, g)
+        meetings.move_meeting(s, ms[3], "2027-03-24", "12:00")  # moved by hand
+        data1, _ = calendar_export.group_calendar(s, g)
+        _relogistics(s, g, today, timezone="Europe/London")
+        data2, _ = calendar_export.group_calendar(s, g)
+        past = {m.uid for m in ms if m.on < today}
+        moved_uid = ms[3].uid
+    before, after = _events(data1), _events(data2)
+    assert set(before) == set(after)
+    for uid, ev in after.items():
+        if uid in past:
+            continue
+        assert int(ev.sequence.value) > int(before[uid].sequence.value), uid
+        assert ev.dtstart.value.astimezone(UTC) != before[uid].dtstart.value.astimezone(UTC)
+    # 07:30 in London (GMT before 28 March, BST after); the moved one keeps its 12:00
+    starts = {uid: after[uid].dtstart.value.astimezone(UTC) for uid in after}
+    assert sorted(v for u, v in starts.items() if u not in past and u != moved_uid) == [
+        dt.datetime(2027, 3, 16, 7, 30, tzinfo=UTC),
+        dt.datetime(2027, 3, 30, 6, 30, tzinfo=UTC),
+    ]
+    assert starts[moved_uid] == dt.datetime(2027, 3, 24, 12, 0, tzinfo=UTC)
+
+
+def test_a_new_start_time_raises_the_sequence_only_where_the_start_changes(db):
+    today = dt.date(2027, 3, 10)
+    with db.write() as s:
+        g = _weekly_over_dst(s)
+        ms = meetings.list_meetings(s, g)
+        meetings.move_meeting(s, ms[3], "2027-03-24", "12:00")  # keeps its own time
+        data1, _ = calendar_export.group_calendar(s, g)
+        _relogistics(s, g, today, start_time="08:00")
+        data2, _ = calendar_export.group_calendar(s, g)
+        future = {m.uid for m in ms if m.on >= today and m.id != ms[3].id}
+        untouched = {m.uid for m in ms} - future
+    before, after = _events(data1), _events(data2)
+    for uid in future:
+        assert int(after[uid].sequence.value) == int(before[uid].sequence.value) + 1
+        assert after[uid].dtstart.value.hour == 8
+    for uid in untouched:
+        assert after[uid].sequence.value == before[uid].sequence.value
+        assert after[uid].dtstart.value == before[uid].dtstart.value

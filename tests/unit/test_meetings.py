@@ -190,3 +190,75 @@ def test_rotation_raises_the_sequence_of_meetings_whose_roles_changed(db):
         assert {m.sequence for m in ms} == {1}
         roles.assign(s, ms[0], roles.find_role(s, g, "Scribe"), membership.find_member(s, g, "Cy"))
         assert roles.holder_name(s, ms[0], "Scribe") == "Cy" and ms[0].sequence == 2
+
+
+# --- the first meeting: empty means the first fitting day from today ---------------
+
+THURSDAY = dt.date(2026, 11, 26)
+DST_SUNDAY = dt.date(2027, 3, 14)  # US clocks go forward
+LEAP_DAY = dt.date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("today", "spec", "first"),
+    [
+        (THURSDAY, {"frequency": "weekly", "weekday": "tuesday"}, dt.date(2026, 12, 1)),
+        (THURSDAY, {"frequency": "weekly", "weekday": "thursday"}, THURSDAY),
+        (DST_SUNDAY, {"frequency": "weekly", "weekday": "sunday"}, DST_SUNDAY),
+        (DST_SUNDAY, {"frequency": "monthly-nth-weekday", "nth": 2}, dt.date(2027, 4, 13)),
+        (LEAP_DAY, {"frequency": "monthly-day", "month_day": 31}, LEAP_DAY),
+        (LEAP_DAY, {"frequency": "weekly"}, LEAP_DAY),  # a Tuesday
+        (
+            LEAP_DAY,
+            {"frequency": "every-n-weeks", "interval": 2, "weekday": "monday"},
+            dt.date(2028, 3, 6),
+        ),
+    ],
+)
+def test_an_empty_first_meeting_is_the_first_day_on_the_schedule_from_today(db, today, spec, first):
+    full = {"weekday": "tuesday", "start_time": "07:30", "first_meeting": "", **spec}
+    with db.write() as s:
+        g = groups.create_group(s, "From today", timezone="America/New_York")
+        meetings.set_logistics(s, g, meetings.LogisticsInput(**full), today=today)
+        assert g.first_meeting == first
+        created = meetings.generate_meetings(s, g, today=today)
+        assert created[0].on == first and all(m.on >= today for m in created)
+
+
+@pytest.mark.parametrize(
+    ("spec", "typed", "message"),
+    [
+        (
+            {"frequency": "weekly"},
+            "2027-03-10",
+            "2027-03-10 is a Wednesday; the group meets on Tuesdays: 2027-03-09 or 2027-03-16?",
+        ),
+        (
+            {"frequency": "every-n-weeks", "interval": 3},
+            "2027-03-10",
+            "2027-03-10 is a Wednesday; the group meets on Tuesdays: 2027-03-09 or 2027-03-16?",
+        ),
+        (
+            {"frequency": "monthly-nth-weekday", "nth": 2},
+            "2027-03-16",
+            "2027-03-16 is a Tuesday but not the second Tuesday of its month; the group meets "
+            "on the second Tuesday of each month: 2027-03-09 or 2027-04-13?",
+        ),
+        (
+            {"frequency": "monthly-day", "month_day": 12},
+            "2027-03-10",
+            "2027-03-10 is day 10 of its month; the group meets on the 12th of each month: "
+            "2027-02-12 or 2027-03-12?",
+        ),
+    ],
+)
+def test_a_first_meeting_off_the_schedule_names_the_nearest_dates(db, spec, typed, message):
+    full = {"weekday": "tuesday", "start_time": "07:30", "first_meeting": typed, **spec}
+    with db.write() as s:
+        g = groups.create_group(s, "Exact", timezone="UTC")
+        with pytest.raises(InputError) as err:
+            meetings.set_logistics(s, g, meetings.LogisticsInput(**full))
+        assert err.value.field == "first_meeting"
+        assert err.value.message.startswith(message)
+        assert "leave it empty" in err.value.message
+        assert g.frequency is None
