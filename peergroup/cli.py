@@ -190,18 +190,27 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
     from .db import open_database
 
     path, _default = _db_path(args)
+    doc = None
+    if command == "import":  # read the file first: a bad one must not leave a new database
+        from . import groupfile
+
+        doc = groupfile.read(args.file)
     # Only init and import make a new database; every other command needs one.
     db = open_database(path, create=command == "import")
     for notice in db.notices:
         _say(f"peergroup: {notice}", to_stderr=True)
     try:
         if command == "import":
-            from . import groupfile
-
-            doc = groupfile.read(args.file)
-            with db.write() as session:
-                group = groupfile.import_group(session, doc)
-                name = group.name
+            try:
+                with db.write() as session:
+                    group = groupfile.import_group(session, doc or {})
+                    name = group.name
+            except BaseException:
+                if db.created:  # made for this import, which wrote nothing: take it away
+                    db.close()
+                    for leftover in (path, *(Path(f"{path}{c}") for c in ("-wal", "-shm"))):
+                        leftover.unlink(missing_ok=True)
+                raise
             _say(f"Imported {name!r} into {path}.")
             return 0
         if command == "groups":

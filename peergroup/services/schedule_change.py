@@ -207,8 +207,8 @@ def _plan(
     else:
         until = recurrence.horizon_end(today, months)
     # What is already planned further out stays planned: a shorter horizon is
-    # never a reason to cancel.
-    until = max([until, *(m.on for m in future)])
+    # never a reason to cancel. Nothing is planned past the last year a date may have.
+    until = min(max([until, *(m.on for m in future)]), validate.LAST_DAY)
     skips = {s.on for s in meetings.skip_dates(session, group)}
     notes: list[str] = []
     end = meetings.ends_on(group)

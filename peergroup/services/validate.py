@@ -15,7 +15,10 @@ TEXT_MAX = 20_000
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-YEAR_MIN, YEAR_MAX = 1900, 2200  # calendars and date arithmetic stay sane inside these
+# Every date a user gives: wide enough for any group's history and plans, narrow
+# enough that a typo (2200, 1066) is caught instead of planned for.
+YEAR_MIN, YEAR_MAX = 1950, 2100
+LAST_DAY = dt.date(YEAR_MAX, 12, 31)  # nothing is ever planned after it
 
 
 def _too_long(field: str, value: str, limit: int) -> InputError:

@@ -158,4 +158,4 @@ def test_odd_input_gets_a_message_not_a_traceback(tmp_path, capsys):
     capsys.readouterr()
     assert run(["--db", str(db), "search", "a\x00b"]) == 0
     assert run(["--db", str(db), "meeting", "9999-12-31"]) == 2
-    assert "outside the years 1900 to 2200" in capsys.readouterr().err
+    assert "outside the years 1950 to 2100" in capsys.readouterr().err

@@ -430,7 +430,7 @@ def test_a_schedule_without_a_first_meeting_is_refused(db, tmp_path: Path):
 
 def test_a_member_joins_at_their_earliest_recorded_meeting_if_before_the_first():
     # The rule itself (the schedule today never records a meeting before its first).
-    appears = groupfile._first_appearances(
+    appears = groupfile.core._first_appearances(
         {
             "meetings": [
                 {"on": dt.date(2026, 10, 13), "present": ["Zoe\u0308 Ng"]},
@@ -442,9 +442,9 @@ def test_a_member_joins_at_their_earliest_recorded_meeting_if_before_the_first()
     )
     assert appears == {"zoë ng": dt.date(2026, 9, 1), "ada byron": dt.date(2026, 9, 8)}
     first = dt.date(2026, 9, 8)
-    assert groupfile._default_joined("Zoë Ng", first, appears, "m") == dt.date(2026, 9, 1)
-    assert groupfile._default_joined("Ada Byron", first, appears, "m") == first
-    assert groupfile._default_joined("Cy", first, appears, "m") == first
+    assert groupfile.core._default_joined("Zoë Ng", first, appears, "m") == dt.date(2026, 9, 1)
+    assert groupfile.core._default_joined("Ada Byron", first, appears, "m") == first
+    assert groupfile.core._default_joined("Cy", first, appears, "m") == first
 
 
 # --- text: one spelling of a name, and a byte order mark --------------------------

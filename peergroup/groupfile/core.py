@@ -1,173 +1,77 @@
-"""Group files: a whole group described in TOML, loaded in one transaction.
-
-The format is documented in README.md; ``data/demo.toml`` is an example.
-Every problem is reported with the path of the field at fault
-(``members[3].email: ...``) and nothing is written unless the whole file is
-valid.
+"""The core of a group file: the group, peers, members, mission, goals,
+expectations and the schedule (steps 1 to 4); meeting records are in
+``records``. Later steps add their own sections through ``AREAS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
 
-from .errors import InputError
-from .models import Group
-from .text import fold
-
-SECTIONS: dict[str, set[str]] = {
-    "group": {"name", "target_size", "membership", "end_date", "end_condition", "opt_in_month"},
-    "peer": {
-        "institution",
-        "department",
-        "track",
-        "clinical_interest",
-        "research_interest",
-        "admin_interest",
-        "career_stage",
-        "identity",
-        "free_text",
-    },
-    "mission": {"text", "revisit_by", "adopted"},
-    "members": {"name", "email", "status", "joined", "left", "notes"},
-    "goals": {
-        "title",
-        "owner",
-        "horizon",
-        "specific",
-        "measure",
-        "achievable",
-        "relevant",
-        "due",
-        "status",
-        "checkins",
-    },
-    "checkins": {"on", "progress", "note"},
-    "logistics": {
-        "frequency",
-        "interval",
-        "weekday",
-        "nth",
-        "month_day",
-        "dates",
-        "start_time",
-        "duration_minutes",
-        "place",
-        "video_link",
-        "timezone",
-        "first_meeting",
-        "skip",
-        "horizon_months",
-    },
-    "expectations": {"attendance", "communication", "agenda"},
-    "meetings": {
-        "on",
-        "title",
-        "agenda",
-        "scribe",
-        "present",
-        "apologies",
-        "minutes",
-        "decisions",
-        "finalised",
-        "actions",
-    },
-    "actions": {"text", "owner", "due", "status"},
-}
+from ..errors import InputError
+from ..models import Group
+from ..text import fold
+from .records import _import_meeting_records
+from .values import (
+    SECTIONS,
+    _date,
+    _int,
+    _known,
+    _list,
+    _prefix,
+    _required_date,
+    _str,
+    _table,
+)
 
 
-def read(path: Path) -> dict[str, Any]:
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file; check the path.") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror}).") from None
-    try:
-        # utf-8-sig: a byte order mark (Windows editors add one) is not part of the text.
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(str(path), "is not UTF-8 text; save it as UTF-8.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(path), f"is not valid TOML: {exc}.") from None
+@dataclass
+class ImportContext:
+    """What the sections of one import share."""
 
+    group: Group
+    members: dict[str, int] = field(default_factory=dict)  # fold(name) -> member id
 
-def _table(doc: dict, key: str, where: str) -> dict:
-    value = doc.get(key, {})
-    if not isinstance(value, dict):
-        raise InputError(where, "must be a table ([section]).")
-    _known(value, SECTIONS[key], where)
-    return value
-
-
-def _known(table: dict, allowed: set[str], where: str) -> None:
-    for key in table:
-        if key not in allowed:
+    def member_id(self, name: object, where: str) -> int:
+        mid = self.members.get(fold(_str(name, where)))
+        if mid is None:
             raise InputError(
-                f"{where}.{key}",
-                f"is not a field here; allowed fields: {', '.join(sorted(allowed))}.",
+                where, f"{name!r} is not one of the [[members]]; check the spelling or add them."
             )
+        return mid
 
 
-def _date(value: Any, where: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        raise InputError(where, "must be a date without a time, e.g. 2027-03-09.")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        from .services.validate import parse_date
+@dataclass(frozen=True)
+class Area:
+    """A later step's sections: their allowed fields and how to import them.
 
-        return parse_date(where, value)
-    raise InputError(where, f"must be a date such as 2027-03-09, not {type(value).__name__}.")
+    ``load`` runs after the core sections and meeting records, in the order
+    areas are registered, inside the same transaction.
+    """
+
+    sections: dict[str, set[str]]
+    load: Callable[[Session, dict[str, Any], ImportContext], None]
 
 
-def _required_date(table: dict, key: str, where: str) -> dt.date:
-    """A date the services would otherwise take from the clock: the file must give it,
-    so that importing it on another day gives the same group."""
-    day = _date(table.get(key), f"{where}.{key}")
-    if day is None:
-        raise InputError(
-            f"{where}.{key}",
-            f"is missing; give the date, e.g. {key} = 2026-09-08 "
-            "(a group file never takes the day it is imported).",
-        )
-    return day
+AREAS: list[Area] = []
 
 
-def _str(value: Any, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(where, f"must be text in quotes, not {type(value).__name__}.")
-    return value
-
-
-def _list(value: Any, where: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InputError(where, 'must be a list, e.g. ["a", "b"].')
-    return value
-
-
-def _prefix(where: str, exc: InputError) -> InputError:
-    """Re-home a service's field error under the group-file path."""
-    field = exc.field if exc.field.startswith(where) else f"{where}.{exc.field}"
-    return InputError(field, exc.message)
+def register(area: Area) -> Area:
+    AREAS.append(area)
+    SECTIONS.update(area.sections)
+    return area
 
 
 def import_group(session: Session, doc: dict[str, Any]) -> Group:
     """Create a group from a parsed group file. Raises InputError; the caller rolls back."""
-    from .services import goals as goals_svc
-    from .services import groups as groups_svc
-    from .services import membership as membership_svc
-    from .services import peer as peer_svc
+    from ..services import goals as goals_svc
+    from ..services import groups as groups_svc
+    from ..services import membership as membership_svc
+    from ..services import peer as peer_svc
 
     _known(doc, set(SECTIONS) - {"checkins", "actions"}, "file")
     g = _table(doc, "group", "group")
@@ -178,11 +82,11 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         groups_svc.set_membership_rules(
             session,
             group,
-            target_size=g.get("target_size"),
+            target_size=_int(g.get("target_size"), "group.target_size"),
             membership=_str(g.get("membership", "ongoing"), "group.membership"),
             end_date=_date(g.get("end_date"), "group.end_date"),
             end_condition=_str(g.get("end_condition"), "group.end_condition"),
-            opt_in_month=g.get("opt_in_month"),
+            opt_in_month=_int(g.get("opt_in_month"), "group.opt_in_month"),
         )
     except InputError as exc:
         raise _prefix("group", exc) from None
@@ -291,7 +195,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
                 goals_svc.add_checkin(
                     session,
                     goal,
-                    c.get("progress"),
+                    _int(c.get("progress"), f"{cwhere}.progress"),
                     _str(c.get("note"), f"{cwhere}.note"),
                     _required_date(c, "on", cwhere),
                 )
@@ -300,7 +204,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
 
     if "expectations" in doc:
         e = _table(doc, "expectations", "expectations")
-        from .services import validate
+        from ..services import validate
 
         group.expect_attendance = validate.text(
             "expectations.attendance", _str(e.get("attendance"), "expectations.attendance"), 5_000
@@ -320,7 +224,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     if group.first_meeting is not None:
         # Share the rotating roles over the imported meetings, from the first
         # one on, so the result does not depend on the day of the import.
-        from .services import roles as roles_svc
+        from ..services import roles as roles_svc
 
         roles_svc.rotate(session, group, today=group.first_meeting, touch=False)
     if "meetings" in doc:
@@ -392,111 +296,13 @@ def _default_joined(
     )
 
 
-def _import_meeting_records(
-    session: Session, group: Group, records: list, members: dict[str, int]
-) -> None:
-    """Minutes, attendance, decisions and action items of meetings already held.
-
-    Each record names a meeting the schedule produced (by date). Action items
-    marked done or dropped are closed at the next recorded meeting.
-    """
-    from .models import Member
-    from .services import actions as actions_svc
-    from .services import attendance as attendance_svc
-    from .services import decisions as decisions_svc
-    from .services import meetings as meetings_svc
-    from .services import minutes as minutes_svc
-    from .services import validate
-
-    by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
-
-    def member(name: object, where: str) -> Member:
-        mid = members.get(fold(_str(name, where)))
-        if mid is None:
-            raise InputError(where, f"{name!r} is not one of the [[members]]; check the spelling.")
-        return session.get(Member, mid)
-
-    pending_close: list = []
-    for i, rec in enumerate(records):
-        where = f"meetings[{i + 1}]"
-        if not isinstance(rec, dict):
-            raise InputError(where, "must be a table ([[meetings]]).")
-        _known(rec, SECTIONS["meetings"], where)
-        day = _date(rec.get("on"), f"{where}.on")
-        meeting = by_date.get(day)
-        if meeting is None:
-            raise InputError(
-                f"{where}.on",
-                f"there is no meeting on {day}; records must match a date from [logistics].",
-            )
-        try:
-            for item in pending_close:  # done at the previous meeting, recorded here
-                actions_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
-            pending_close = []
-            # Set directly, not via set_agenda: an imported record is the meeting's
-            # first version, so its calendar SEQUENCE stays 0 (deterministic export).
-            meeting.title = validate.optional_line(
-                "title", _str(rec.get("title"), f"{where}.title"), validate.LINE_MAX
-            )
-            meeting.agenda_note = validate.text(
-                "agenda", _str(rec.get("agenda"), f"{where}.agenda"), 5_000
-            )
-            session.add(meeting)
-            minutes_svc.open_meeting(session, meeting)
-            for key, status in (("present", "present"), ("apologies", "apologies")):
-                for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
-                    attendance_svc.set_attendance(
-                        session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
-                    )
-            if rec.get("scribe") is not None:
-                minutes_svc.take_over_scribe(
-                    session, meeting.id, member(rec["scribe"], f"{where}.scribe").id, touch=False
-                )
-            text = _str(rec.get("minutes"), f"{where}.minutes")
-            if text:
-                minutes_svc.save_minutes(session, meeting.id, text, 0)
-            for j, d in enumerate(_list(rec.get("decisions"), f"{where}.decisions")):
-                decisions_svc.add_decision(session, meeting, _str(d, f"{where}.decisions[{j + 1}]"))
-            for j, a in enumerate(_list(rec.get("actions"), f"{where}.actions")):
-                awhere = f"{where}.actions[{j + 1}]"
-                if not isinstance(a, dict):
-                    raise InputError(awhere, "must be a table ([[meetings.actions]]).")
-                _known(a, SECTIONS["actions"], awhere)
-                item = actions_svc.add_action_item(
-                    session,
-                    meeting,
-                    _str(a.get("text"), f"{awhere}.text"),
-                    member(a.get("owner"), f"{awhere}.owner").id,
-                    _date(a.get("due"), f"{awhere}.due"),
-                )
-                status = _str(a.get("status", "open"), f"{awhere}.status")
-                if status not in ("open", "done", "dropped"):
-                    raise InputError(
-                        f"{awhere}.status", f"{status!r} is not one of: open, done, dropped."
-                    )
-                if status != "open":
-                    pending_close.append((item, status))
-            if rec.get("finalised"):
-                if meeting_scribe := minutes_svc.open_meeting(session, meeting).scribe_id:
-                    minutes_svc.finalise(session, meeting.id, meeting_scribe)
-                else:
-                    raise InputError(
-                        f"{where}.finalised",
-                        'finalised minutes need a scribe; add scribe = "Name".',
-                    )
-        except InputError as exc:
-            raise _prefix(where, exc) from None
-    for item, status in pending_close:
-        actions_svc.close_action_item(session, item, status)
-
-
 def _import_logistics(session: Session, group: Group, lg: dict) -> None:
     """Store the schedule and plan meetings from the file's first meeting.
 
     Planning starts at ``first_meeting`` (not today) so that importing the same
     file always gives the same meetings and the same calendar.
     """
-    from .services import meetings as meetings_svc
+    from ..services import meetings as meetings_svc
 
     if lg.get("first_meeting") is None and not lg.get("dates"):
         # Left to the services, the schedule would start on the day of the import.
@@ -511,16 +317,16 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
             group,
             meetings_svc.LogisticsInput(
                 frequency=_str(lg.get("frequency"), "logistics.frequency"),
-                interval=lg.get("interval", 1),
+                interval=_int(lg.get("interval"), "logistics.interval", 1),
                 weekday=lg.get("weekday"),
-                nth=lg.get("nth"),
-                month_day=lg.get("month_day"),
+                nth=_int(lg.get("nth"), "logistics.nth"),
+                month_day=_int(lg.get("month_day"), "logistics.month_day"),
                 dates=[
                     _date(d, f"logistics.dates[{i + 1}]")
                     for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))
                 ],
                 start_time=_str(lg.get("start_time"), "logistics.start_time"),
-                duration_minutes=lg.get("duration_minutes", 60),
+                duration_minutes=_int(lg.get("duration_minutes"), "logistics.duration_minutes", 60),
                 place=_str(lg.get("place"), "logistics.place"),
                 video_link=_str(lg.get("video_link"), "logistics.video_link"),
                 timezone=_str(lg.get("timezone"), "logistics.timezone") or None,
@@ -529,7 +335,9 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
         )
         for i, d in enumerate(_list(lg.get("skip"), "logistics.skip")):
             meetings_svc.add_skip_date(session, group, _date(d, f"logistics.skip[{i + 1}]"))
-        months = lg.get("horizon_months", meetings_svc.HORIZON_MONTHS)
+        months = _int(
+            lg.get("horizon_months"), "logistics.horizon_months", meetings_svc.HORIZON_MONTHS
+        )
         if group.first_meeting is not None:
             meetings_svc.generate_meetings(session, group, months=months, today=group.first_meeting)
     except InputError as exc:

@@ -1,0 +1,24 @@
+"""Group files: a whole group described in TOML, loaded in one transaction.
+
+The format is documented in README.md; ``data/demo.toml`` is an example.
+Every problem is reported with the path of the field at fault
+(``members[3].email: ...``) and nothing is written unless the whole file is
+valid. ``core`` holds steps 1 to 4, ``records`` the meetings already held;
+each later step registers its own sections (``core.register``).
+"""
+
+from __future__ import annotations
+
+from .core import AREAS, SECTIONS, Area, ImportContext, import_group, register
+from .reader import MAX_BYTES, read
+
+__all__ = [
+    "AREAS",
+    "MAX_BYTES",
+    "SECTIONS",
+    "Area",
+    "ImportContext",
+    "import_group",
+    "read",
+    "register",
+]
