@@ -356,19 +356,33 @@ class PeergroupApp(DbWork, App[int]):
         )
         yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
-        from .meeting import KeptCopiesScreen, MeetingScreen
-
-        if isinstance(screen, MeetingScreen):
-            yield SystemCommand(
-                "Kept copies of these minutes",
-                "Texts kept when two copies saved at once or a save was refused",
-                lambda: self.push_screen(KeptCopiesScreen(screen.meeting_id)),
-            )
+        yield from self._screen_actions(screen)
+        palette = getattr(screen, "palette", None)
+        if palette is not None:  # a screen's commands that have no key
+            yield from palette()
         for step in all_steps():
             yield SystemCommand(
                 f"Step {step.number}: {step.title}",
                 f"Open step {step.number} of the roadmap",
                 lambda k=step.key: self.open_step(k),
+            )
+
+    def _screen_actions(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the screen that has a key, by name, run as if the key was pressed."""
+        from .keymap import meaning
+
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or active.node is self:
+                continue
+            seen.add(binding.action)
+            node, action = active.node, binding.action
+            key_name = binding.key_display or self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({key_name})",
+                binding.tooltip or meaning(key) or "On this screen",
+                lambda n=node, a=action: self.call_later(n.run_action, a),
             )
 
     def action_roles(self) -> None:

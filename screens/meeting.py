@@ -19,11 +19,11 @@ which is offered the next time this meeting is opened.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -655,3 +655,10 @@ class MeetingScreen(DbWork, Screen):
     def action_kept_copies(self) -> None:
         # Seeing them may turn a recovery file into a kept copy: refresh the count.
         self.app.push_screen(KeptCopiesScreen(self.meeting_id), lambda _: self.refresh_data())
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Kept copies of these minutes",
+            "Texts kept when two copies saved at once or a save was refused",
+            self.action_kept_copies,
+        )
