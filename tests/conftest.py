@@ -16,6 +16,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may touch the real user data folder."""
     home = tmp_path / "home"
     monkeypatch.setenv("PEERGROUP_HOME", str(home))
+    monkeypatch.setenv("PEERGROUP_CONFIG", str(tmp_path / "config"))
     monkeypatch.setenv("TZ", "America/New_York")
     return home
 
