@@ -164,8 +164,8 @@ def translate_operational_error(exc: BaseException, path: Path | str) -> Peergro
         )
     if "disk is full" in text or "database or disk is full" in text or "disk i/o error" in text:
         return DiskFull(
-            f"The database {path} cannot be written: the disk is full (or failed). "
-            "Free some space; nothing you typed is lost."
+            f"{path} cannot be written: the disk is full (or failing). Free some space, then "
+            "try again."
         )
     if "unable to open" in text:
         return DatabaseReadOnly(

@@ -394,7 +394,7 @@ class PeergroupApp(DbWork, App[int]):
     def _unsaved_conflict(self) -> bool:
         if any(getattr(s, "_in_conflict", False) for s in self.screen_stack):
             self.notify(
-                "A meeting's minutes wait for your choice of text (m or t) first.",
+                "A meeting's minutes wait for your choice of text first (ctrl+o mine, ctrl+t theirs).",
                 severity="warning",
             )
             return True

@@ -100,6 +100,11 @@ FKEYS: tuple[Key, ...] = (
     Key("f8", "amend", "meeting: amend finalised minutes"),
     Key("f9", "export", "export this text to a file"),
     Key("f10", "toggle", "journal: share or stop sharing this reflection"),
+    Key("ctrl+r", "kept_copies", "meeting: texts kept beside the minutes (read them)"),
+    Key("ctrl+o", "keep_mine", "two copies saved the minutes: keep my text (theirs is kept too)"),
+    Key(
+        "ctrl+t", "take_theirs", "two copies saved the minutes: continue from theirs (mine is kept)"
+    ),
 )
 
 # Inside a yes/no question (a modal dialog that only asks), and nowhere else.

@@ -6,7 +6,10 @@ least once a second while typing goes on, so a crash, a closed terminal or a
 kill loses at most about a second of text. Each save runs in a thread worker,
 one at a time: a change made while a save runs waits for it, then the newest
 text is saved. A save names the revision it was based on; if another copy of
-the app saved in between, nothing is overwritten (see ``ConflictDialog``).
+the app saved in between, nothing is overwritten: a banner above the editor
+says so and offers ctrl+o (keep mine) and ctrl+t (take theirs) while typing
+goes on; what is typed meanwhile goes to a recovery file, so even a kill before
+the choice loses nothing.
 While another program holds the database's lock the text stays pending, the
 status line says so, and the save is retried.
 
@@ -35,7 +38,6 @@ from .dialogs.meeting import (
     AmendDialog,
     AttendanceDialog,
     CloseItemDialog,
-    ConflictDialog,
     DecisionDialog,
     KeptCopiesScreen,
     ScribeDialog,
@@ -55,6 +57,19 @@ RETRY_FAILED_EVERY = 5.0  # after a read-only database, a full disk or an unexpe
 FINAL_FLUSH_WAIT = 2.0  # leaving the screen waits at most this long for a locked database
 PLACEHOLDER = "Type the minutes here. They save as you type."
 WAITING = "Waiting for the database (another program is writing); your text is kept here…"
+
+
+def _short_problem(error: Exception | None) -> str:
+    """One status line saying why the text is not saved yet (the notification has the rest)."""
+    from peergroup.errors import DatabaseReadOnly, DiskFull
+
+    if isinstance(error, DiskFull):
+        why = "the disk is full"
+    elif isinstance(error, DatabaseReadOnly):
+        why = "the database is read-only"
+    else:
+        why = "saving failed"
+    return f"Not saved: {why}. Your text stays here and goes in once it can be saved."
 
 
 class MinutesEditor(TextArea):
@@ -80,7 +95,11 @@ class MeetingScreen(DbWork, Screen):
         Binding("f8", "amend", "Amend", priority=True),
         Binding("f9", "export", "Export", priority=True),
         # Named in the status line when there are kept copies, and in the palette.
-        Binding("f10", "kept_copies", "Copies", priority=True, show=False),
+        Binding("ctrl+r", "kept_copies", "Copies", priority=True, show=False),
+        # Only while two copies' texts wait for a choice (check_action hides them
+        # otherwise). Ctrl keys the editor does not use, so typing is never taken.
+        Binding("ctrl+o", "keep_mine", "Keep mine", priority=True, show=False),
+        Binding("ctrl+t", "take_theirs", "Take theirs", priority=True, show=False),
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -98,12 +117,15 @@ class MeetingScreen(DbWork, Screen):
         self._last_attempt = 0.0
         self._retry_every: float | None = None  # set while saves fail (busy, read-only ...)
         self._problem = ""  # what the status line says while saves fail
-        self._in_conflict = False  # a ConflictDialog waits for the user's choice
+        self._in_conflict = False  # the conflict banner waits for the user's choice
+        self._conflict: Any = None  # the SaveResult that met the other copy's save
+        self._conflict_backup = ""  # text last written to the recovery file meanwhile
         self._leaving = False  # flushed for the last time: no more saves or dialogs
         self._when_saved_callbacks: list[Callable[[], Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-head")
+        yield Static("", id="conflict-banner")
         with Horizontal(id="meeting-body"):
             with VerticalScroll(id="agenda"):
                 yield Static("", id="agenda-text")
@@ -174,7 +196,7 @@ class MeetingScreen(DbWork, Screen):
                 self._keep_copy(self.editor.text)
                 self.notify(
                     "These minutes were finalised on another computer; what you typed since "
-                    "the last save is kept as a separate copy (F10).",
+                    "the last save is kept as a separate copy (ctrl+r).",
                     severity="warning",
                     timeout=12,
                 )
@@ -194,7 +216,7 @@ class MeetingScreen(DbWork, Screen):
         if recovered is not None:
             self.notify(
                 f"Text typed here earlier could not be saved then and was kept in {recovered}. "
-                "It is now a kept copy of these minutes: press F10 to read it.",
+                "It is now a kept copy of these minutes: press ctrl+r to read it.",
                 severity="warning",
                 timeout=15,
                 markup=False,
@@ -284,7 +306,7 @@ class MeetingScreen(DbWork, Screen):
                 message = f"Saved (revision {self.saver.base_revision}) · esc back · ctrl+p more"
             if self.day is not None and self.day.kept_conflicts and not self._problem:
                 n = self.day.kept_conflicts
-                message += f" · {n} kept cop{'y' if n == 1 else 'ies'} (F10)"
+                message += f" · {n} kept cop{'y' if n == 1 else 'ies'} (ctrl+r)"
         self.state_line.update(Text(message, style="dim"))
 
     # --- autosave -----------------------------------------------------------
@@ -299,7 +321,10 @@ class MeetingScreen(DbWork, Screen):
             self._render_state()
 
     def _autosave_tick(self) -> None:
-        if not self._loaded or self.finalised or self._in_conflict or self._saving:
+        if self._in_conflict:
+            self._backup_while_in_conflict()
+            return
+        if not self._loaded or self.finalised or self._saving:
             return
         if self._leaving:  # the final flush has run
             return
@@ -348,7 +373,7 @@ class MeetingScreen(DbWork, Screen):
             if outcome.kind == "busy":
                 self._retry_every, self._problem = RETRY_BUSY_EVERY, WAITING
             else:
-                problem = f"Not saved yet: {outcome.error}"
+                problem = _short_problem(outcome.error)
                 if self._problem != problem:  # said once, not at every retry
                     if isinstance(outcome.error, PeergroupError):
                         self.notify(str(outcome.error), severity="error", timeout=10, markup=False)
@@ -398,20 +423,74 @@ class MeetingScreen(DbWork, Screen):
     # --- two copies saved at once -------------------------------------------
 
     def _open_conflict(self, result: Any) -> None:
-        """Ask which text to continue with. Opened once, however many saves meet it."""
+        """Show the banner (once, however many saves meet the conflict); typing goes on."""
         self._when_saved_callbacks.clear()
-        if self._in_conflict or self._leaving:
+        if self._leaving:
+            return
+        self._conflict = result
+        if self._in_conflict:
             return
         self._in_conflict = True
-        self.app.push_screen(
-            ConflictDialog(result.message, result.their_text or "", self.editor.text),
-            self._resolve_conflict,
-        )
+        banner = self.query_one("#conflict-banner", Static)
+        text = Text()
+        text.append("Another copy saved these minutes while you typed. ", style="bold")
+        text.append("Nothing is lost: both texts are kept. ")
+        text.append("ctrl+o", style="bold reverse")
+        text.append(" keep mine  ")
+        text.append("ctrl+t", style="bold reverse")
+        text.append(" take theirs  ")
+        text.append("ctrl+r", style="bold reverse")
+        text.append(" compare\nTheirs ends: ")
+        text.append_text(one_line((result.their_text or "")[-200:].lstrip(), 150, "italic"))
+        banner.update(text)
+        banner.add_class("-shown")
+        self.refresh_bindings()
+        self._render_state("Two copies: choose with ctrl+o or ctrl+t; keep typing meanwhile.")
+        self._backup_while_in_conflict()
+
+    def _close_conflict(self) -> None:
+        self._in_conflict = False
+        self._conflict = None
+        self.query_one("#conflict-banner", Static).remove_class("-shown")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("keep_mine", "take_theirs"):
+            return self._in_conflict  # in the footer only while there is a choice to make
+        return True
+
+    def action_keep_mine(self) -> None:
+        if self._in_conflict:
+            self.editor.call_later(lambda: self._resolve_conflict("mine"))
+
+    def action_take_theirs(self) -> None:
+        if self._in_conflict:
+            self.editor.call_later(lambda: self._resolve_conflict("theirs"))
+
+    def _backup_while_in_conflict(self) -> None:
+        """While the choice waits, what is typed goes to the recovery file (in a worker),
+        so a crash or a kill before the choice still loses nothing."""
+        text = self.editor.text
+        if not self._in_conflict or text == self._conflict_backup or self._saving:
+            return
+        from peergroup.services import recovery
+
+        db_path, meeting_id = self.app.db.path, self.meeting_id
+        self._conflict_backup = text
+
+        def job() -> None:
+            try:
+                recovery.write_recovery(db_path, meeting_id, text)
+            except OSError:
+                self._conflict_backup = ""  # try again at the next tick
+
+        self.run_worker(job, thread=True, exit_on_error=False, group="minutes-backup")
 
     def _resolve_conflict(self, choice: str | None) -> None:
         """'mine': save my text over theirs; 'theirs': load theirs. Both stay in the database."""
         saver, mine = self.saver, self.editor.text
         choice = "theirs" if choice == "theirs" else "mine"
+        self._render_state("Saving your choice…")
 
         def job() -> None:
             outcome, day = saver.resolve(choice, mine)
@@ -431,7 +510,7 @@ class MeetingScreen(DbWork, Screen):
 
     def _resolve_failed(self, exc: Exception) -> None:
         # e.g. finalised meanwhile: the autosave keeps the text as a copy.
-        self._in_conflict = False
+        self._close_conflict()
         self.notify(str(exc), severity="error", timeout=10, markup=False)
         self.refresh_data()
 
@@ -442,10 +521,12 @@ class MeetingScreen(DbWork, Screen):
         if outcome.kind == "failed":
             self._resolve_failed(outcome.error)
             return
-        self._in_conflict = False
         if outcome.kind == "conflict":  # yet another save came first: ask again
-            self._open_conflict(outcome.result)
+            self._conflict = outcome.result
+            self._render_state("Yet another copy saved first: choose again (ctrl+o or ctrl+t).")
             return
+        self._close_conflict()
+        self._discard_backup()
         if choice == "theirs":
             if self.editor.text != mine:  # typed after the choice: keep that too
                 self._keep_copy(self.editor.text)
@@ -456,6 +537,19 @@ class MeetingScreen(DbWork, Screen):
             self.notify("Saved your version; the other copy's text is kept in the database too.")
             self._mark_saved()
         self.refresh_data()
+
+    def _discard_backup(self) -> None:
+        """The choice is made and every text is in the database: the backup can go."""
+        from peergroup.services import recovery
+
+        db_path, meeting_id = self.app.db.path, self.meeting_id
+        self._conflict_backup = ""
+        self.run_worker(
+            lambda: recovery.discard_recovery(db_path, meeting_id),
+            thread=True,
+            exit_on_error=False,
+            group="minutes-backup",
+        )
 
     def _keep_copy(self, text: str) -> None:
         from peergroup.services import minutes as minutes_svc
@@ -521,7 +615,8 @@ class MeetingScreen(DbWork, Screen):
     def _back(self) -> None:
         if self._in_conflict:
             self.notify(
-                "Staying here: choose which text to keep first (m or t).", severity="warning"
+                "Staying here: choose which text to keep first (ctrl+o mine, ctrl+t theirs).",
+                severity="warning",
             )
             return
         if not self.flush():
@@ -559,7 +654,9 @@ class MeetingScreen(DbWork, Screen):
         if self.day is None:
             return False
         if self._in_conflict:
-            self.notify("First choose which text to keep (m: mine, t: theirs).", severity="warning")
+            self.notify(
+                "First choose which text to keep (ctrl+o mine, ctrl+t theirs).", severity="warning"
+            )
             return False
         if self.finalised:
             self.notify(

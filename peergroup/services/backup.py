@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from ..db import Database, copy_database
+from ..db import Database, copy_database, translate_operational_error
 from ..errors import InputError
 
 
@@ -21,3 +22,6 @@ def backup_to(db: Database, target: Path) -> Path:
         return copy_database(db.path, target)
     except OSError as exc:
         raise InputError(str(target), f"cannot be written ({exc.strerror or exc}).") from None
+    except sqlite3.Error as exc:  # writing the copy failed: a full disk, a read-only folder
+        problem = translate_operational_error(exc, target)
+        raise InputError(str(target), str(problem or exc)) from None

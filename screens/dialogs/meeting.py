@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from ..base import DbWork
 from ..safe import literal, one_line
@@ -197,44 +197,6 @@ class AmendDialog(_MeetingDialog):
         from peergroup.services import minutes as minutes_svc
 
         return minutes_svc.amend(session, self.meeting_id, values["author_id"], values["text"]).id
-
-
-class ConflictDialog(ModalScreen[str]):
-    """Another copy saved first. Both texts are already kept; choose what to continue with.
-
-    Issue 8 will replace this with a banner that does not take the keyboard.
-    """
-
-    CSS_PATH = str(Path(__file__).with_name("meeting.tcss"))
-    BINDINGS = [
-        Binding("m", "choose('mine')", "Keep mine"),
-        Binding("t", "choose('theirs')", "Take theirs"),
-    ]
-
-    def __init__(self, message: str, theirs: str, mine: str) -> None:
-        super().__init__()
-        self.message = message
-        self.theirs = theirs
-        self.mine = mine
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="conflict"):
-            yield Static(Text("Saved by two copies at once", style="bold red"))
-            yield Static(literal(self.message))
-            yield Static(Text("\nTheir text (now in the database):", style="bold"))
-            yield Static(literal(self.theirs[-600:]))
-            yield Static(Text("\nYour text (kept as a copy):", style="bold"))
-            yield Static(literal(self.mine[-600:]))
-            with Horizontal(id="conflict-buttons"):
-                yield Button("Keep mine (m)", id="mine", variant="warning", compact=True)
-                yield Button("Take theirs (t)", id="theirs", compact=True)
-
-    def action_choose(self, which: str) -> None:
-        self.dismiss(which)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id)
 
 
 class KeptCopiesScreen(DbWork, ModalScreen[None]):

@@ -181,10 +181,11 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
             assert result.saved
         await type_text(pilot, "My notes")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         text = flat(screen_text(app))
-        assert "Saved by two copies at once" in text and "Other laptop's notes" in text
-        await pilot.press("m")
+        assert "Another copy saved these minutes" in text and "Other laptop's notes" in text
+        assert "ctrl+o" in text and "ctrl+t" in text
+        await pilot.press("ctrl+o")
         await settle(pilot)
     with demo_db.write() as s:
         assert s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text == "My notes"
@@ -201,15 +202,15 @@ async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db):
         with demo_db.write() as s:
             minutes_svc.save_minutes(s, mid, "OTHER COPY TEXT", 0)
         await type_text(pilot, "mine")
-        await pilot.press("escape")  # flushes, meets the conflict: the dialog opens, we stay
-        await pilot.pause()
-        assert "Saved by two copies at once" in flat(screen_text(app))
-        await pilot.press("escape")  # the dialog has no escape: still there
-        await pilot.pause()
-        assert type(app.screen).__name__ == "ConflictDialog"
-        await pilot.press("m")
+        await pilot.press("escape")  # flushes, meets the conflict: the banner shows, we stay
         await settle(pilot)
+        assert "Another copy saved these minutes" in flat(screen_text(app))
+        await pilot.press("escape")  # still waiting for the choice: we stay
+        await pilot.pause()
         assert type(app.screen).__name__ == "MeetingScreen"
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "Another copy saved these minutes" not in flat(screen_text(app))
         await type_text(pilot, " more")
         await pilot.press("escape")
         await settle(pilot)
@@ -401,9 +402,9 @@ async def test_leaving_while_the_database_stays_locked_keeps_the_text_in_a_recov
         assert "could not be saved then" in _toasts(app)
         app.clear_notifications()
         await pilot.pause()
-        assert "1 kept copy (F10)" in screen_text(app).splitlines()[-2]
+        assert "1 kept copy (ctrl+r)" in screen_text(app).splitlines()[-2]
         assert recovery_file.exists()  # kept until the user has seen it
-        await pilot.press("f10")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         seen = flat(screen_text(app))
         assert "Recovered from" in seen and "Said just before the lock" in seen
@@ -415,7 +416,11 @@ async def test_leaving_while_the_database_stays_locked_keeps_the_text_in_a_recov
         assert [c.text for c in minutes_svc.conflicts(s, mid)] == ["Said just before the lock"]
 
 
-async def test_the_conflict_dialog_opens_once_and_no_text_is_lost(demo_db):
+async def test_typing_goes_on_during_a_conflict_and_every_character_is_kept(demo_db):
+    """The conflict banner takes no typed key: what the scribe keeps typing while
+    it shows goes into the minutes (mine) or is kept (theirs), never lost."""
+    from peergroup.services import recovery
+
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
@@ -423,16 +428,19 @@ async def test_the_conflict_dialog_opens_once_and_no_text_is_lost(demo_db):
         with demo_db.write() as s:
             assert minutes_svc.save_minutes(s, mid, "Other laptop's notes", 0).saved
         await type_text(pilot, "My notes")
-        assert await _until(pilot, lambda: type(app.screen).__name__ == "ConflictDialog")
-        meeting = app.screen_stack[-2]
-        await pilot.pause(1.5)  # the autosave keeps ticking under the dialog
-        assert meeting.flush() is False  # what SIGTERM would do: keeps, does not ask again
-        await pilot.pause(0.3)
-        names = [type(screen).__name__ for screen in app.screen_stack]
-        assert names.count("ConflictDialog") == 1
-        await pilot.press("t")
-        await settle(pilot)
+        meeting = app.screen
+        assert await _until(pilot, lambda: meeting._in_conflict)
+        # Letters that were choices in the old dialog ("m", "t") are just text now.
+        typed_during = " then more typed; mtmt done"
+        await type_text(pilot, typed_during)
+        await pilot.pause(1.0)  # the autosave keeps ticking: it backs up, it does not save
         assert type(app.screen).__name__ == "MeetingScreen"
+        assert meeting.editor.text == "My notes" + typed_during
+        backup = recovery.recovery_file(demo_db.path, mid)
+        assert backup.exists() and backup.read_text(encoding="utf-8") == "My notes" + typed_during
+        assert meeting.flush() is False  # what SIGTERM does: keeps a copy, asks nothing new
+        await pilot.press("ctrl+t")
+        await settle(pilot)
         assert app.screen.query_one("#minutes-editor").text == "Other laptop's notes"
         await type_text(pilot, " plus mine")
         await pilot.press("escape")
@@ -441,4 +449,26 @@ async def test_the_conflict_dialog_opens_once_and_no_text_is_lost(demo_db):
         stored = s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text
         kept = [c.text for c in minutes_svc.conflicts(s, mid)]
     assert stored == "Other laptop's notes plus mine"
-    assert kept == ["My notes"]
+    assert "My notes" + typed_during in kept  # every character typed, kept
+    assert not backup.exists()  # the choice was made: the backup is gone
+
+
+async def test_keep_mine_saves_what_was_typed_during_the_conflict(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        mid = _meeting(demo_db).id
+        with demo_db.write() as s:
+            assert minutes_svc.save_minutes(s, mid, "Theirs", 0).saved
+        await type_text(pilot, "Mine")
+        meeting = app.screen
+        assert await _until(pilot, lambda: meeting._in_conflict)
+        await type_text(pilot, " and the rest")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert not meeting._in_conflict
+    with demo_db.read() as s:
+        stored = s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text
+        kept = [c.text for c in minutes_svc.conflicts(s, mid)]
+    assert stored == "Mine and the rest"
+    assert "Theirs" in kept

@@ -249,7 +249,7 @@ async def test_the_step_10_screens_never_use_the_database_on_the_ui_thread(
         app.screen.query_one("#field-member_id").value = diego
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("f10")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

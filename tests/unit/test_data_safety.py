@@ -316,3 +316,50 @@ def test_writing_to_a_read_only_database_raises_a_clear_error(tmp_path):
                 groups_svc.create_group(s, "Nope", timezone="UTC")
         finally:
             db.close()
+
+
+@contextlib.contextmanager
+def _tiny_disk(tmp_path: Path, size: str = "700k"):
+    """A real, nearly full disk: a small tmpfs (needs root and mount, as in CI)."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a tiny disk needs root to mount a tmpfs")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("no permission to mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def test_cli_writers_on_a_full_disk_say_so_in_one_line(tmp_path, capsys):
+    second = tmp_path / "second.toml"
+    second.write_text(
+        Path(DEMO)
+        .read_text(encoding="utf-8")
+        .replace(
+            'name = "Northbridge GIM Clinician-Educator Peer Group"', 'name = "Second Group"', 1
+        ),
+        encoding="utf-8",
+    )
+    with _tiny_disk(tmp_path) as disk:
+        db = disk / "g.db"
+        assert run(["--db", str(db), "import", DEMO]) == 0
+        capsys.readouterr()
+        assert run(["--db", str(db), "import", str(second)]) == 2
+        assert run(["--db", str(db), "backup", "-o", str(disk / "copy.db")]) == 2
+        err = capsys.readouterr().err
+        lines = [line for line in err.splitlines() if line]
+        assert len(lines) == 2 and all(line.startswith("peergroup: ") for line in lines)
+        assert all("disk is full" in line for line in lines)
+        assert "Traceback" not in err
+        assert not (disk / "copy.db").exists()
+        # What was there before is intact.
+        assert run(["--db", str(db), "groups"]) == 0
+        assert capsys.readouterr().out.strip().splitlines() == [
+            "Northbridge GIM Clinician-Educator Peer Group"
+        ]
