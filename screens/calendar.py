@@ -42,16 +42,16 @@ class CalendarScreen(StepScreen):
     BINDINGS = [
         # Short names so every key fits an 80-column footer; F1 explains them.
         Binding("escape", "back", "Back", show=False),
-        Binding("l", "logistics", "Setup"),
-        Binding("g", "generate", "Plan"),
-        Binding("x", "extend", "Extend"),
+        Binding("u", "setup", "Setup"),
+        Binding("g", "plan", "Plan"),
+        Binding("plus", "extend", "Extend", key_display="+"),
+        Binding("e", "edit", "Topic"),
         Binding("v", "move", "Move"),
-        Binding("c", "cancel_meeting", "Cancel"),
-        Binding("t", "agenda", "Topic"),
-        Binding("s", "skip", "Skip"),
-        Binding("e", "expectations", "Norms"),
-        Binding("o", "roles", "Roles"),
-        Binding("i", "export", ".ics"),
+        Binding("d", "remove", "Cancel"),
+        Binding("k", "skip", "Skip"),
+        Binding("b", "norms", "Norms"),
+        Binding("l", "roles", "Roles"),
+        Binding("x", "export", ".ics"),
     ]
     view: CalendarView | None = None
 
@@ -153,10 +153,10 @@ class CalendarScreen(StepScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_meeting(int(event.row_key.value))
 
-    def action_logistics(self) -> None:
+    def action_setup(self) -> None:
         self.app.push_screen(LogisticsDialog(*self._group()), self.after_dialog)
 
-    def action_generate(self) -> None:
+    def action_plan(self) -> None:
         self._plan(extend=False)
 
     def action_extend(self) -> None:
@@ -178,7 +178,7 @@ class CalendarScreen(StepScreen):
         if row is not None:
             self.app.push_screen(MoveDialog(row.meeting_id, row.label), self.after_dialog)
 
-    def action_cancel_meeting(self) -> None:
+    def action_remove(self) -> None:
         from peergroup.services import meetings
 
         row = self._selected()
@@ -216,7 +216,7 @@ class CalendarScreen(StepScreen):
         self.notify(message, markup=False)
         self.refresh_data()
 
-    def action_agenda(self) -> None:
+    def action_edit(self) -> None:
         row = self._selected()
         if row is not None:
             self.app.push_screen(AgendaDialog(row.meeting_id, row.label), self.after_dialog)
@@ -224,7 +224,7 @@ class CalendarScreen(StepScreen):
     def action_skip(self) -> None:
         self.app.push_screen(SkipDialog(*self._group()), self.after_dialog)
 
-    def action_expectations(self) -> None:
+    def action_norms(self) -> None:
         self.app.push_screen(NormsDialog(*self._group()), self.after_dialog)
 
     def action_roles(self) -> None:

@@ -30,7 +30,7 @@ class GoalsScreen(StepScreen):
         Binding("a", "add", "Add goal"),
         Binding("e", "edit", "Edit"),
         Binding("c", "checkin", "Check-in"),
-        Binding("m", "mission", "Mission"),
+        Binding("w", "mission", "Mission"),
         Binding("h", "history", "History"),
     ]
 
@@ -314,7 +314,7 @@ class MissionDialog(FormDialog[int]):
 
 class MissionHistory(DbWork, ModalScreen[None]):
     CSS_PATH = "goals.tcss"
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, group_id: int) -> None:
         super().__init__()

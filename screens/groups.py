@@ -23,11 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class GroupSwitcher(DbWork, ModalScreen[int | str | None]):
     CSS_PATH = "groups.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("n", "new", "New group")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "add", "New group")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="switcher"):
-            yield Static("Choose a group (enter), or n for a new one", classes="step-heading")
+            yield Static("Choose a group (enter), or a to add a new one", classes="step-heading")
             yield OptionList(Option("Loading…", disabled=True), id="group-list")
 
     def on_mount(self) -> None:
@@ -48,7 +48,7 @@ class GroupSwitcher(DbWork, ModalScreen[int | str | None]):
         oid = event.option.id
         self.dismiss("new" if oid == "new" else int(oid))
 
-    def action_new(self) -> None:
+    def action_add(self) -> None:
         self.dismiss("new")
 
     def action_cancel(self) -> None:

@@ -52,11 +52,13 @@ VERBS: tuple[Key, ...] = (
     ),
     Key("x", "export", "export what this screen shows to a file"),
     Key("r", "answer", "answer as a member: rate topics, a check, a survey, a pulse"),
-    Key("g", "plan", "plan ahead: meetings for six months, a curriculum"),
+    Key("g", "plan", "plan ahead: six months of meetings, roles in rotation, a curriculum"),
     Key("o", "open_round", "start a new round (needs assessment, check, opt-in, review)"),
     Key("h", "history", "earlier versions or earlier rounds"),
     Key("u", "setup", "the settings of this step (schedule, membership rules, intervals)"),
-    Key("t", "toggle", "switch the selected row's state (share or not, next status)"),
+    Key(
+        "t", "toggle", "switch the selected row's state (done or open, shared or not, next status)"
+    ),
     Key("left_square_bracket", "previous", "previous member, round or year"),
     Key("right_square_bracket", "next", "next member, round or year"),
 )

@@ -31,9 +31,9 @@ class MembershipScreen(StepScreen):
     BINDINGS = [
         Binding("a", "add", "Add member"),
         Binding("e", "edit", "Edit"),
-        Binding("l", "leaves", "Leaves"),
+        Binding("d", "remove", "Leaves"),
         Binding("j", "join", "Joins"),
-        Binding("r", "rules", "Rules"),
+        Binding("u", "setup", "Rules"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -121,7 +121,7 @@ class MembershipScreen(StepScreen):
                 EditMemberDialog(self.app.group_id, member.id, member.name), self.after_dialog
             )
 
-    def action_leaves(self) -> None:
+    def action_remove(self) -> None:
         if (member := self._selected()) is not None:
             self.app.push_screen(LeaveDialog(member.id, member.name), self.after_dialog)
 
@@ -147,7 +147,7 @@ class MembershipScreen(StepScreen):
         self.notify(f"{joined.name} is now an active member.", markup=False)
         self.refresh_data()
 
-    def action_rules(self) -> None:
+    def action_setup(self) -> None:
         if self._view is not None:
             self.app.push_screen(
                 RulesDialog(self.app.group_id, self._view.group_name), self.after_dialog

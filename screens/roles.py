@@ -30,10 +30,10 @@ class RolesScreen(StepScreen):
     step_key = "logistics"
     CSS_PATH = "roles.tcss"
     BINDINGS = [
-        Binding("r", "rotate", "Rotate"),
-        Binding("a", "assign", "Assign"),
-        Binding("h", "holders", "Standing roles"),
-        Binding("n", "new_role", "New role"),
+        Binding("a", "add", "New role"),
+        Binding("s", "assign", "Assign"),
+        Binding("e", "edit", "Standing roles"),
+        Binding("g", "plan", "Rotate"),
     ]
     view: RolesView | None = None
 
@@ -91,7 +91,7 @@ class RolesScreen(StepScreen):
             )
         restore_cursor(u, keep)
 
-    def action_rotate(self) -> None:
+    def action_plan(self) -> None:
         from peergroup.services import roles
 
         group_id, today = self.app.group_id, self.app.clock.today()
@@ -118,12 +118,12 @@ class RolesScreen(StepScreen):
     def _group_name(self) -> str:
         return self.view.group_name if self.view else "the group"
 
-    def action_holders(self) -> None:
+    def action_edit(self) -> None:
         self.app.push_screen(
             HoldersDialog(self.app.group_id, self._group_name()), self.after_dialog
         )
 
-    def action_new_role(self) -> None:
+    def action_add(self) -> None:
         self.app.push_screen(
             NewRoleDialog(self.app.group_id, self._group_name()), self.after_dialog
         )

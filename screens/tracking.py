@@ -163,9 +163,9 @@ class MyItemsScreen(DbWork, Screen):
     CSS_PATH = "tracking.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("left_square_bracket", "member(-1)", "Prev member"),
-        Binding("right_square_bracket", "member(1)", "Next member"),
-        Binding("d", "done", "Mark done"),
+        Binding("left_square_bracket", "previous", "Prev member", key_display="["),
+        Binding("right_square_bracket", "next", "Next member", key_display="]"),
+        Binding("t", "toggle", "Mark done"),
     ]
 
     def __init__(self) -> None:
@@ -217,7 +217,13 @@ class MyItemsScreen(DbWork, Screen):
                 key=str(r.id),
             )
 
-    def action_member(self, step: int) -> None:
+    def action_previous(self) -> None:
+        self._step_member(-1)
+
+    def action_next(self) -> None:
+        self._step_member(1)
+
+    def _step_member(self, step: int) -> None:
         if self.view is None or not self.view.members:
             return
         ids = [m.member_id for m in self.view.members]
@@ -225,7 +231,7 @@ class MyItemsScreen(DbWork, Screen):
         self.member_id = ids[(at + step) % len(ids)]
         self.refresh_data()
 
-    def action_done(self) -> None:
+    def action_toggle(self) -> None:
         from peergroup.services import actions as actions_svc
 
         item_id = selected_id(self.query_one("#items", DataTable))

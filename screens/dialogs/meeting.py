@@ -205,7 +205,7 @@ class KeptCopiesScreen(DbWork, ModalScreen[None]):
     text is kept in the database."""
 
     CSS_PATH = str(Path(__file__).with_name("meeting.tcss"))
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()

@@ -31,7 +31,7 @@ async def test_set_logistics_preview_and_generate_six_months(db):
         await pilot.press("4")
         await settle(pilot)
         assert "No schedule yet" in screen_text(app)
-        await pilot.press("l")
+        await pilot.press("u")
         await settle(pilot)
         app.screen.query_one("#field-frequency").value = "weekly"
         app.screen.query_one("#field-weekday").value = "wednesday"
@@ -65,7 +65,7 @@ async def test_bad_logistics_are_refused_with_the_field_named(db):
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("u")
         await settle(pilot)
         app.screen.query_one("#field-start_time").value = "25:99"
         await pilot.press("ctrl+s")
@@ -103,7 +103,7 @@ async def test_move_and_cancel_one_meeting_leaves_the_others(demo_db):
         table = app.screen.query_one("#meetings")
         table.move_cursor(row=0)
         first = int(table.coordinate_to_cell_key((0, 0)).row_key.value)
-        await pilot.press("c")
+        await pilot.press("d")
         await pilot.pause()
         assert "Cancel the meeting" in screen_text(app)
         await pilot.press("y")
@@ -124,24 +124,24 @@ async def test_roles_screen_shows_counts_and_keeps_a_manual_choice(demo_db):
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("plus")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("l")
         await settle(pilot)
         text = screen_text(app)
         assert "Roles: who does what" in text and "Scribe" in text and "Discussion lead" in text
         upcoming = app.screen.query_one("#upcoming")
         mid = int(upcoming.coordinate_to_cell_key((0, 0)).row_key.value)
-        await pilot.press("a")
+        await pilot.press("s")
         await settle(pilot)
         dialog = app.screen
         options = [v for _label, v in dialog._fields[1].options if v]
         dialog.query_one("#field-member_id").value = options[-1]
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("g")
         await settle(pilot)
     with demo_db.write() as s:
         row = s.exec(
@@ -157,7 +157,7 @@ async def test_export_ics_from_the_calendar_screen(demo_db, tmp_path):
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("x")
         await settle(pilot)
         assert "Export the meeting calendar of Northbridge GIM" in flat(screen_text(app))
         app.screen.query_one("#field-path").value = str(out)
@@ -183,7 +183,7 @@ async def test_topic_agenda_and_prompt_reach_the_meeting_screen_and_the_calendar
             .coordinate_to_cell_key((app.screen.query_one("#meetings").cursor_row, 0))
             .row_key.value
         )
-        await pilot.press("t")
+        await pilot.press("e")
         await settle(pilot)
         assert "Topic, agenda and reflection prompt for the meeting of Tue 8 Dec 2026" in flat(
             screen_text(app)
@@ -223,7 +223,7 @@ def _notices(app) -> list[str]:  # noqa: ANN001
 
 
 async def _set_schedule(pilot, app, **values) -> None:  # noqa: ANN001
-    await pilot.press("l")
+    await pilot.press("u")
     await settle(pilot)
     for name, value in values.items():
         app.screen.query_one(f"#field-{name}").value = value
@@ -259,7 +259,7 @@ async def test_planning_with_an_empty_first_meeting_works_on_any_day(db, today, 
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("u")
         await settle(pilot)
         first = app.screen.query_one("#field-first_meeting")
         assert first.value == "" and "empty: the first fitting day from today" in first.placeholder
@@ -356,7 +356,7 @@ async def test_moving_onto_another_meeting_is_refused_and_cancel_restore_work(de
         await settle(pilot)
         await pilot.press("y")  # discard what was typed
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("d")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -364,7 +364,7 @@ async def test_moving_onto_another_meeting_is_refused_and_cancel_restore_work(de
         with demo_db.write() as s:
             dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one()
             assert dec.status == "cancelled"
-        await pilot.press("c")  # on a cancelled meeting: restore it
+        await pilot.press("d")  # on a cancelled meeting: restore it
         await settle(pilot)
         assert said[-1] == "Restored the meeting of Tue 8 Dec 2026."
     with demo_db.write() as s:
@@ -380,16 +380,16 @@ async def test_roles_screen_dialogs_name_what_they_act_on_and_save(demo_db):
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("l")
         await settle(pilot)
         text = flat(screen_text(app))
         assert "Facilitator: nobody yet" in text and "Tue 08 Dec 2026" in text
-        await pilot.press("a")
+        await pilot.press("s")
         await settle(pilot)
         assert "Assign a role for the meeting of Tue 8 Dec 2026" in flat(screen_text(app))
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("h")
+        await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
         assert "Standing roles of Northbridge GIM" in flat(screen_text(app))
@@ -398,12 +398,12 @@ async def test_roles_screen_dialogs_name_what_they_act_on_and_save(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Facilitator: Priya Raman" in flat(screen_text(app))
-        await pilot.press("n")
+        await pilot.press("a")
         await settle(pilot)
         await type_text(pilot, "Timekeeper")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("g")
         await settle(pilot)
         assert "Timekeeper" in screen_text(app)
     with demo_db.write() as s:

@@ -65,7 +65,7 @@ async def test_new_mission_version_keeps_history_and_refuses_far_revisit(demo_db
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
-        await pilot.press("m")
+        await pilot.press("w")
         await settle(pilot)
         area = app.screen.query_one("#field-text")
         area.text = "To grow educators who lead."

@@ -85,7 +85,7 @@ async def test_group_switcher_creates_and_switches_groups(demo_db):
         await settle(pilot)
         await pilot.press("ctrl+g")
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("a")
         await pilot.pause()
         await type_text(pilot, "Second group")
         await pilot.press("ctrl+s")

@@ -71,7 +71,7 @@ async def test_markup_in_names_is_safe_in_dialog_labels_and_role_columns(demo_db
         await settle(pilot)
         text = screen_text(app)
         assert "[/] [bold]keeper" in text and "[b]Host[/b]" in text
-        await pilot.press("h")
+        await pilot.press("e")
         await pilot.pause()
         assert "[b]Host[/b]" in screen_text(app)
     assert app.return_code in (None, 0)

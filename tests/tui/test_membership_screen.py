@@ -87,7 +87,7 @@ async def test_a_member_who_leaves_keeps_their_row_as_alumni(demo_db):
         await _open(pilot)
         table = app.screen.query_one("#members")
         first_name = str(table.get_row_at(0)[0])
-        await pilot.press("l")
+        await pilot.press("d")
         await pilot.pause()
         field = app.screen.query_one("#field-left_on")
         field.value = "2026-11-20"
@@ -103,7 +103,7 @@ async def test_target_size_outside_4_to_12_warns_on_screen(demo_db):
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
-        await pilot.press("r")
+        await pilot.press("u")
         await settle(pilot)
         app.screen.query_one("#field-target_size").value = "15"
         await pilot.press("ctrl+s")
@@ -117,7 +117,7 @@ async def test_time_limited_without_an_end_is_refused(demo_db):
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
-        await pilot.press("r")
+        await pilot.press("u")
         await settle(pilot)
         app.screen.query_one("#field-membership").value = "time-limited"
         await pilot.press("ctrl+s")
@@ -298,7 +298,7 @@ async def test_the_leave_dialog_names_the_member_and_starts_on_the_apps_day(demo
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot)
         await _on_member(pilot, "Priya Raman")
-        await pilot.press("l")
+        await pilot.press("d")
         await settle(pilot)
         assert "Priya Raman leaves the group" in flat(screen_text(app))
         assert app.screen.query_one("#field-left_on").value == "2027-02-03"
