@@ -264,7 +264,58 @@ class PeergroupApp(DbWork, App[int]):
     def action_show_help(self) -> None:
         from .help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    # --- leaving ------------------------------------------------------------
+
+    def unsaved_forms(self) -> list[str]:
+        """Titles of open forms (and screens) holding typing that is not saved."""
+        found = []
+        for screen in self.screen_stack:
+            check = getattr(screen, "has_unsaved", None)
+            if check is not None and check():
+                found.append(getattr(screen, "title_text", "") or type(screen).__name__)
+        return found
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit, but ask first when a form holds typing that would be lost.
+
+        Minutes and journal text are saved continuously (and flushed on the way
+        out); what a form holds is only saved by ctrl+s, so that is what is asked
+        about."""
+        unsaved = self.unsaved_forms()
+        if not unsaved:
+            self.flush_all()
+            self.exit(0)
+            return
+        from .widgets.confirm import ConfirmDialog
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.flush_all()
+                self.exit(0)
+
+        names = "; ".join(f"\u201c{n}\u201d" for n in unsaved[:2])
+        self.push_screen(
+            ConfirmDialog(
+                f"Quit without saving what you typed in {names}? (ctrl+s in the form saves it.)",
+                "Quit anyway",
+                "Keep editing",
+            ),
+            answered,
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c copies in a text field; elsewhere it says how to quit and copy."""
+        self.notify(
+            "ctrl+q quits (it asks first if something typed is not saved). "
+            "ctrl+c copies selected text in a text field.",
+            title="To quit",
+            timeout=6,
+            markup=False,
+        )
 
     def open_step(self, key: str) -> None:
         """Open the screen for a roadmap step (or its guide when it has none yet)."""

@@ -1,4 +1,10 @@
-"""Help: the keys that work everywhere, and the ten steps in brief."""
+"""F1: help for the screen you are on, generated from its keys and the keymap.
+
+Nothing here is written by hand per screen: the keys listed are the current
+screen's own bindings (what they do, from their descriptions and the keymap),
+then the keys that work everywhere and the verbs that mean the same on every
+screen, then the step's guidance when the screen belongs to a step.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +12,90 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from . import keymap
+
+
+def key_label(key: str) -> str:
+    names = {
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "plus": "+",
+        "slash": "/",
+        "escape": "esc",
+    }
+    return names.get(key, key)
+
+
+def screen_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(key, what it does) for every key the screen (and its focused widget) answers to."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        # The screen's own keys (a focused table's cursor keys are not news).
+        if active.node is not screen or key in seen or binding.system:
+            continue
+        if key in {k.key for k in keymap.GLOBAL}:
+            continue
+        what = binding.description or keymap.meaning(key)
+        if not what:
+            continue
+        seen.add(key)
+        detail = keymap.meaning(key)
+        rows.append((key_label(key), what + (f" ({detail})" if detail and detail != what else "")))
+    return rows
+
+
+def help_text(screen: Screen) -> Text:
+    text = Text()
+    title = getattr(screen, "help_title", None) or type(screen).__name__.removesuffix("Screen")
+    text.append(f"Keys on this screen: {title}\n", style="bold")
+    rows = screen_keys(screen)
+    if not rows:
+        text.append("  (none besides the keys below)\n", style="dim")
+    for key, what in rows:
+        text.append(f"  {key:<8}", style="bold")
+        text.append(f"{what}\n")
+    text.append("\nKeys that work everywhere\n", style="bold")
+    for k in keymap.GLOBAL:
+        text.append(f"  {key_label(k.key):<8}", style="bold")
+        text.append(f"{k.meaning}\n")
+    text.append("\nThe same key does the same thing on every screen that has it\n", style="bold")
+    for k in keymap.VERBS:
+        text.append(f"  {key_label(k.key):<8}", style="bold")
+        text.append(f"{k.meaning}\n")
+    step_key = getattr(screen, "step_key", "")
+    if step_key:
+        from peergroup import content
+
+        s = content.step(step_key)
+        text.append(f"\nStep {s['number']}: {s['title']}\n", style="bold")
+        text.append(s["help"] + "\n")
+    else:
+        from peergroup import content
+
+        text.append("\nThe ten steps\n", style="bold")
+        for s in content.steps():
+            text.append(f"{s['number']:>2}. {s['title']}: ", style="bold")
+            text.append(f"{s['summary']}\n")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,f1", "dismiss", "Close")]
 
-    def compose(self) -> ComposeResult:
-        from peergroup import content
+    def __init__(self, about: Screen | None = None) -> None:
+        super().__init__()
+        self.about = about
 
-        text = Text()
-        text.append("Keys\n", style="bold")
-        text.append(
-            "  ctrl+p  command palette: every screen and action by name\n"
-            "  ctrl+g  switch group or create one\n"
-            "  escape  back to the roadmap / close a dialog\n"
-            "  ctrl+s  save a form      ctrl+q  quit\n"
-            "On the calendar: l set up the schedule, g plan six months, x extend, v move,\n"
-            "  c cancel/restore, t topic and agenda, s skip a date, e norms, o roles, i .ics.\n"
-            "On the roadmap: n the next thing to do, 1-4 and 0 open steps, m meeting day,\n"
-            "  / search. In a meeting: F2 attendance, F3 decision, F4 action item,\n"
-            "  F5 close an item, F6 change scribe, F7 finalise, F8 amend,\n  F9 export these minutes as Markdown.\n\n"
-        )
-        text.append("The ten steps\n", style="bold")
-        for s in content.steps():
-            text.append(f"{s['number']:>2}. {s['title']}\n", style="bold")
-            text.append(f"    {s['help']}\n")
+    def compose(self) -> ComposeResult:
+        about = self.about or self.app.screen
         with VerticalScroll(id="help"):
-            yield Static(text)
+            yield Static(help_text(about))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -125,8 +125,13 @@ class PeerScreen(StepScreen):
             Text(f"{label}: {exc.message}", style="bold red")
         )
 
+    title_text = "the definition of peer"
+
+    def has_unsaved(self) -> bool:
+        return self._saved is not None and self._snapshot() != self._saved
+
     def action_back(self) -> None:
-        if self._saved is None or self._snapshot() == self._saved:
+        if not self.has_unsaved():
             self.app.pop_screen()
             return
 

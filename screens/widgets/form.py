@@ -211,9 +211,13 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
         else:
             self.show_error(None, str(exc))
 
+    def has_unsaved(self) -> bool:
+        """Whether something was typed here that ctrl+s has not saved."""
+        return bool(self._fields) and self.values() != getattr(self, "_initial", None)
+
     def action_cancel(self) -> None:
         """Close; if something was typed, ask first so it is not thrown away by a stray Esc."""
-        if not self._fields or self.values() == getattr(self, "_initial", None):
+        if not self.has_unsaved():
             self.dismiss(None)
             return
         from .confirm import ConfirmDialog
