@@ -255,7 +255,7 @@ async def test_joining_while_another_program_holds_the_lock_waits_without_freezi
             await pilot.press("f1")
             await pilot.pause()
             assert type(app.screen).__name__ == "HelpScreen"
-            assert "The ten steps" in screen_text(app)
+            assert "Keys on this screen" in screen_text(app)
             await pilot.press("escape")
             await pilot.pause()
             assert type(app.screen).__name__ == "MembershipScreen"
