@@ -26,7 +26,7 @@ from .dialogs.calendar import (
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.confirm import ConfirmDialog
-from .widgets.tables import restore_cursor, selected_id
+from .widgets.tables import FitsTables, restore_cursor, selected_id
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
@@ -36,22 +36,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from peergroup.services.calendar_views import CalendarRow, CalendarView
 
 
-class CalendarScreen(StepScreen):
+class CalendarScreen(FitsTables, StepScreen):
+    FLEXIBLE = {"meetings": {"scribe": 8, "topic": 8}}
     step_key = "logistics"
     CSS_PATH = "calendar.tcss"
     BINDINGS = [
         # Short names so every key fits an 80-column footer; F1 explains them.
-        Binding("escape", "back", "Back", show=False),
-        Binding("u", "setup", "Setup"),
-        Binding("g", "plan", "Plan"),
-        Binding("plus", "extend", "Extend", key_display="+"),
-        Binding("e", "edit", "Topic"),
-        Binding("v", "move", "Move"),
-        Binding("d", "remove", "Cancel"),
-        Binding("k", "skip", "Skip"),
-        Binding("b", "norms", "Norms"),
-        Binding("l", "roles", "Roles"),
-        Binding("x", "export", ".ics"),
+        # The footer shows the everyday keys (it must fit 60 columns); F1 and the
+        # palette list all of them.
+        Binding("escape", "back", "Back"),
+        Binding("u", "setup", "Setup", tooltip="How often, when and where the group meets"),
+        Binding("g", "plan", "Plan", tooltip="Plan the next six months (shows the changes first)"),
+        Binding("plus", "extend", "Extend", key_display="+", show=False),
+        Binding("e", "edit", "Topic", tooltip="The selected meeting's topic, agenda and prompt"),
+        Binding("v", "move", "Move", show=False),
+        Binding("d", "remove", "Cancel", tooltip="Cancel (or restore) the selected meeting"),
+        Binding("k", "skip", "Skip", show=False),
+        Binding("b", "norms", "Norms", show=False),
+        Binding("l", "roles", "Roles", show=False),
+        Binding("x", "export", ".ics", tooltip="Export the calendar for the group or one member"),
     ]
     view: CalendarView | None = None
 
@@ -62,7 +65,7 @@ class CalendarScreen(StepScreen):
             yield DataTable(id="meetings", cursor_type="row")
             with VerticalScroll(id="norms"):
                 yield Static("", id="norms-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#meetings", DataTable)
@@ -97,8 +100,8 @@ class CalendarScreen(StepScreen):
                 Text(f"{r.on:%a %d %b %y}", style=style),
                 Text(f"{r.start_time:%H:%M}", style=style),
                 Text(r.mark, style="red" if cancelled else "yellow"),
-                one_line(r.scribe, 11),
-                one_line(r.topic, 12),
+                one_line(r.scribe),
+                one_line(r.topic),
                 key=str(r.meeting_id),
             )
         restore_cursor(table, keep, fallback=view.first_upcoming or 0)

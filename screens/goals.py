@@ -15,7 +15,7 @@ from .base import DbWork
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
-from .widgets.tables import restore_cursor, selected_id
+from .widgets.tables import FitsTables, restore_cursor, selected_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -23,15 +23,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from peergroup.services.goals import GoalForm, GoalRow, GoalsView, MissionForm, MissionView
 
 
-class GoalsScreen(StepScreen):
+class GoalsScreen(FitsTables, StepScreen):
+    FLEXIBLE = {"goals": {"owner": 8, "title": 16}}
     step_key = "goals"
     CSS_PATH = "goals.tcss"
     BINDINGS = [
-        Binding("a", "add", "Add goal"),
+        Binding("a", "add", "Add", tooltip="Add a goal for the group or a member"),
         Binding("e", "edit", "Edit"),
         Binding("c", "checkin", "Check-in"),
         Binding("w", "mission", "Mission"),
-        Binding("h", "history", "History"),
+        Binding("h", "history", "History", show=False, tooltip="Earlier versions of the mission"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,7 +40,7 @@ class GoalsScreen(StepScreen):
         yield Static("", id="mission")
         yield DataTable(id="goals", cursor_type="row")
         yield Static("", id="smart")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#goals", DataTable)
@@ -80,9 +81,9 @@ class GoalsScreen(StepScreen):
         for g in view.goals:
             status = "" if g.status == "open" else f" ({g.status})"
             table.add_row(
-                one_line(g.owner, 14),
+                one_line(g.owner),
                 g.horizon,
-                one_line(g.title + status, 28),
+                one_line(g.title + status),
                 Text(g.badge, style="green" if not g.problems else "yellow"),
                 g.due.isoformat() if g.due else "—",
                 f"{g.progress}%" if g.progress is not None else "",

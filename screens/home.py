@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from .base import DbWork
 from .safe import literal, one_line
-from .widgets.tables import restore_cursor
+from .widgets.tables import FitsTables, restore_cursor
 
 if TYPE_CHECKING:  # pragma: no cover
     from peergroup.services.home import HomeView
@@ -36,20 +36,21 @@ def _step_bindings() -> list[Binding]:
             str(s["number"] % 10),
             f"step('{s['key']}')",
             s["short"],
-            show=s["number"] in (1, 2, 3, 4, 10),
+            show=False,  # "1-9, 0: open a step" is said above the table; F1 lists them
         )
         for s in content.steps()
     ]
 
 
-class HomeScreen(DbWork, Screen):
+class HomeScreen(FitsTables, DbWork, Screen):
+    FLEXIBLE = {"roadmap": {"title": 20}}
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open_selected", "Open step", show=False),
         Binding("n", "do_next", "Next"),
         *_step_bindings(),
         Binding("m", "app.open_meeting", "Meeting"),
-        Binding("slash", "app.search", "Search", show=False),
+        Binding("slash", "app.search", "Search"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -100,7 +101,7 @@ class HomeScreen(DbWork, Screen):
             Text.assemble(
                 ("Group: ", "bold"),
                 literal(data.group_name, "bold"),
-                ("   ctrl+g switch · f1 help", "dim"),
+                ("   1-9, 0 open a step · f1 help", "dim"),
             )
         )
         self.query_one("#definition", Static).update(one_line(data.definition, 230, "italic"))
@@ -112,7 +113,7 @@ class HomeScreen(DbWork, Screen):
         table.clear()
         for s in data.statuses:
             label, style = STATE_LABEL[s.state]
-            table.add_row(str(s.number), one_line(s.title, 52), Text(label, style=style), key=s.key)
+            table.add_row(str(s.number), one_line(s.title), Text(label, style=style), key=s.key)
         restore_cursor(table, keep)
         self._show_detail()
 

@@ -72,10 +72,9 @@ def _short_problem(error: Exception | None) -> str:
     return f"Not saved: {why}. Your text stays here and goes in once it can be saved."
 
 
-class MinutesEditor(TextArea):
+class MinutesEditor(TextArea, inherit_bindings=False):
     """TextArea without its F6/F7 shortcuts (select line/all): those keys are the scribe's."""
 
-    inherit_bindings = False
     BINDINGS = [b for b in TextArea.BINDINGS if getattr(b, "key", "") not in ("f6", "f7")]
 
 
@@ -84,15 +83,17 @@ class MeetingScreen(DbWork, Screen):
     # F-keys are priority bindings: the minutes editor (a TextArea) has its own
     # F6/F7 shortcuts, and the scribe's keys must work while typing.
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False),  # named in the status line
+        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save_now", "Save", priority=True, show=False),
         Binding("f2", "attendance", "Attend", priority=True),
         Binding("f3", "decision", "Decide", priority=True),
         Binding("f4", "action_item", "Action", priority=True),
         Binding("f5", "close_item", "Done", priority=True),
-        Binding("f6", "scribe", "Scribe", priority=True),
+        # F6 and F8 are named in the help, the palette and (F8, once finalised) the
+        # status line: with them the footer would not fit 80 columns.
+        Binding("f6", "scribe", "Scribe", priority=True, show=False),
         Binding("f7", "finalise", "Final", priority=True),
-        Binding("f8", "amend", "Amend", priority=True),
+        Binding("f8", "amend", "Amend", priority=True, show=False),
         Binding("f9", "export", "Export", priority=True),
         # Named in the status line when there are kept copies, and in the palette.
         Binding("ctrl+r", "kept_copies", "Copies", priority=True, show=False),
@@ -138,7 +139,7 @@ class MeetingScreen(DbWork, Screen):
             )
         yield Static("", id="save-state")
         # Compact and without the palette hint so all the scribe's keys fit 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # Kept as attributes: on_unmount runs after the children are gone.

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.form import FormDialog, FormField
-from .widgets.tables import restore_cursor, selected_id
+from .widgets.tables import FitsTables, restore_cursor, selected_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -25,22 +25,23 @@ STATUS_STYLE = {"active": "green", "prospective": "yellow", "alumni": "dim"}
 MONTHS = [(calendar.month_name[i], i) for i in range(1, 13)]
 
 
-class MembershipScreen(StepScreen):
+class MembershipScreen(FitsTables, StepScreen):
+    FLEXIBLE = {"members": {"name": 16, "email": 8}}
     step_key = "membership"
     CSS_PATH = "membership.tcss"
     BINDINGS = [
-        Binding("a", "add", "Add member"),
+        Binding("a", "add", "Add", tooltip="Add a member (or someone for the recruitment list)"),
         Binding("e", "edit", "Edit"),
-        Binding("d", "remove", "Leaves"),
-        Binding("j", "join", "Joins"),
-        Binding("u", "setup", "Rules"),
+        Binding("d", "remove", "Leaves", tooltip="The selected member leaves the group"),
+        Binding("j", "join", "Joins", tooltip="The selected person becomes an active member"),
+        Binding("u", "setup", "Rules", tooltip="Size, time limit and the yearly opt-in month"),
     ]
 
     def compose(self) -> ComposeResult:
         yield from self.heading()
         yield Static("", id="rules")
         yield DataTable(id="members", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#members", DataTable)
@@ -98,8 +99,8 @@ class MembershipScreen(StepScreen):
         table.clear()
         for m in view.members:
             table.add_row(
-                one_line(m.name, 19),
-                one_line(m.email, 20),
+                one_line(m.name),
+                one_line(m.email),
                 Text(m.status, style=STATUS_STYLE.get(m.status, "")),
                 m.joined_on.isoformat() if m.joined_on else "",
                 m.left_on.isoformat() if m.left_on else "",

@@ -41,7 +41,7 @@ class PeerScreen(StepScreen):
             yield TextArea(id="free-text", compact=True)
             yield Static("", id="peer-error")
             yield Static("", id="peer-preview")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._saved: dict[str, str] | None = None  # what the database holds, as on screen

@@ -30,9 +30,9 @@ class RolesScreen(StepScreen):
     step_key = "logistics"
     CSS_PATH = "roles.tcss"
     BINDINGS = [
-        Binding("a", "add", "New role"),
+        Binding("a", "add", "Add", tooltip="Add a role of the group's own"),
         Binding("s", "assign", "Assign"),
-        Binding("e", "edit", "Standing roles"),
+        Binding("e", "edit", "Standing", tooltip="Who holds the standing roles (facilitator ...)"),
         Binding("g", "plan", "Rotate"),
     ]
     view: RolesView | None = None
@@ -48,7 +48,7 @@ class RolesScreen(StepScreen):
         yield Static("", id="standing")
         yield DataTable(id="counts", cursor_type="row")
         yield DataTable(id="upcoming", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def load(self, session: Session, group_id: int, today: dt.date) -> RolesView:
         from peergroup.services import roles

@@ -19,8 +19,12 @@ def literal(value: object, style: str = "") -> Text:
 
 
 def one_line(value: object, width: int | None = None, style: str = "") -> Text:
-    """Literal text on one line (newlines shown as ⏎), optionally cut to ``width``."""
+    """Literal text on one line (newlines shown as ⏎), optionally cut to ``width``.
+
+    Without ``width`` it is cut with an ellipsis wherever it is shown (a table
+    cell of any width), so a column can grow or shrink with the terminal.
+    """
     s = visible(value).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
     if width is not None and len(s) > width:
         s = s[: max(0, width - 1)] + "…"
-    return Text(s, style=style)
+    return Text(s, style=style, no_wrap=True, overflow="ellipsis")

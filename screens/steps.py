@@ -36,7 +36,7 @@ class StepScreen(DbWork, Screen):
     """
 
     step_key: str = ""
-    BINDINGS = [Binding("escape", "back", "Roadmap")]
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Back to the roadmap")]
 
     def heading(self) -> ComposeResult:
         from peergroup import content
@@ -94,7 +94,7 @@ class StepGuideScreen(StepScreen):
         with VerticalScroll(id="guide"):
             yield Static("", id="guide-status")
             yield Static("", id="guide-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def load(self, session: Any, group_id: int, today: Any) -> Any:
         from peergroup.services import groups as groups_svc

@@ -21,7 +21,7 @@ from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.export import ExportFileDialog, default_folder
 from .widgets.form import FormField
-from .widgets.tables import restore_cursor, selected_id
+from .widgets.tables import FitsTables, restore_cursor, selected_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -30,28 +30,29 @@ SEARCH_LIMIT = 50
 MINUTES_STATE = {"finalised": "final"}  # the column is 10 wide
 
 
-class TrackingScreen(StepScreen):
+class TrackingScreen(FitsTables, StepScreen):
+    FLEXIBLE = {"running": {"topic": 14, "scribe": 8}}
     step_key = "tracking"
     CSS_PATH = "tracking.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open meeting", show=False),
         Binding("slash", "search", "Search"),
         Binding("i", "my_items", "My items"),
-        Binding("x", "export", "Export minutes"),
+        Binding("x", "export", "Export", tooltip="Export minutes as Markdown"),
     ]
 
     def compose(self) -> ComposeResult:
         yield from self.heading()
         yield Static("", id="tracking-summary")
         yield DataTable(id="running", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#running", DataTable)
-        t.add_column("Date", width=15)
-        t.add_column("Topic", width=30)
-        t.add_column("Scribe", width=14)
-        t.add_column("Minutes", width=10)
+        t.add_column("Date", width=15, key="date")
+        t.add_column("Topic", width=30, key="topic")
+        t.add_column("Scribe", width=14, key="scribe")
+        t.add_column("Minutes", width=10, key="state")
         super().on_mount()
 
     def load(self, session: Session, group_id: int, today: dt.date) -> Any:
@@ -73,8 +74,8 @@ class TrackingScreen(StepScreen):
             style = "strike dim" if r.status == "cancelled" else ""
             t.add_row(
                 Text(f"{r.on:%a %d %b %Y}", style=style),
-                one_line(r.topic_title, 30),
-                one_line(r.scribe_name, 14),
+                one_line(r.topic_title),
+                one_line(r.scribe_name),
                 MINUTES_STATE.get(r.minutes_state, r.minutes_state),
                 key=str(r.meeting_id),
             )
@@ -98,7 +99,8 @@ class TrackingScreen(StepScreen):
         self.app.push_screen(ExportMinutesDialog())
 
 
-class SearchScreen(DbWork, Screen):
+class SearchScreen(FitsTables, DbWork, Screen):
+    FLEXIBLE = {"hits": {"snippet": 20}}
     CSS_PATH = "tracking.tcss"
     BINDINGS = [Binding("escape", "back", "Back")]
 
@@ -110,13 +112,13 @@ class SearchScreen(DbWork, Screen):
             yield Input(placeholder="words to find; enter to search", id="query")
             yield Static("", id="search-status")
             yield DataTable(id="hits", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#hits", DataTable)
-        t.add_column("Date", width=10)
-        t.add_column("Kind", width=9)
-        t.add_column("Where it matched", width=54)
+        t.add_column("Date", width=10, key="date")
+        t.add_column("Kind", width=9, key="kind")
+        t.add_column("Where it matched", width=54, key="snippet")
         self.query_one("#query", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -139,9 +141,7 @@ class SearchScreen(DbWork, Screen):
         t = self.query_one("#hits", DataTable)
         t.clear()
         for i, h in enumerate(hits):
-            t.add_row(
-                f"{h.on:%Y-%m-%d}", h.kind, one_line(h.snippet, 54), key=f"{h.meeting_id}:{i}"
-            )
+            t.add_row(f"{h.on:%Y-%m-%d}", h.kind, one_line(h.snippet), key=f"{h.meeting_id}:{i}")
         status = error or (
             f"{len(hits)} match(es); enter opens the meeting" if hits else "No matches."
         )
@@ -157,15 +157,19 @@ class SearchScreen(DbWork, Screen):
         self.app.pop_screen()
 
 
-class MyItemsScreen(DbWork, Screen):
+class MyItemsScreen(FitsTables, DbWork, Screen):
     """ "My open action items": choose a member, see what they owe, close items."""
+
+    FLEXIBLE = {"items": {"text": 18}}
 
     CSS_PATH = "tracking.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("left_square_bracket", "previous", "Prev member", key_display="["),
-        Binding("right_square_bracket", "next", "Next member", key_display="]"),
-        Binding("t", "toggle", "Mark done"),
+        Binding(
+            "left_square_bracket", "previous", "Prev", key_display="[", tooltip="Previous member"
+        ),
+        Binding("right_square_bracket", "next", "Next", key_display="]", tooltip="Next member"),
+        Binding("t", "toggle", "Done", tooltip="Mark the selected item done"),
     ]
 
     def __init__(self) -> None:
@@ -176,14 +180,14 @@ class MyItemsScreen(DbWork, Screen):
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="items-head")
         yield DataTable(id="items", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         t = self.query_one("#items", DataTable)
-        t.add_column("Action item", width=40)
-        t.add_column("Raised", width=10)
-        t.add_column("Due", width=10)
-        t.add_column("Status", width=8)
+        t.add_column("Action item", width=40, key="text")
+        t.add_column("Raised", width=10, key="raised")
+        t.add_column("Due", width=10, key="due")
+        t.add_column("Status", width=8, key="status")
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -210,7 +214,7 @@ class MyItemsScreen(DbWork, Screen):
         self.query_one("#items-head", Static).update(head)
         for r in view.rows:
             t.add_row(
-                one_line(r.text, 40),
+                one_line(r.text),
                 f"{r.raised_on}",
                 f"{r.due or ''}",
                 Text("overdue" if r.overdue else r.status, style="red" if r.overdue else ""),
