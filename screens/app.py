@@ -87,9 +87,29 @@ class PeergroupApp(DbWork, App[int]):
 
     # --- start-up -----------------------------------------------------------
 
+    def _remembered_theme(self) -> None:
+        """The theme chosen last time (kept in the user's config folder, not the database)."""
+        from peergroup import config
+
+        name = config.get("theme")
+        if isinstance(name, str) and name in self.available_themes:
+            self.theme = name
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        if not getattr(self, "_theme_ready", False):
+            return
+        from peergroup import config
+
+        try:
+            config.put("theme", theme)
+        except Exception:  # noqa: BLE001 - a settings file we cannot write must not stop the app
+            self.log.warning("could not remember the theme")
+
     def on_mount(self) -> None:
         from .home import HomeScreen
 
+        self._remembered_theme()
         self.push_screen(HomeScreen())
         self._open_database()
         if not self.is_headless:
