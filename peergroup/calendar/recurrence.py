@@ -147,8 +147,9 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _set(value: int | None, field: str) -> int:
-    """A schedule field that validation has already required (for the type checker too)."""
+def required_field(value: int | None, field: str) -> int:
+    """A schedule field (weekday, nth, month_day) that ``validate_schedule`` has
+    already required for the schedule's frequency, as an ``int``."""
     if value is None:
         raise InputError(field, "is missing for this kind of schedule.")
     return value
@@ -171,7 +172,9 @@ def _check_custom_dates(s: Schedule) -> None:
 def _check_first_date_matches(s: Schedule) -> None:
     d = s.first_date
     if s.frequency == "monthly-day":
-        expected_day = min(_set(s.month_day, "month_day"), calendar.monthrange(d.year, d.month)[1])
+        expected_day = min(
+            required_field(s.month_day, "month_day"), calendar.monthrange(d.year, d.month)[1]
+        )
         if d.day != expected_day:
             raise InputError(
                 "first_date",
@@ -179,7 +182,7 @@ def _check_first_date_matches(s: Schedule) -> None:
                 "Choose a first meeting that falls on the schedule.",
             )
         return
-    weekday_name = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
+    weekday_name = WEEKDAYS[required_field(s.weekday, "weekday")].capitalize()
     if d.weekday() != s.weekday:
         raise InputError(
             "first_date",
@@ -189,7 +192,7 @@ def _check_first_date_matches(s: Schedule) -> None:
     if s.frequency == "monthly-nth-weekday" and d not in _nth_weekday_dates(s, d, d):
         raise InputError(
             "first_date",
-            f"{d.isoformat()} is not the {_ORDINALS[_set(s.nth, 'nth')].lower()} "
+            f"{d.isoformat()} is not the {_ORDINALS[required_field(s.nth, 'nth')].lower()} "
             f"{weekday_name} of its month. Choose a first meeting that falls on the schedule.",
         )
 
@@ -256,12 +259,12 @@ def _rule_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
             rrule.WEEKLY,
             dtstart=anchor,
             interval=interval,
-            byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")],
+            byweekday=_RRULE_WEEKDAYS[required_field(s.weekday, "weekday")],
         )
     elif s.frequency == "monthly-nth-weekday":
         return _nth_weekday_dates(s, lo, hi)
     else:  # monthly-day
-        month_day = _set(s.month_day, "month_day")
+        month_day = required_field(s.month_day, "month_day")
         if month_day <= 28:
             rule = rrule.rrule(rrule.MONTHLY, dtstart=anchor, bymonthday=month_day)
         else:
@@ -279,7 +282,9 @@ def _nth_weekday_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
     rule = rrule.rrule(
         rrule.MONTHLY,
         dtstart=month_start,
-        byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")](_set(s.nth, "nth")),
+        byweekday=_RRULE_WEEKDAYS[required_field(s.weekday, "weekday")](
+            required_field(s.nth, "nth")
+        ),
     )
     return _between(rule, lo, hi)
 
@@ -317,19 +322,19 @@ def describe_schedule(s: Schedule) -> str:
     """One line a member can read, e.g. "Second Tuesday of each month, 07:30–08:30 (UTC)"."""
     validate_schedule(s)
     if s.frequency == "weekly":
-        when = f"Every {WEEKDAYS[_set(s.weekday, 'weekday')].capitalize()}"
+        when = f"Every {WEEKDAYS[required_field(s.weekday, 'weekday')].capitalize()}"
     elif s.frequency == "every-n-weeks":
-        day = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
+        day = WEEKDAYS[required_field(s.weekday, "weekday")].capitalize()
         when = (
             f"Every {day}"
             if s.interval == 1
             else f"Every {s.interval} weeks on {day} starting {s.first_date.isoformat()}"
         )
     elif s.frequency == "monthly-nth-weekday":
-        nth, weekday = _set(s.nth, "nth"), _set(s.weekday, "weekday")
+        nth, weekday = required_field(s.nth, "nth"), required_field(s.weekday, "weekday")
         when = f"{_ORDINALS[nth]} {WEEKDAYS[weekday].capitalize()} of each month"
     elif s.frequency == "monthly-day":
-        month_day = _set(s.month_day, "month_day")
+        month_day = required_field(s.month_day, "month_day")
         when = f"On the {_ordinal_suffix(month_day)} of each month"
         if month_day > 28:
             when += " (or the last day of shorter months)"

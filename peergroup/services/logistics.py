@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
 from ..models import CustomDate, Group
 from . import validate
+from ._ids import id_of
 from .groups import get_group
 
 DURATION_MIN, DURATION_MAX = 30, 240
@@ -65,7 +66,14 @@ def set_logistics(
     calendar event changes get a higher SEQUENCE; which dates are planned
     changes only through ``schedule_change`` (the calendar's "plan").
     """
-    today = today or clock.today()
+    _store_logistics(session, group, data, today or clock.today())
+    return group
+
+
+def _store_logistics(
+    session: Session, group: Group, data: LogisticsInput, today: dt.date
+) -> recurrence.Schedule:
+    """``set_logistics``; returns the schedule stored."""
     frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
     start = (
         data.start_time
@@ -124,7 +132,7 @@ def set_logistics(
     group.video_link = link
     session.add(group)
     session.flush()
-    return group
+    return schedule
 
 
 def check_first_meeting(schedule: recurrence.Schedule, first: dt.date) -> None:
@@ -154,14 +162,17 @@ def check_first_meeting(schedule: recurrence.Schedule, first: dt.date) -> None:
     day = recurrence.WEEKDAYS[first.weekday()].capitalize()
     if schedule.frequency == "monthly-day":
         what = f"is day {first.day} of its month"
-        rule = f"the {_ordinal(schedule.month_day)} of each month"
+        month_day = recurrence.required_field(schedule.month_day, "month_day")
+        rule = f"the {_ordinal(month_day)} of each month"
     else:
-        wanted = recurrence.WEEKDAYS[schedule.weekday].capitalize()
+        weekday = recurrence.required_field(schedule.weekday, "weekday")
+        wanted = recurrence.WEEKDAYS[weekday].capitalize()
         what = f"is a {day}"
         if schedule.frequency == "monthly-nth-weekday":
-            if first.weekday() == schedule.weekday:
-                what += f" but not the {_ORDINALS[schedule.nth]} {wanted} of its month"
-            rule = f"the {_ORDINALS[schedule.nth]} {wanted} of each month"
+            nth = _ORDINALS[recurrence.required_field(schedule.nth, "nth")]
+            if first.weekday() == weekday:
+                what += f" but not the {nth} {wanted} of its month"
+            rule = f"the {nth} {wanted} of each month"
         else:
             rule = f"{wanted}s"
     raise InputError(
@@ -234,7 +245,9 @@ def custom_dates(session: Session, group: Group) -> tuple[dt.date, ...]:
     """The dates of a group that meets on a custom list, in order."""
     return tuple(
         session.exec(
-            select(CustomDate.on).where(CustomDate.group_id == group.id).order_by(CustomDate.on)
+            select(col(CustomDate.on))
+            .where(CustomDate.group_id == group.id)
+            .order_by(col(CustomDate.on))
         )
     )
 
@@ -249,7 +262,7 @@ def _store_custom_dates(session: Session, group: Group, dates: tuple[dt.date, ..
             session.delete(row)
     for day in dates:
         if day not in have:
-            session.add(CustomDate(group_id=group.id, on=day))
+            session.add(CustomDate(group_id=id_of(group), on=day))
 
 
 def schedule_for(session: Session, group: Group) -> recurrence.Schedule | None:
@@ -274,5 +287,5 @@ def set_group_logistics(
     session: Session, group_id: int, data: LogisticsInput, today: dt.date | None = None
 ) -> str:
     """Store the schedule; returns its description for the user."""
-    group = set_logistics(session, get_group(session, group_id), data, today=today)
-    return recurrence.describe_schedule(schedule_for(session, group))
+    schedule = _store_logistics(session, get_group(session, group_id), data, today or clock.today())
+    return recurrence.describe_schedule(schedule)

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .. import clock
 from ..calendar import recurrence
@@ -22,6 +22,7 @@ from ..errors import InputError, NotFound
 from ..models import Group, Meeting, SkipDate, utcnow
 from ..steps import StepStatus
 from . import validate
+from ._ids import id_of
 from .groups import get_group
 from .logistics import (  # noqa: F401 - the schedule's rules, long reached through here
     DURATION_MAX,
@@ -43,7 +44,9 @@ HORIZON_MONTHS = 6
 
 def skip_dates(session: Session, group: Group) -> list[SkipDate]:
     return list(
-        session.exec(select(SkipDate).where(SkipDate.group_id == group.id).order_by(SkipDate.on))
+        session.exec(
+            select(SkipDate).where(SkipDate.group_id == group.id).order_by(col(SkipDate.on))
+        )
     )
 
 
@@ -57,7 +60,7 @@ def add_skip_date(
     ).first()
     if existing:
         return existing
-    row = SkipDate(group_id=group.id, on=day, reason=validate.optional_line("reason", reason))
+    row = SkipDate(group_id=id_of(group), on=day, reason=validate.optional_line("reason", reason))
     session.add(row)
     for m in session.exec(
         select(Meeting).where(
@@ -96,7 +99,9 @@ def list_meetings(
         stmt = stmt.where(Meeting.on <= end)
     if not include_cancelled:
         stmt = stmt.where(Meeting.status == "scheduled")
-    return list(session.exec(stmt.order_by(Meeting.on, Meeting.start_time, Meeting.id)))
+    return list(
+        session.exec(stmt.order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id)))
+    )
 
 
 def preview_meetings(
@@ -109,7 +114,7 @@ def preview_meetings(
     """Dates that ``generate_meetings`` would add, without saving anything."""
     from .schedule_change import plan_schedule_change
 
-    plan = plan_schedule_change(session, group.id, today, months=months)
+    plan = plan_schedule_change(session, id_of(group), today, months=months)
     return [p.on for p in plan.add]
 
 
@@ -124,8 +129,8 @@ def generate_meetings(
     roles; returns the meetings added. Running it twice adds nothing."""
     from .schedule_change import apply_schedule_change
 
-    done = apply_schedule_change(session, group.id, today, months=months, rotate=False)
-    return [session.get(Meeting, mid) for mid in done.added_ids]
+    done = apply_schedule_change(session, id_of(group), today, months=months, rotate=False)
+    return [get_meeting(session, mid) for mid in done.added_ids]
 
 
 def extend_preview(
@@ -133,7 +138,7 @@ def extend_preview(
 ) -> list[dt.date]:
     from .schedule_change import plan_schedule_change
 
-    plan = plan_schedule_change(session, group.id, months=months, extend=True)
+    plan = plan_schedule_change(session, id_of(group), months=months, extend=True)
     return [p.on for p in plan.add]
 
 
@@ -143,8 +148,8 @@ def extend_meetings(
     """Add the ``months`` after the last meeting already planned."""
     from .schedule_change import apply_schedule_change
 
-    done = apply_schedule_change(session, group.id, months=months, extend=True, rotate=False)
-    return [session.get(Meeting, mid) for mid in done.added_ids]
+    done = apply_schedule_change(session, id_of(group), months=months, extend=True, rotate=False)
+    return [get_meeting(session, mid) for mid in done.added_ids]
 
 
 def meeting_uid(group: Group, series_date: dt.date) -> str:
@@ -238,8 +243,7 @@ def move_meeting(
         start = meeting.start_time
     if day == meeting.on and start == meeting.start_time:
         return meeting
-    group = session.get(Group, meeting.group_id)
-    end = ends_on(group)
+    end = ends_on(get_group(session, meeting.group_id))
     if end is not None and day > end:
         raise InputError("on", f"the group ends on {day_label(end)}; choose a day on or before it.")
     clash = overlapping(
@@ -324,7 +328,7 @@ def next_meeting(session: Session, group: Group, today: dt.date | None = None) -
     stmt = (
         select(Meeting)
         .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")
-        .order_by(Meeting.on, Meeting.start_time)
+        .order_by(col(Meeting.on), col(Meeting.start_time))
     )
     return session.exec(stmt).first()
 
@@ -346,18 +350,15 @@ def set_expectations(
 def move(
     session: Session, meeting_id: int, on: str | dt.date, start_time: str | dt.time | None = None
 ) -> MeetingRef:
-    m = move_meeting(session, get_meeting(session, meeting_id), on, start_time)
-    return MeetingRef(m.id, m.on, m.status)
+    return MeetingRef.of(move_meeting(session, get_meeting(session, meeting_id), on, start_time))
 
 
 def cancel(session: Session, meeting_id: int) -> MeetingRef:
-    m = cancel_meeting(session, get_meeting(session, meeting_id))
-    return MeetingRef(m.id, m.on, m.status)
+    return MeetingRef.of(cancel_meeting(session, get_meeting(session, meeting_id)))
 
 
 def restore(session: Session, meeting_id: int) -> MeetingRef:
-    m = restore_meeting(session, get_meeting(session, meeting_id))
-    return MeetingRef(m.id, m.on, m.status)
+    return MeetingRef.of(restore_meeting(session, get_meeting(session, meeting_id)))
 
 
 def set_meeting_agenda(
@@ -370,7 +371,7 @@ def set_meeting_agenda(
         agenda_note=agenda_note,
         prompt_key=prompt_key,
     )
-    return MeetingRef(m.id, m.on, m.status)
+    return MeetingRef.of(m)
 
 
 def skip_day(session: Session, group_id: int, on: str | dt.date | None, reason: str = "") -> str:
@@ -433,6 +434,10 @@ class MeetingRef:
     on: dt.date
     status: str
 
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingRef:
+        return cls(id_of(meeting), meeting.on, meeting.status)
+
 
 def meeting_to_open(
     session: Session,
@@ -453,12 +458,13 @@ def meeting_to_open(
         meeting = session.exec(
             select(Meeting)
             .where(Meeting.group_id == group_id, Meeting.on == on)
-            .order_by(Meeting.status.desc(), Meeting.start_time)  # scheduled before cancelled
+            # scheduled before cancelled
+            .order_by(col(Meeting.status).desc(), col(Meeting.start_time))
         ).first()
         if meeting is None:
             return f"No meeting on {on:%a %d %b %Y}; showing the roadmap."
     else:
-        group = session.get(Group, group_id)
+        group = get_group(session, group_id)
         meeting = next_meeting(session, group, today)
         if meeting is None:
             past = list_meetings(session, group, end=today, include_cancelled=False)
@@ -473,4 +479,4 @@ def meeting_to_open(
         return (
             f"The meeting of {meeting.on:%d %b %Y} is cancelled; restore it on the calendar first."
         )
-    return MeetingRef(meeting.id, meeting.on, meeting.status)
+    return MeetingRef.of(meeting)
