@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import (
     Attendance,
-    Group,
     Meeting,
     Member,
     Minutes,
@@ -42,6 +42,8 @@ from ..models import (
 from ..text import without_lone_surrogates
 from . import roles as roles_svc
 from . import validate
+from ._ids import id_of
+from .groups import get_group
 
 MINUTES_MAX = 1_000_000
 
@@ -149,7 +151,12 @@ def member_name(session: Session, member_id: int | None) -> str:
     return member.name if member else ""
 
 
+@overload
+def minutes_row(session: Session, meeting: Meeting, *, create: Literal[True]) -> Minutes: ...
+@overload
+def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None: ...
 def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None:
+    """The meeting's minutes; with ``create``, made (empty) if there are none yet."""
     # populate_existing: sessions live with expire_on_commit=False, so an
     # object cached by an earlier transaction may hold another copy's old text.
     stmt = (
@@ -159,7 +166,7 @@ def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes 
     )
     row = session.exec(stmt).first()
     if row is None and create:
-        row = Minutes(meeting_id=meeting.id)
+        row = Minutes(meeting_id=id_of(meeting))
         session.add(row)
         session.flush()
     return row
@@ -204,23 +211,25 @@ def open_meeting(
             f"the meeting of {meeting.on} is cancelled; restore it before taking minutes.",
         )
     today = today or clock.today()
+    meeting_id = id_of(meeting)
     minutes = minutes_row(session, meeting, create=True)
-    lead = roles_svc.holder(session, meeting.id, roles_svc.LEAD)
-    scribe = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
+    minutes_id = id_of(minutes)
+    lead = roles_svc.holder(session, meeting_id, roles_svc.LEAD)
+    scribe = roles_svc.holder(session, meeting_id, roles_svc.SCRIBE)
     earlier = actions.earlier_items(session, meeting, today)
     amendments = session.exec(
-        select(MinutesAmendment, Member.name)
-        .outerjoin(Member, Member.id == MinutesAmendment.author_id)
-        .where(MinutesAmendment.minutes_id == minutes.id)
-        .order_by(MinutesAmendment.created_at, MinutesAmendment.id)
+        select(MinutesAmendment, col(Member.name))
+        .outerjoin(Member, col(Member.id) == MinutesAmendment.author_id)
+        .where(MinutesAmendment.minutes_id == minutes_id)
+        .order_by(col(MinutesAmendment.created_at), col(MinutesAmendment.id))
     ).all()
     kept = session.exec(
         select(func.count())
         .select_from(MinutesConflict)
-        .where(MinutesConflict.minutes_id == minutes.id)
+        .where(MinutesConflict.minutes_id == minutes_id)
     ).one()
     return MeetingDay(
-        meeting_id=meeting.id,
+        meeting_id=meeting_id,
         group_id=meeting.group_id,
         on=meeting.on,
         start_time=meeting.start_time,
@@ -228,22 +237,24 @@ def open_meeting(
         discussion_lead=lead.name if lead else "",
         prompt_text=_prompt_text(meeting.prompt_key),
         agenda_note=meeting.agenda_note,
-        minutes_id=minutes.id,
+        minutes_id=minutes_id,
         text=minutes.text,
         revision=minutes.revision,
         scribe_id=scribe.id if scribe else None,
         scribe_name=scribe.name if scribe else "",
-        handovers=handovers(session, meeting.id),
+        handovers=handovers(session, meeting_id),
         finalised_at=minutes.finalised_at,
         finalised_by=member_name(session, minutes.finalised_by_id),
         carried_forward=[r for r in earlier if r.status == "open"],
         closed_here=[
-            r for r in earlier if r.status != "open" and r.closed_meeting_id == meeting.id
+            r for r in earlier if r.status != "open" and r.closed_meeting_id == meeting_id
         ],
         attendance=attendance.attendance(session, meeting),
         decisions=decisions.decision_rows(session, meeting),
         action_items=actions.raised_at(session, meeting, today),
-        amendments=[AmendmentRow(a.id, name or "", a.text, a.created_at) for a, name in amendments],
+        amendments=[
+            AmendmentRow(id_of(a), name or "", a.text, a.created_at) for a, name in amendments
+        ],
         kept_conflicts=kept,
     )
 
@@ -279,12 +290,12 @@ def save_minutes(session: Session, meeting_id: int, text: str, base_revision: in
         )
     if minutes.revision == base_revision:
         # Compare-and-set, so this also holds where BEGIN IMMEDIATE does not.
-        result = session.execute(
+        result = session.exec(
             update(Minutes)
             .where(
-                Minutes.id == minutes.id,
-                Minutes.revision == base_revision,
-                Minutes.finalised_at.is_(None),
+                col(Minutes.id) == minutes.id,
+                col(Minutes.revision) == base_revision,
+                col(Minutes.finalised_at).is_(None),
             )
             .values(text=text, revision=base_revision + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
@@ -320,7 +331,7 @@ def _keep_conflict(session: Session, minutes: Minutes, text: str, base_revision:
     ).first()
     if duplicate is None:
         session.add(
-            MinutesConflict(minutes_id=minutes.id, text=text, based_on_revision=base_revision)
+            MinutesConflict(minutes_id=id_of(minutes), text=text, based_on_revision=base_revision)
         )
         session.flush()
     return SaveResult(
@@ -341,9 +352,9 @@ def conflicts(session: Session, meeting_id: int) -> list[MinutesConflict]:
     return list(
         session.exec(
             select(MinutesConflict)
-            .join(Minutes, Minutes.id == MinutesConflict.minutes_id)
+            .join(Minutes, col(Minutes.id) == MinutesConflict.minutes_id)
             .where(Minutes.meeting_id == meeting_id)
-            .order_by(MinutesConflict.created_at, MinutesConflict.id)
+            .order_by(col(MinutesConflict.created_at), col(MinutesConflict.id))
         )
     )
 
@@ -351,7 +362,7 @@ def conflicts(session: Session, meeting_id: int) -> list[MinutesConflict]:
 def kept_copies(session: Session, meeting_id: int) -> list[KeptCopy]:
     """The kept copies as view rows, newest first (what the reader wants first)."""
     return [
-        KeptCopy(c.id, c.text, c.based_on_revision, c.created_at)
+        KeptCopy(id_of(c), c.text, c.based_on_revision, c.created_at)
         for c in reversed(conflicts(session, meeting_id))
     ]
 
@@ -371,17 +382,17 @@ def finalise(session: Session, meeting_id: int, by_member_id: int | None = None)
             f"the meeting of {meeting.on} was cancelled; there are no minutes to finalise.",
         )
     if by_member_id is None:
-        scribe = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
+        scribe = roles_svc.holder(session, id_of(meeting), roles_svc.SCRIBE)
         if scribe is None:
             raise InputError(
                 "scribe", "nobody is the scribe yet; choose who took the minutes first."
             )
-        by_member_id = scribe.id
+        by_member_id = id_of(scribe)
     by = group_member(session, by_member_id, meeting.group_id, "finalised by")
     minutes = minutes_row(session, meeting, create=True)
     if minutes.finalised_at is None:
         minutes.finalised_at = utcnow()
-        minutes.finalised_by_id = by.id
+        minutes.finalised_by_id = id_of(by)
         session.add(minutes)
         session.flush()
     return minutes
@@ -401,7 +412,7 @@ def amend(session: Session, meeting_id: int, author_id: int | None, text: str) -
             "amendment",
             f"the minutes of {meeting.on} are not finalised yet; edit them directly instead.",
         )
-    row = MinutesAmendment(minutes_id=minutes.id, author_id=author.id, text=body)
+    row = MinutesAmendment(minutes_id=id_of(minutes), author_id=id_of(author), text=body)
     session.add(row)
     session.flush()
     return row
@@ -429,11 +440,12 @@ def take_over_scribe(
         raise InputError(
             "scribe", f"the minutes of {meeting.on} are finalised; the scribe can no longer change."
         )
+    member_id = id_of(member)
     recorded = {
         a.member_id: a.status
         for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
     }
-    if recorded and recorded.get(member.id) != "present":
+    if recorded and recorded.get(member_id) != "present":
         raise InputError("scribe", f"{member.name} is not marked present; mark them present first.")
     if not recorded and (
         member.status != "active" or not roles_svc.is_member_on(member, meeting.on)
@@ -444,8 +456,8 @@ def take_over_scribe(
     role = roles_svc.role_by_key(session, meeting.group_id, roles_svc.SCRIBE)
     if role is None:
         raise InputError("scribe", "this group has no scribe role; add one on the roles screen.")
-    current = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
-    if current is not None and current.id == member.id:
+    current = roles_svc.holder(session, id_of(meeting), roles_svc.SCRIBE)
+    if current is not None and current.id == member_id:
         return None
     # The scribe assignment is the one record of who took the minutes: every
     # view (calendar, .ics, minutes export, running list) reads it.
@@ -453,9 +465,9 @@ def take_over_scribe(
     if not touch:
         return None
     change = ScribeChange(
-        meeting_id=meeting.id,
+        meeting_id=id_of(meeting),
         from_member_id=current.id if current else None,
-        to_member_id=member.id,
+        to_member_id=member_id,
     )
     session.add(change)
     session.flush()
@@ -467,7 +479,7 @@ def scribe_changes(session: Session, meeting_id: int) -> list[ScribeChange]:
         session.exec(
             select(ScribeChange)
             .where(ScribeChange.meeting_id == meeting_id)
-            .order_by(ScribeChange.changed_at, ScribeChange.id)
+            .order_by(col(ScribeChange.changed_at), col(ScribeChange.id))
         )
     )
 
@@ -475,9 +487,9 @@ def scribe_changes(session: Session, meeting_id: int) -> list[ScribeChange]:
 def handovers(session: Session, meeting_id: int) -> list[Handover]:
     """The meeting's scribe takeovers as sentences' parts, oldest first."""
     meeting = get_meeting(session, meeting_id)
-    group = session.get(Group, meeting.group_id)
+    group = get_group(session, meeting.group_id)
     try:
-        zone = ZoneInfo(group.timezone) if group and group.timezone else dt.UTC
+        zone = ZoneInfo(group.timezone) if group.timezone else dt.UTC
     except (ValueError, KeyError):  # an unknown zone name in an old file: say UTC
         zone = dt.UTC
     out = []
