@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
@@ -13,6 +14,8 @@ from ..errors import InputError, NotFound
 from ..models import Goal, GoalCheckin, Group, Member, MissionVersion
 from ..steps import StepStatus
 from . import validate
+from ._ids import id_of
+from .groups import get_group
 
 HORIZONS = ("short", "long")
 GOAL_STATUSES = ("open", "achieved", "dropped")
@@ -32,7 +35,21 @@ class GoalInput:
     status: str = "open"
 
 
-def _clean(session: Session, group: Group, data: GoalInput) -> dict:
+class _GoalFields(TypedDict):
+    """A goal's columns, checked, as ``_clean`` gives them."""
+
+    title: str
+    horizon: str
+    status: str
+    member_id: int | None
+    specific: str
+    measure: str
+    achievable: str
+    relevant: str
+    due: dt.date | None
+
+
+def _clean(session: Session, group: Group, data: GoalInput) -> _GoalFields:
     title = validate.required_line("title", data.title, validate.LINE_MAX)
     horizon = validate.choice("horizon", data.horizon, HORIZONS)
     status = validate.choice("status", data.status, GOAL_STATUSES)
@@ -43,7 +60,7 @@ def _clean(session: Session, group: Group, data: GoalInput) -> dict:
                 "owner",
                 "that member is not in this group; pick a member or leave it as a group goal.",
             )
-    return dict(
+    return _GoalFields(
         title=title,
         horizon=horizon,
         status=status,
@@ -57,14 +74,14 @@ def _clean(session: Session, group: Group, data: GoalInput) -> dict:
 
 
 def add_goal(session: Session, group: Group, data: GoalInput) -> Goal:
-    goal = Goal(group_id=group.id, **_clean(session, group, data))
+    goal = Goal(group_id=id_of(group), **_clean(session, group, data))
     session.add(goal)
     session.flush()
     return goal
 
 
 def update_goal(session: Session, goal: Goal, data: GoalInput) -> Goal:
-    values = _clean(session, session.get(Group, goal.group_id), data)
+    values = _clean(session, get_group(session, goal.group_id), data)
     for k, v in values.items():
         setattr(goal, k, v)
     session.add(goal)
@@ -91,7 +108,24 @@ class SmartProblem:
     message: str
 
 
-def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
+class SmartFields(Protocol):
+    """What the SMART check reads: a stored goal, or one being typed (``GoalDraft``)."""
+
+    @property
+    def specific(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def achievable(self) -> str: ...
+    @property
+    def relevant(self) -> str: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+def smart_check(goal: SmartFields, today: dt.date | None = None) -> list[SmartProblem]:
     """Name exactly which SMART parts are missing; an empty list means the goal is SMART."""
     today = today or clock.today()
     problems = []
@@ -144,7 +178,7 @@ def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
     return problems
 
 
-def smart_badge(goal: Goal, today: dt.date | None = None) -> str:
+def smart_badge(goal: SmartFields, today: dt.date | None = None) -> str:
     """'SMART' with missing letters replaced by '·', e.g. 'S·ART'."""
     missing = {p.letter for p in smart_check(goal, today)}
     return "".join("·" if letter in missing else letter for letter in "SMART")
@@ -160,7 +194,7 @@ def add_checkin(
     pct = validate.int_in_range("progress", progress, 0, 100, required=True)
     day = validate.parse_date("on", on) or clock.today()
     row = GoalCheckin(
-        goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000)
+        goal_id=id_of(goal), on=day, progress=pct, note=validate.text("note", note, 5_000)
     )
     session.add(row)
     if pct == 100 and goal.status == "open":
@@ -175,7 +209,7 @@ def checkins(session: Session, goal: Goal) -> list[GoalCheckin]:
         session.exec(
             select(GoalCheckin)
             .where(GoalCheckin.goal_id == goal.id)
-            .order_by(GoalCheckin.on, GoalCheckin.id)
+            .order_by(col(GoalCheckin.on), col(GoalCheckin.id))
         )
     )
 
@@ -211,7 +245,7 @@ def adopt_mission(
             "revisit_by",
             f"{revisit} is more than 12 months away; revisit the mission by {latest} at the latest.",
         )
-    row = MissionVersion(group_id=group.id, text=body, adopted_on=adopted, revisit_by=revisit)
+    row = MissionVersion(group_id=id_of(group), text=body, adopted_on=adopted, revisit_by=revisit)
     session.add(row)
     session.flush()
     return row
@@ -270,8 +304,6 @@ def _mission(m: MissionVersion, today: dt.date) -> MissionView:
 
 
 def goals_view(session: Session, group_id: int, today: dt.date | None = None) -> GoalsView:
-    from .groups import get_group
-
     today = today or clock.today()
     group = get_group(session, group_id)
     history = mission_history(session, group)
@@ -287,7 +319,7 @@ def goals_view(session: Session, group_id: int, today: dt.date | None = None) ->
         # Check-ins in date order: the last one seen per goal is its latest.
         for goal_id, progress in session.exec(
             select(GoalCheckin.goal_id, GoalCheckin.progress)
-            .where(col(GoalCheckin.goal_id).in_([g.id for g in goals]))
+            .where(col(GoalCheckin.goal_id).in_([id_of(g) for g in goals]))
             .order_by(col(GoalCheckin.on), col(GoalCheckin.id))
         ):
             latest[goal_id] = progress
@@ -297,7 +329,7 @@ def goals_view(session: Session, group_id: int, today: dt.date | None = None) ->
         missing = {p.letter for p in problems}
         rows.append(
             GoalRow(
-                id=g.id,
+                id=id_of(g),
                 owner="Group" if g.member_id is None else names.get(g.member_id, "?"),
                 member_id=g.member_id,
                 horizon=g.horizon,
@@ -306,7 +338,7 @@ def goals_view(session: Session, group_id: int, today: dt.date | None = None) ->
                 due=g.due,
                 badge="".join("·" if letter in missing else letter for letter in "SMART"),
                 problems=problems,
-                progress=latest.get(g.id),
+                progress=latest.get(id_of(g)),
             )
         )
     return GoalsView(
@@ -325,11 +357,10 @@ class GoalForm:
 
 
 def goal_form(session: Session, group_id: int, goal_id: int | None) -> GoalForm:
-    from .groups import get_group
     from .membership import list_members
 
     group = get_group(session, group_id)
-    owners = tuple((m.name, m.id) for m in list_members(session, group, ("active", "alumni")))
+    owners = tuple((m.name, id_of(m)) for m in list_members(session, group, ("active", "alumni")))
     if goal_id is None:
         return GoalForm(owners, None)
     g = get_goal(session, goal_id)
@@ -358,11 +389,9 @@ def get_goal(session: Session, goal_id: int) -> Goal:
 
 def save_goal(session: Session, group_id: int, goal_id: int | None, data: GoalInput) -> int:
     """Add a goal to the group (``goal_id`` None) or change one; returns its id."""
-    from .groups import get_group
-
     if goal_id is None:
-        return add_goal(session, get_group(session, group_id), data).id
-    return update_goal(session, get_goal(session, goal_id), data).id
+        return id_of(add_goal(session, get_group(session, group_id), data))
+    return id_of(update_goal(session, get_goal(session, goal_id), data))
 
 
 def check_in(
@@ -373,7 +402,7 @@ def check_in(
     on: str | dt.date | None = None,
 ) -> int:
     """Record progress on a goal; returns the check-in's id."""
-    return add_checkin(session, get_goal(session, goal_id), progress, note, on).id
+    return id_of(add_checkin(session, get_goal(session, goal_id), progress, note, on))
 
 
 @dataclass(frozen=True)
@@ -402,7 +431,7 @@ def draft_problems(data: GoalInput, today: dt.date) -> list[SmartProblem]:
         due=due,
         status=data.status or "open",
     )
-    return smart_check(draft, today)  # type: ignore[arg-type]
+    return smart_check(draft, today)
 
 
 @dataclass(frozen=True)
@@ -412,8 +441,6 @@ class MissionForm:
 
 
 def mission_form(session: Session, group_id: int, today: dt.date | None = None) -> MissionForm:
-    from .groups import get_group
-
     today = today or clock.today()
     current = current_mission(session, get_group(session, group_id))
     return MissionForm(
@@ -425,17 +452,13 @@ def new_mission_version(
     session: Session, group_id: int, text: str, revisit_by: str | dt.date | None = None
 ) -> int:
     """Adopt a new version of the group's mission today; returns its id."""
-    from .groups import get_group
-
-    return adopt_mission(session, get_group(session, group_id), text, revisit_by).id
+    return id_of(adopt_mission(session, get_group(session, group_id), text, revisit_by))
 
 
 def mission_history_view(
     session: Session, group_id: int, today: dt.date | None = None
 ) -> tuple[MissionView, ...]:
     """Every version of the mission, newest first."""
-    from .groups import get_group
-
     today = today or clock.today()
     return tuple(_mission(m, today) for m in mission_history(session, get_group(session, group_id)))
 
