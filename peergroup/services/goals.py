@@ -187,7 +187,7 @@ def smart_badge(goal: SmartFields, today: dt.date | None = None) -> str:
 def add_checkin(
     session: Session,
     goal: Goal,
-    progress: str | int,
+    progress: str | int | None,
     note: str = "",
     on: str | dt.date | None = None,
 ) -> GoalCheckin:

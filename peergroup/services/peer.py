@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -44,7 +45,10 @@ def split_values(raw: str) -> list[str]:
 
 
 def set_definition(
-    session: Session, group: Group, values: dict[str, list[str] | str], free_text: str | None = None
+    session: Session,
+    group: Group,
+    values: Mapping[str, Sequence[str] | str],
+    free_text: str | None = None,
 ) -> None:
     """Replace the whole definition. Validates every value before writing any."""
     cleaned: dict[str, list[str]] = {}
