@@ -27,6 +27,7 @@ from ..models import (
 from ..services import attendance as attendance_svc
 from ..services import minutes as minutes_svc
 from ..services import roles as roles_svc
+from ..services import scribe as scribe_svc
 from ..services import tracking as tracking_svc
 from ..services._ids import id_of
 from .markdown import block, cell, inline, item, table
@@ -90,7 +91,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     out.append(f"- **Scribe:** {inline(scribe) if scribe else 'not recorded'}")
     # The scribe above is the meeting's scribe assignment: after a takeover,
     # who took over. The handovers say from whom, and when.
-    for h in minutes_svc.handovers(session, id_of(meeting)):
+    for h in scribe_svc.handovers(session, id_of(meeting)):
         out.append(
             f"  - {inline(h.to_name)} took over"
             + (f" from {inline(h.from_name)}" if h.from_name else "")

@@ -26,7 +26,7 @@ def _import_meeting_records(
     from ..services import meetings as meetings_svc
     from ..services import membership as membership_svc
     from ..services import minutes as minutes_svc
-    from ..services import validate
+    from ..services import minutes_views, scribe, validate
 
     by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
 
@@ -62,14 +62,14 @@ def _import_meeting_records(
                 "agenda", _str(rec.get("agenda"), f"{where}.agenda"), 5_000
             )
             session.add(meeting)
-            minutes_svc.open_meeting(session, meeting)
+            minutes_views.open_meeting(session, meeting)
             for key, status in (("present", "present"), ("apologies", "apologies")):
                 for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
                     attendance_svc.set_attendance(
                         session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
                     )
             if rec.get("scribe") is not None:
-                minutes_svc.take_over_scribe(
+                scribe.take_over_scribe(
                     session,
                     id_of(meeting),
                     id_of(member(rec["scribe"], f"{where}.scribe")),
@@ -100,7 +100,7 @@ def _import_meeting_records(
                 if status != "open":
                     pending_close.append((item, status))
             if _bool(rec.get("finalised"), f"{where}.finalised"):
-                if meeting_scribe := minutes_svc.open_meeting(session, meeting).scribe_id:
+                if meeting_scribe := minutes_views.open_meeting(session, meeting).scribe_id:
                     minutes_svc.finalise(session, id_of(meeting), meeting_scribe)
                 else:
                     raise InputError(

@@ -10,7 +10,7 @@ module forwards them on first use instead (PEP 562)::
         from .roles_views import RolesView as RolesView, ...
 
     def __getattr__(name: str) -> object:
-        return _moved.forward(__name__, "roles_views", name)
+        return _moved.forward(__name__, name, "roles_views")
 
 ``from peergroup.services.roles import RolesView`` and ``roles.roles_view(...)``
 keep working, and give the same objects as importing from the new home. New
@@ -22,14 +22,16 @@ from __future__ import annotations
 import importlib
 
 
-def forward(old: str, new: str, name: str) -> object:
-    """Attribute ``name`` of module ``old``, found in its sibling module ``new``.
+def forward(old: str, name: str, *homes: str) -> object:
+    """Attribute ``name`` of module ``old``, found in one of its sibling modules ``homes``.
 
-    Only the names ``new`` lists in ``__all__`` are forwarded; anything else is
+    Only the names a home lists in ``__all__`` are forwarded; anything else is
     the usual AttributeError (dunder probes such as ``__path__`` never import).
     """
     if not name.startswith("__"):
-        module = importlib.import_module(f"{old.rpartition('.')[0]}.{new}")
-        if name in module.__all__:
-            return getattr(module, name)
+        package = old.rpartition(".")[0]
+        for home in homes:
+            module = importlib.import_module(f"{package}.{home}")
+            if name in module.__all__:
+                return getattr(module, name)
     raise AttributeError(f"module {old!r} has no attribute {name!r}")

@@ -323,4 +323,4 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    return _moved.forward(__name__, "goals_views", name)
+    return _moved.forward(__name__, name, "goals_views")

@@ -395,4 +395,4 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    return _moved.forward(__name__, "meetings_views", name)
+    return _moved.forward(__name__, name, "meetings_views")

@@ -107,7 +107,7 @@ def holders_by_meeting(session: Session, group: Group) -> dict[int, dict[int, He
     """meeting id -> role id -> who holds it, for the whole group in one query.
 
     The scribe of a meeting is its "scribe" assignment: a takeover on the day
-    changes that assignment (see minutes.take_over_scribe), so the calendar, the
+    changes that assignment (see scribe.take_over_scribe), so the calendar, the
     minutes, the .ics and the running list all read the same fact.
     """
     rows = session.exec(
@@ -384,4 +384,4 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    return _moved.forward(__name__, "roles_views", name)
+    return _moved.forward(__name__, name, "roles_views")
