@@ -91,7 +91,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
     name = validate.required_line("name", name)
     _check_unique_name(session, name)
     if timezone is None:
-        from ..calendar.recurrence import machine_timezone
+        from ..calendar.zones import machine_timezone
 
         timezone = machine_timezone()
     timezone = validate.timezone("timezone", timezone)

@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from .. import clock
 from ..calendar import recurrence
+from ..calendar.parse import parse_time, parse_weekday
+from ..calendar.zones import machine_timezone
 from ..errors import InputError
 from ..models import CustomDate, Group
 from . import validate
@@ -47,7 +49,7 @@ def _weekday(value: str | int | None) -> int | None:
         if not 0 <= value <= 6:
             raise InputError("weekday", "must be a day name such as 'tuesday'.")
         return value
-    return recurrence.parse_weekday(value)
+    return parse_weekday(value)
 
 
 # Names the schedule rules use, as the logistics form (and group file) calls them.
@@ -78,7 +80,7 @@ def _store_logistics(
     start = (
         data.start_time
         if isinstance(data.start_time, dt.time)
-        else recurrence.parse_time(data.start_time or "")
+        else parse_time(data.start_time or "")
     )
     duration = validate.int_in_range(
         "duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True
@@ -89,7 +91,7 @@ def _store_logistics(
     if nth == 0:
         raise InputError("nth", "must be 1 to 4, or -1 for the last one in the month.")
     month_day = validate.int_in_range("month_day", data.month_day, 1, 31)
-    tz = (data.timezone or "").strip() or group.timezone or recurrence.machine_timezone()
+    tz = (data.timezone or "").strip() or group.timezone or machine_timezone()
     first = validate.parse_date("first_meeting", data.first_meeting)
     dates = tuple(sorted(set(data.dates)))
     schedule = recurrence.Schedule(

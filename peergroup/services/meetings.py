@@ -21,6 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import clock
 from ..calendar import recurrence
+from ..calendar.parse import parse_time
 from ..errors import InputError, NotFound
 from ..models import Group, Meeting, SkipDate, utcnow
 from ..steps import StepStatus
@@ -238,9 +239,7 @@ def move_meeting(
     day = validate.parse_date("on", on, required=True)
     if start_time not in (None, ""):
         start = (
-            start_time
-            if isinstance(start_time, dt.time)
-            else recurrence.parse_time(start_time, "start_time")
+            start_time if isinstance(start_time, dt.time) else parse_time(start_time, "start_time")
         )
     else:
         start = meeting.start_time

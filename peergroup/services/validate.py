@@ -146,7 +146,7 @@ def choice(field: str, value: str | None, options: tuple[str, ...] | list[str]) 
 
 def timezone(field: str, value: str | None) -> str:
     """An IANA time zone name such as America/New_York."""
-    from ..calendar.recurrence import check_timezone
+    from ..calendar.zones import check_timezone
 
     name = (value or "").strip()
     if not name:
