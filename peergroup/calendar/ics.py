@@ -27,8 +27,8 @@ from icalendar import Calendar, Event
 from icalendar.prop import vText
 
 from peergroup.calendar import tzdb
-from peergroup.calendar.recurrence import check_timezone
 from peergroup.calendar.vtimezone import build_vtimezone
+from peergroup.calendar.zones import check_timezone
 
 __all__ = ["PRODID", "IcsEvent", "build_calendar", "build_vtimezone", "plain_text"]
 

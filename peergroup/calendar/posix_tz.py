@@ -57,7 +57,7 @@ class MonthRule:
             day -= 7
         return dt.datetime(year, self.month, day) + dt.timedelta(seconds=self.seconds)
 
-    def rrule(self) -> dict | None:
+    def rrule(self) -> dict[str, str | int | list[int]] | None:
         """RRULE parts giving this rule's dates, or None when no single rule can.
 
         A time outside 00:00-24:00 moves the date (Santiago's 24:00 on the first

@@ -8,28 +8,34 @@ phase) and never repeat a date already generated.
 
 Times are local wall-clock times in the group's IANA zone, so a 07:30 meeting
 stays at 07:30 on both sides of a daylight-saving change.
+
+Reading the days and times people type is in ``parse``; checking and guessing
+time-zone names is in ``zones`` (both still importable from here).
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
-import os
-import re
-import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TypeGuard
 
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
 from peergroup.calendar import tzdb
+from peergroup.calendar.parse import (  # noqa: F401 - parse_* long reached through here
+    WEEKDAYS,
+    parse_time,
+    parse_weekday,
+)
+from peergroup.calendar.zones import (  # noqa: F401 - machine_timezone long reached through here
+    check_timezone,
+    machine_timezone,
+)
 from peergroup.errors import InputError
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FREQUENCIES = ("weekly", "every-n-weeks", "monthly-nth-weekday", "monthly-day", "custom")
 
 MIN_DURATION_MINUTES = 30
@@ -38,8 +44,6 @@ MAX_INTERVAL_WEEKS = 12
 NTH_VALUES = (1, 2, 3, 4, -1)
 
 _ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
-# Names that load as zones but are not places a group meets in.
-_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
 _RRULE_WEEKDAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
 _UTC = dt.UTC
 
@@ -120,35 +124,13 @@ def _validate_fields(s: Schedule) -> None:
         raise InputError("month_day", "Choose a day of the month from 1 to 31.")
 
 
-def check_timezone(name: object, field: str = "timezone") -> str:
-    """Return ``name`` if it is an IANA zone we can use, else raise ``InputError``."""
-    if isinstance(name, str) and name not in _NOT_PLACES:
-        try:
-            tzdb.zone(name)
-            return name
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # e.g. a directory: "America"
-            pass
-    hint = ""
-    if isinstance(name, str) and name.strip():
-        folded = name.strip().replace(" ", "_").casefold()
-        matches = sorted(
-            z for z in tzdb.available_zones() if z.casefold() == folded and z not in _NOT_PLACES
-        )
-        if matches:
-            hint = f" Did you mean {matches[0]}?"
-    raise InputError(
-        field,
-        f"{name!r} is not a time zone we know.{hint} Use a name like "
-        "Europe/London or America/New_York.",
-    )
-
-
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _set(value: int | None, field: str) -> int:
-    """A schedule field that validation has already required (for the type checker too)."""
+def required_field(value: int | None, field: str) -> int:
+    """A schedule field (weekday, nth, month_day) that ``validate_schedule`` has
+    already required for the schedule's frequency, as an ``int``."""
     if value is None:
         raise InputError(field, "is missing for this kind of schedule.")
     return value
@@ -171,7 +153,9 @@ def _check_custom_dates(s: Schedule) -> None:
 def _check_first_date_matches(s: Schedule) -> None:
     d = s.first_date
     if s.frequency == "monthly-day":
-        expected_day = min(_set(s.month_day, "month_day"), calendar.monthrange(d.year, d.month)[1])
+        expected_day = min(
+            required_field(s.month_day, "month_day"), calendar.monthrange(d.year, d.month)[1]
+        )
         if d.day != expected_day:
             raise InputError(
                 "first_date",
@@ -179,7 +163,7 @@ def _check_first_date_matches(s: Schedule) -> None:
                 "Choose a first meeting that falls on the schedule.",
             )
         return
-    weekday_name = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
+    weekday_name = WEEKDAYS[required_field(s.weekday, "weekday")].capitalize()
     if d.weekday() != s.weekday:
         raise InputError(
             "first_date",
@@ -189,7 +173,7 @@ def _check_first_date_matches(s: Schedule) -> None:
     if s.frequency == "monthly-nth-weekday" and d not in _nth_weekday_dates(s, d, d):
         raise InputError(
             "first_date",
-            f"{d.isoformat()} is not the {_ORDINALS[_set(s.nth, 'nth')].lower()} "
+            f"{d.isoformat()} is not the {_ORDINALS[required_field(s.nth, 'nth')].lower()} "
             f"{weekday_name} of its month. Choose a first meeting that falls on the schedule.",
         )
 
@@ -256,12 +240,12 @@ def _rule_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
             rrule.WEEKLY,
             dtstart=anchor,
             interval=interval,
-            byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")],
+            byweekday=_RRULE_WEEKDAYS[required_field(s.weekday, "weekday")],
         )
     elif s.frequency == "monthly-nth-weekday":
         return _nth_weekday_dates(s, lo, hi)
     else:  # monthly-day
-        month_day = _set(s.month_day, "month_day")
+        month_day = required_field(s.month_day, "month_day")
         if month_day <= 28:
             rule = rrule.rrule(rrule.MONTHLY, dtstart=anchor, bymonthday=month_day)
         else:
@@ -279,7 +263,9 @@ def _nth_weekday_dates(s: Schedule, lo: dt.date, hi: dt.date) -> list[dt.date]:
     rule = rrule.rrule(
         rrule.MONTHLY,
         dtstart=month_start,
-        byweekday=_RRULE_WEEKDAYS[_set(s.weekday, "weekday")](_set(s.nth, "nth")),
+        byweekday=_RRULE_WEEKDAYS[required_field(s.weekday, "weekday")](
+            required_field(s.nth, "nth")
+        ),
     )
     return _between(rule, lo, hi)
 
@@ -317,19 +303,19 @@ def describe_schedule(s: Schedule) -> str:
     """One line a member can read, e.g. "Second Tuesday of each month, 07:30–08:30 (UTC)"."""
     validate_schedule(s)
     if s.frequency == "weekly":
-        when = f"Every {WEEKDAYS[_set(s.weekday, 'weekday')].capitalize()}"
+        when = f"Every {WEEKDAYS[required_field(s.weekday, 'weekday')].capitalize()}"
     elif s.frequency == "every-n-weeks":
-        day = WEEKDAYS[_set(s.weekday, "weekday")].capitalize()
+        day = WEEKDAYS[required_field(s.weekday, "weekday")].capitalize()
         when = (
             f"Every {day}"
             if s.interval == 1
             else f"Every {s.interval} weeks on {day} starting {s.first_date.isoformat()}"
         )
     elif s.frequency == "monthly-nth-weekday":
-        nth, weekday = _set(s.nth, "nth"), _set(s.weekday, "weekday")
+        nth, weekday = required_field(s.nth, "nth"), required_field(s.weekday, "weekday")
         when = f"{_ORDINALS[nth]} {WEEKDAYS[weekday].capitalize()} of each month"
     elif s.frequency == "monthly-day":
-        month_day = _set(s.month_day, "month_day")
+        month_day = required_field(s.month_day, "month_day")
         when = f"On the {_ordinal_suffix(month_day)} of each month"
         if month_day > 28:
             when += " (or the last day of shorter months)"
@@ -345,85 +331,3 @@ def describe_schedule(s: Schedule) -> str:
 def _ordinal_suffix(n: int) -> str:
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def machine_timezone(*, environ: Mapping[str, str] | None = None, etc: Path = Path("/etc")) -> str:
-    """Best guess at this machine's IANA zone name; "UTC" when nothing usable is found.
-
-    Tries, in order: the TZ variable, /etc/timezone (Debian family), and the target
-    of the /etc/localtime symlink (most Linux, macOS). ``environ`` and ``etc`` are
-    for tests.
-    """
-    env = os.environ if environ is None else environ
-    candidates: list[str] = []
-    tz = env.get("TZ", "").strip().lstrip(":")
-    if tz:
-        candidates.append(_after_zoneinfo(tz))
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        candidates.append((etc / "timezone").read_text(encoding="utf-8").strip())
-    link = etc / "localtime"
-    try:
-        # The first link names the zone the admin chose; the fully resolved path may
-        # be an alias (US/Eastern -> America/New_York), which is still a valid answer.
-        candidates.append(_after_zoneinfo(os.readlink(link)))
-        candidates.append(_after_zoneinfo(str(link.resolve())))
-    except OSError:
-        pass
-    for name in candidates:
-        try:
-            return check_timezone(name)
-        except InputError:
-            continue
-    return "UTC"
-
-
-def _after_zoneinfo(path: str) -> str:
-    marker = "zoneinfo/"
-    return path.split(marker, 1)[1] if marker in path else path
-
-
-# --- lenient parsing of what people type ------------------------------------------
-
-_WEEKDAY_ALIASES = {"weds": 2, "thur": 3, "thurs": 3, "tues": 1}
-_TIME_RE = re.compile(
-    r"""^(?P<h>\d{1,2})
-        (?:[:.h]?(?P<m>\d{2}))?        # 7:30, 7.30, 7h30, 0730
-        (?::(?P<s>00))?                # 07:30:00 (seconds must be zero)
-        \s*(?:(?P<ap>[ap])\.?\s*m?\.?)?$  # 7pm, 7:30 a.m.
-    """,
-    re.VERBOSE,
-)
-
-
-def parse_weekday(text: str, field: str = "weekday") -> int:
-    """0 for Monday .. 6 for Sunday, from "tue", "Tuesday", "Tuesdays", "th"..."""
-    if not isinstance(text, str):
-        raise InputError(field, "Type a day of the week, such as Tuesday.")
-    word = text.strip().casefold().rstrip(".")
-    if word in _WEEKDAY_ALIASES:
-        return _WEEKDAY_ALIASES[word]
-    if word.endswith("s") and word[:-1] in WEEKDAYS:  # "Tuesdays"
-        word = word[:-1]
-    matches = [i for i, name in enumerate(WEEKDAYS) if word and name.startswith(word)]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        options = " or ".join(WEEKDAYS[i].capitalize() for i in matches)
-        raise InputError(field, f"{text.strip()!r} could be {options}; type a little more.")
-    raise InputError(field, f"{text.strip()!r} is not a day of the week. Type one such as Tuesday.")
-
-
-def parse_time(text: str, field: str = "start_time") -> dt.time:
-    """A time of day from "7:30", "07:30", "19:00", "0730", "7pm" or "7:30 am"."""
-    match = _TIME_RE.match(text.strip().casefold()) if isinstance(text, str) else None
-    problem = f"{text!r} is not a time of day. Type it like 07:30 or 19:00."
-    if match is None:
-        raise InputError(field, problem)
-    hour, minute = int(match["h"]), int(match["m"] or 0)
-    if match["ap"]:
-        if not 1 <= hour <= 12:
-            raise InputError(field, problem)
-        hour = hour % 12 + (12 if match["ap"] == "p" else 0)
-    if hour > 23 or minute > 59:
-        raise InputError(field, problem)
-    return dt.time(hour, minute)

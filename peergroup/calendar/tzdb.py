@@ -18,6 +18,10 @@ import sysconfig
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.resources costs start-up time; only the package source needs it
+    from importlib.resources.abc import Traversable
 
 PACKAGE = "package"  # the tzdata package from PyPI, bundled with the app
 SYSTEM = "system"  # the operating system's zone files
@@ -222,7 +226,7 @@ def _valid_key(name: object) -> bool:
     return not name.startswith("/") and all(p not in ("", ".", "..") for p in name.split("/"))
 
 
-def _tzif_path(chosen: TzSource, name: str):
+def _tzif_path(chosen: TzSource, name: str) -> Path | Traversable:
     if chosen.kind == SYSTEM:
         return Path(chosen.location, *name.split("/"))
     from importlib import resources  # 15 ms; zoneinfo needs it for the package anyway

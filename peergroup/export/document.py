@@ -250,12 +250,14 @@ def _html_block(block: Block, index: int) -> str:
             return '<p class="note">None.</p>'
         num = set(block.numeric)
 
-        def cls(i: int) -> str:
+        def num_class(i: int) -> str:
             return ' class="num"' if i in num else ""
 
-        head = "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(block.header))
+        head = "".join(f"<th{num_class(i)}>{esc(h)}</th>" for i, h in enumerate(block.header))
         body = "".join(
-            "<tr>" + "".join(f"<td{cls(i)}>{esc(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+            "<tr>"
+            + "".join(f"<td{num_class(i)}>{esc(c)}</td>" for i, c in enumerate(row))
+            + "</tr>"
             for row in block.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

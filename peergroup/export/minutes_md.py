@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError
@@ -27,7 +27,9 @@ from ..models import (
 from ..services import attendance as attendance_svc
 from ..services import minutes as minutes_svc
 from ..services import roles as roles_svc
+from ..services import scribe as scribe_svc
 from ..services import tracking as tracking_svc
+from ..services._ids import id_of
 from .markdown import block, cell, inline, item, table
 
 __all__ = ["block", "cell", "inline", "item", "minutes_document", "running_list_markdown"]
@@ -63,8 +65,12 @@ def minutes_document(
     stmt = select(Meeting).where(Meeting.group_id == group.id, Meeting.on <= end)
     if start:
         stmt = stmt.where(Meeting.on >= start)
-    meetings = list(session.exec(stmt.order_by(Meeting.on, Meeting.start_time, Meeting.id)))
-    names = {m.id: m.name for m in session.exec(select(Member).where(Member.group_id == group.id))}
+    meetings = list(
+        session.exec(stmt.order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id)))
+    )
+    names = {
+        id_of(m): m.name for m in session.exec(select(Member).where(Member.group_id == group.id))
+    }
     span = f"from {start} to {end}" if start else f"up to {end}"
     out = [f"# Minutes: {inline(group.name)}", "", f"Meetings {span}: {len(meetings)}."]
     if not meetings:
@@ -85,7 +91,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     out.append(f"- **Scribe:** {inline(scribe) if scribe else 'not recorded'}")
     # The scribe above is the meeting's scribe assignment: after a takeover,
     # who took over. The handovers say from whom, and when.
-    for h in minutes_svc.handovers(session, meeting.id):
+    for h in scribe_svc.handovers(session, id_of(meeting)):
         out.append(
             f"  - {inline(h.to_name)} took over"
             + (f" from {inline(h.from_name)}" if h.from_name else "")
@@ -107,7 +113,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     if minutes is not None and minutes.text.strip():
         out += ["", "### Minutes", "", block(minutes.text)]
     decisions = session.exec(
-        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(col(Decision.id))
     ).all()
     if decisions:
         out += ["", "### Decisions", "", *(f"- {item(d.text)}" for d in decisions)]
@@ -116,7 +122,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
         amendments = session.exec(
             select(MinutesAmendment)
             .where(MinutesAmendment.minutes_id == minutes.id)
-            .order_by(MinutesAmendment.created_at, MinutesAmendment.id)
+            .order_by(col(MinutesAmendment.created_at), col(MinutesAmendment.id))
         ).all()
         if amendments:
             out += ["", "### Amendments", ""]
@@ -128,7 +134,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
 
 
 def _planned(session: Session, meeting: Meeting, key: str) -> str:
-    member = roles_svc.holder(session, meeting.id, key)
+    member = roles_svc.holder(session, id_of(meeting), key)
     return member.name if member else ""
 
 
@@ -167,16 +173,16 @@ def _action_table(
 
 def _actions(session: Session, meeting: Meeting, names: dict[int, str]) -> list[str]:
     raised = session.exec(
-        select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
+        select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(col(ActionItem.id))
     ).all()
     closed = session.exec(
         select(ActionItem)
         .where(ActionItem.closed_meeting_id == meeting.id, ActionItem.meeting_id != meeting.id)
-        .order_by(ActionItem.id)
+        .order_by(col(ActionItem.id))
     ).all()
     ids = {a.closed_meeting_id for a in [*raised, *closed] if a.closed_meeting_id}
     dates = (
-        dict(session.exec(select(Meeting.id, Meeting.on).where(Meeting.id.in_(ids))).all())
+        {id_of(m): m.on for m in session.exec(select(Meeting).where(col(Meeting.id).in_(ids)))}
         if ids
         else {}
     )

@@ -14,11 +14,13 @@ from sqlmodel import Session
 
 from ..errors import InputError
 from ..models import Group
+from ..services._ids import id_of
 from ..text import fold
 from .records import _import_meeting_records
 from .values import (
     SECTIONS,
     _date,
+    _dates,
     _int,
     _known,
     _list,
@@ -139,7 +141,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
             raise InputError(
                 f"{where}.name", f"{member.name!r} appears twice; give each member a distinct name."
             )
-        members_by_name[key] = member.id
+        members_by_name[key] = id_of(member)
 
     if "mission" in doc:
         mission = _table(doc, "mission", "mission")
@@ -242,11 +244,7 @@ def _schedule_start(doc: dict[str, Any]) -> dt.date | None:
     first = _date(lg.get("first_meeting"), "logistics.first_meeting")
     if first is not None:
         return first
-    dates = [
-        _date(d, f"logistics.dates[{i + 1}]")
-        for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))
-    ]
-    return min((d for d in dates if d is not None), default=None)
+    return min(_dates(lg.get("dates"), "logistics.dates"), default=None)
 
 
 def _first_appearances(doc: dict[str, Any]) -> dict[str, dt.date]:
@@ -296,7 +294,7 @@ def _default_joined(
     )
 
 
-def _import_logistics(session: Session, group: Group, lg: dict) -> None:
+def _import_logistics(session: Session, group: Group, lg: dict[str, Any]) -> None:
     """Store the schedule and plan meetings from the file's first meeting.
 
     Planning starts at ``first_meeting`` (not today) so that importing the same
@@ -321,10 +319,7 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
                 weekday=lg.get("weekday"),
                 nth=_int(lg.get("nth"), "logistics.nth"),
                 month_day=_int(lg.get("month_day"), "logistics.month_day"),
-                dates=[
-                    _date(d, f"logistics.dates[{i + 1}]")
-                    for i, d in enumerate(_list(lg.get("dates"), "logistics.dates"))
-                ],
+                dates=_dates(lg.get("dates"), "logistics.dates"),
                 start_time=_str(lg.get("start_time"), "logistics.start_time"),
                 duration_minutes=_int(lg.get("duration_minutes"), "logistics.duration_minutes", 60),
                 place=_str(lg.get("place"), "logistics.place"),
@@ -333,8 +328,8 @@ def _import_logistics(session: Session, group: Group, lg: dict) -> None:
                 first_meeting=_date(lg.get("first_meeting"), "logistics.first_meeting"),
             ),
         )
-        for i, d in enumerate(_list(lg.get("skip"), "logistics.skip")):
-            meetings_svc.add_skip_date(session, group, _date(d, f"logistics.skip[{i + 1}]"))
+        for day in _dates(lg.get("skip"), "logistics.skip"):
+            meetings_svc.add_skip_date(session, group, day)
         months = _int(
             lg.get("horizon_months"), "logistics.horizon_months", meetings_svc.HORIZON_MONTHS
         )

@@ -6,8 +6,9 @@ from sqlmodel import Session
 
 from ..errors import InputError
 from ..models import Group
+from ..services._ids import id_of
 from ..text import fold
-from .values import SECTIONS, _bool, _date, _known, _list, _prefix, _str
+from .values import SECTIONS, _bool, _date, _known, _list, _prefix, _required_date, _str
 
 
 def _import_meeting_records(
@@ -23,8 +24,9 @@ def _import_meeting_records(
     from ..services import attendance as attendance_svc
     from ..services import decisions as decisions_svc
     from ..services import meetings as meetings_svc
+    from ..services import membership as membership_svc
     from ..services import minutes as minutes_svc
-    from ..services import validate
+    from ..services import minutes_views, scribe, validate
 
     by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
 
@@ -32,7 +34,7 @@ def _import_meeting_records(
         mid = members.get(fold(_str(name, where)))
         if mid is None:
             raise InputError(where, f"{name!r} is not one of the [[members]]; check the spelling.")
-        return session.get(Member, mid)
+        return membership_svc.get_member(session, mid)
 
     pending_close: list = []
     for i, rec in enumerate(records):
@@ -40,7 +42,7 @@ def _import_meeting_records(
         if not isinstance(rec, dict):
             raise InputError(where, "must be a table ([[meetings]]).")
         _known(rec, SECTIONS["meetings"], where)
-        day = _date(rec.get("on"), f"{where}.on")
+        day = _required_date(rec, "on", where)
         meeting = by_date.get(day)
         if meeting is None:
             raise InputError(
@@ -60,19 +62,22 @@ def _import_meeting_records(
                 "agenda", _str(rec.get("agenda"), f"{where}.agenda"), 5_000
             )
             session.add(meeting)
-            minutes_svc.open_meeting(session, meeting)
+            minutes_views.open_meeting(session, meeting)
             for key, status in (("present", "present"), ("apologies", "apologies")):
                 for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
                     attendance_svc.set_attendance(
                         session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
                     )
             if rec.get("scribe") is not None:
-                minutes_svc.take_over_scribe(
-                    session, meeting.id, member(rec["scribe"], f"{where}.scribe").id, touch=False
+                scribe.take_over_scribe(
+                    session,
+                    id_of(meeting),
+                    id_of(member(rec["scribe"], f"{where}.scribe")),
+                    touch=False,
                 )
             text = _str(rec.get("minutes"), f"{where}.minutes")
             if text:
-                minutes_svc.save_minutes(session, meeting.id, text, 0)
+                minutes_svc.save_minutes(session, id_of(meeting), text, 0)
             for j, d in enumerate(_list(rec.get("decisions"), f"{where}.decisions")):
                 decisions_svc.add_decision(session, meeting, _str(d, f"{where}.decisions[{j + 1}]"))
             for j, a in enumerate(_list(rec.get("actions"), f"{where}.actions")):
@@ -84,7 +89,7 @@ def _import_meeting_records(
                     session,
                     meeting,
                     _str(a.get("text"), f"{awhere}.text"),
-                    member(a.get("owner"), f"{awhere}.owner").id,
+                    id_of(member(a.get("owner"), f"{awhere}.owner")),
                     _date(a.get("due"), f"{awhere}.due"),
                 )
                 status = _str(a.get("status", "open"), f"{awhere}.status")
@@ -95,8 +100,8 @@ def _import_meeting_records(
                 if status != "open":
                     pending_close.append((item, status))
             if _bool(rec.get("finalised"), f"{where}.finalised"):
-                if meeting_scribe := minutes_svc.open_meeting(session, meeting).scribe_id:
-                    minutes_svc.finalise(session, meeting.id, meeting_scribe)
+                if meeting_scribe := minutes_views.open_meeting(session, meeting).scribe_id:
+                    minutes_svc.finalise(session, id_of(meeting), meeting_scribe)
                 else:
                     raise InputError(
                         f"{where}.finalised",

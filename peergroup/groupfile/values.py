@@ -9,7 +9,7 @@ raises ``InputError`` with the dotted path of the field (``members[3].email``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, overload
 
 from ..errors import InputError
 from ..services.validate import YEAR_MAX, YEAR_MIN
@@ -76,7 +76,7 @@ SECTIONS: dict[str, set[str]] = {
 }
 
 
-def _table(doc: dict, key: str, where: str) -> dict:
+def _table(doc: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = doc.get(key, {})
     if not isinstance(value, dict):
         raise InputError(where, "must be a table ([section]).")
@@ -84,7 +84,7 @@ def _table(doc: dict, key: str, where: str) -> dict:
     return value
 
 
-def _known(table: dict, allowed: set[str], where: str) -> None:
+def _known(table: dict[str, Any], allowed: set[str], where: str) -> None:
     for key in table:
         if key not in allowed:
             raise InputError(
@@ -107,6 +107,17 @@ def _date(value: Any, where: str) -> dt.date | None:
     raise InputError(where, f"must be a date such as 2027-03-09, not {type(value).__name__}.")
 
 
+def _dates(value: Any, where: str) -> list[dt.date]:
+    """A list of dates (``[2027-03-09, 2027-04-13]``); every entry must be one."""
+    days = []
+    for i, item in enumerate(_list(value, where)):
+        day = _date(item, f"{where}[{i + 1}]")
+        if day is None:
+            raise InputError(f"{where}[{i + 1}]", "must be a date such as 2027-03-09.")
+        days.append(day)
+    return days
+
+
 def _in_window(day: dt.date, where: str) -> dt.date:
     if not YEAR_MIN <= day.year <= YEAR_MAX:
         raise InputError(
@@ -115,7 +126,7 @@ def _in_window(day: dt.date, where: str) -> dt.date:
     return day
 
 
-def _required_date(table: dict, key: str, where: str) -> dt.date:
+def _required_date(table: dict[str, Any], key: str, where: str) -> dt.date:
     """A date the services would otherwise take from the clock: the file must give it,
     so that importing it on another day gives the same group."""
     day = _date(table.get(key), f"{where}.{key}")
@@ -136,7 +147,7 @@ def _str(value: Any, where: str) -> str:
     return value
 
 
-def _list(value: Any, where: str) -> list:
+def _list(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -150,6 +161,10 @@ def _prefix(where: str, exc: InputError) -> InputError:
     return InputError(field, exc.message)
 
 
+@overload
+def _int(value: Any, where: str, default: int) -> int: ...
+@overload
+def _int(value: Any, where: str, default: None = None) -> int | None: ...
 def _int(value: Any, where: str, default: int | None = None) -> int | None:
     """A whole number written as a TOML number (``8``, never ``"8"``)."""
     if value is None:

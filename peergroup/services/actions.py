@@ -13,13 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import ActionItem, Group, Meeting, Member, utcnow
 from . import roles as roles_svc
 from . import validate
+from ._ids import id_of
 from .attendance import labels
 from .minutes import as_meeting, get_meeting, group_member, refuse_if_finalised
 
@@ -63,21 +64,24 @@ class MyItems:
 
 def _earlier_than(meeting: Meeting) -> ColumnElement[bool]:
     """Items raised at meetings before ``meeting`` (same day: created before it)."""
-    return or_(Meeting.on < meeting.on, and_(Meeting.on == meeting.on, Meeting.id < meeting.id))
+    return or_(
+        col(Meeting.on) < meeting.on,
+        and_(col(Meeting.on) == meeting.on, col(Meeting.id) < id_of(meeting)),
+    )
 
 
 def _action_rows(
     session: Session, where: list[ColumnElement[bool]], today: dt.date
 ) -> list[ActionRow]:
     stmt = (
-        select(ActionItem, Member.name, Meeting.on)
-        .join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .outerjoin(Member, Member.id == ActionItem.owner_id)
+        select(ActionItem, col(Member.name), col(Meeting.on))
+        .join(Meeting, col(Meeting.id) == ActionItem.meeting_id)
+        .outerjoin(Member, col(Member.id) == ActionItem.owner_id)
         .where(*where)
     )
     rows = [
         ActionRow(
-            id=a.id,
+            id=id_of(a),
             text=a.text,
             owner_id=a.owner_id,
             owner_name=name or "",
@@ -99,7 +103,7 @@ def earlier_items(
 ) -> list[ActionRow]:
     """Every item raised at the group's earlier meetings, open or closed."""
     meeting = as_meeting(session, meeting)
-    where = [ActionItem.group_id == meeting.group_id, _earlier_than(meeting)]
+    where = [col(ActionItem.group_id) == meeting.group_id, _earlier_than(meeting)]
     return _action_rows(session, where, today or clock.today())
 
 
@@ -114,7 +118,7 @@ def raised_at(
     session: Session, meeting: Meeting | int, today: dt.date | None = None
 ) -> list[ActionRow]:
     meeting = as_meeting(session, meeting)
-    return _action_rows(session, [ActionItem.meeting_id == meeting.id], today or clock.today())
+    return _action_rows(session, [col(ActionItem.meeting_id) == meeting.id], today or clock.today())
 
 
 def open_action_items(
@@ -124,7 +128,7 @@ def open_action_items(
     today: dt.date | None = None,
 ) -> list[ActionRow]:
     """Open items of ``group``; with ``before_meeting``, only those raised earlier (its agenda)."""
-    where = [ActionItem.group_id == group.id, ActionItem.status == "open"]
+    where = [col(ActionItem.group_id) == group.id, col(ActionItem.status) == "open"]
     if before_meeting is not None:
         where.append(_earlier_than(before_meeting))
     return _action_rows(session, where, today or clock.today())
@@ -137,10 +141,10 @@ def member_action_items(
     today: dt.date | None = None,
 ) -> list[ActionRow]:
     """ "My action items": open ones by due date, then (optionally) closed ones."""
-    member_id = member if isinstance(member, int) else member.id
-    where = [ActionItem.owner_id == member_id]
+    member_id = member if isinstance(member, int) else id_of(member)
+    where = [col(ActionItem.owner_id) == member_id]
     if not include_closed:
-        where.append(ActionItem.status == "open")
+        where.append(col(ActionItem.status) == "open")
     rows = _action_rows(session, where, today or clock.today())
     return sorted(rows, key=lambda r: r.status != "open")
 
@@ -159,7 +163,7 @@ def my_items(
     members = list(
         session.exec(
             select(Member).where(
-                Member.group_id == group_id, Member.status.in_(("active", "alumni"))
+                Member.group_id == group_id, col(Member.status).in_(("active", "alumni"))
             )
         )
     )
@@ -169,9 +173,9 @@ def my_items(
     shown = labels(members)
     chosen = next((m for m in members if m.id == member_id), members[0])
     return MyItems(
-        [MemberChoice(m.id, shown[m.id]) for m in members],
-        chosen.id,
-        shown[chosen.id],
+        [MemberChoice(id_of(m), shown[id_of(m)]) for m in members],
+        id_of(chosen),
+        shown[id_of(chosen)],
         member_action_items(session, chosen, today=today),
     )
 
@@ -213,7 +217,11 @@ def add_action_item(
         )
     refuse_if_finalised(session, meeting, "action item")
     item = ActionItem(
-        group_id=meeting.group_id, meeting_id=meeting.id, owner_id=owner.id, text=body, due=due_on
+        group_id=meeting.group_id,
+        meeting_id=id_of(meeting),
+        owner_id=id_of(owner),
+        text=body,
+        due=due_on,
     )
     session.add(item)
     session.flush()

@@ -21,6 +21,7 @@ from ..models import Attendance, Group, Meeting, Member
 from ..text import fold
 from . import roles as roles_svc
 from . import validate
+from ._ids import id_of
 from .minutes import as_meeting, group_member, refuse_if_finalised
 
 ATTENDANCE = ("present", "apologies", "absent")
@@ -49,7 +50,7 @@ def labels(members: list[Member]) -> dict[int, str]:
     another of ``members`` has the same name."""
     same_name = Counter(fold(m.name) for m in members)
     return {
-        m.id: f"{m.name} <{m.email}>" if same_name[fold(m.name)] > 1 and m.email else m.name
+        id_of(m): f"{m.name} <{m.email}>" if same_name[fold(m.name)] > 1 and m.email else m.name
         for m in members
     }
 
@@ -68,23 +69,25 @@ def _recorded(session: Session, meeting_id: int) -> dict[int, str]:
 
 def _people(session: Session, meeting: Meeting | int) -> list[Person]:
     meeting = as_meeting(session, meeting)
-    recorded = _recorded(session, meeting.id)
+    recorded = _recorded(session, id_of(meeting))
     members = [
         m
         for m in session.exec(select(Member).where(Member.group_id == meeting.group_id))
         if m.id in recorded or roles_svc.is_member_on(m, meeting.on)
     ]
     shown = labels(members)
-    people = [
-        Person(
-            member_id=m.id,
-            name=m.name,
-            email=m.email,
-            label=shown[m.id],
-            status=recorded.get(m.id),
+    people = []
+    for m in members:
+        member_id = id_of(m)
+        people.append(
+            Person(
+                member_id=member_id,
+                name=m.name,
+                email=m.email,
+                label=shown[member_id],
+                status=recorded.get(member_id),
+            )
         )
-        for m in members
-    ]
     return sorted(people, key=lambda p: (p.name.casefold(), p.email.casefold(), p.member_id))
 
 
@@ -118,14 +121,14 @@ def set_attendance(
 ) -> Attendance:
     meeting = as_meeting(session, meeting)
     status = validate.choice("attendance", status, ATTENDANCE)
-    member_id = member if isinstance(member, int) else member.id
+    member_id = member if isinstance(member, int) else id_of(member)
     group_member(session, member_id, meeting.group_id, "member")
     refuse_if_finalised(session, meeting, "attendance")
     row = session.exec(
         select(Attendance).where(
             Attendance.meeting_id == meeting.id, Attendance.member_id == member_id
         )
-    ).first() or Attendance(meeting_id=meeting.id, member_id=member_id)
+    ).first() or Attendance(meeting_id=id_of(meeting), member_id=member_id)
     row.status = status
     session.add(row)
     session.flush()

@@ -17,6 +17,7 @@ from .. import clock, content
 from ..calendar.ics import IcsEvent, build_calendar
 from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
+from ._ids import id_of
 from .groups import get_group
 from .membership import find_member, get_member, list_members
 from .roles import LEAD, SCRIBE, held_by_key, holders_by_meeting, is_member_on
@@ -38,7 +39,7 @@ def meeting_events(
     events = []
     for m in meetings:
         topic = topics.get(m.topic_id, "") if m.topic_id else ""
-        held = roles.get(m.id, {})
+        held = roles.get(id_of(m), {})
         mine = [
             h.role_name for h in held.values() if member is not None and h.member_id == member.id
         ]
@@ -112,7 +113,7 @@ def export_form(session: Session, group_id: int) -> IcsExportForm:
     safe = "".join(ch if ch.isalnum() else "-" for ch in group.name.lower()).strip("-")[:40]
     return IcsExportForm(
         group_name=group.name,
-        members=tuple((m.name, m.id) for m in members),
+        members=tuple((m.name, id_of(m)) for m in members),
         file_name=f"{safe or 'group'}.ics",
     )
 

@@ -16,6 +16,7 @@ from ..calendar import recurrence
 from ..errors import InputError
 from ..models import Topic
 from . import meetings, roles
+from ._ids import id_of
 from .groups import get_group
 from .meetings import day_label
 
@@ -66,12 +67,13 @@ def calendar_view(session: Session, group_id: int, today: dt.date | None = None)
     for i, m in enumerate(rows_db):
         if first_upcoming is None and m.on >= today:
             first_upcoming = i
-        scribe = roles.held_by_key(held.get(m.id, {}), roles.SCRIBE)
+        meeting_id = id_of(m)
+        scribe = roles.held_by_key(held.get(meeting_id, {}), roles.SCRIBE)
         cancelled = m.status == "cancelled"
         moved = not cancelled and meetings.moved_by_hand(m, group)
         rows.append(
             CalendarRow(
-                meeting_id=m.id,
+                meeting_id=meeting_id,
                 on=m.on,
                 start_time=m.start_time,
                 status=m.status,
@@ -173,7 +175,7 @@ class MeetingForm:
 def meeting_form(session: Session, meeting_id: int) -> MeetingForm:
     m = meetings.get_meeting(session, meeting_id)
     return MeetingForm(
-        meeting_id=m.id,
+        meeting_id=id_of(m),
         on=m.on,
         start_time=m.start_time.strftime("%H:%M"),
         status=m.status,

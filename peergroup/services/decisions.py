@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import InputError
 from ..models import Decision, Meeting
 from . import validate
+from ._ids import id_of
 from .minutes import as_meeting, refuse_if_finalised
 
 DECISION_MAX = 5_000
@@ -26,13 +27,13 @@ def decisions(session: Session, meeting: Meeting | int) -> list[Decision]:
     meeting = as_meeting(session, meeting)
     return list(
         session.exec(
-            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+            select(Decision).where(Decision.meeting_id == meeting.id).order_by(col(Decision.id))
         )
     )
 
 
 def decision_rows(session: Session, meeting: Meeting | int) -> list[DecisionRow]:
-    return [DecisionRow(d.id, d.text, d.created_at) for d in decisions(session, meeting)]
+    return [DecisionRow(id_of(d), d.text, d.created_at) for d in decisions(session, meeting)]
 
 
 def add_decision(session: Session, meeting: Meeting | int, text: str) -> Decision:
@@ -41,7 +42,7 @@ def add_decision(session: Session, meeting: Meeting | int, text: str) -> Decisio
     if not body:
         raise InputError("decision", "is empty; type what the group decided.")
     refuse_if_finalised(session, meeting, "decision")
-    row = Decision(meeting_id=meeting.id, text=body)
+    row = Decision(meeting_id=id_of(meeting), text=body)
     session.add(row)
     session.flush()
     return row

@@ -1,9 +1,14 @@
-"""Step 3: SMART goals with check-ins, and the mission statement's history."""
+"""Step 3: SMART goals with check-ins, and the mission statement's history.
+
+What the goals screen and its dialogs read and save, by id, is in
+``goals_views`` (still importable from here).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
@@ -12,7 +17,9 @@ from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Goal, GoalCheckin, Group, Member, MissionVersion
 from ..steps import StepStatus
-from . import validate
+from . import _moved, validate
+from ._ids import id_of
+from .groups import get_group
 
 HORIZONS = ("short", "long")
 GOAL_STATUSES = ("open", "achieved", "dropped")
@@ -32,7 +39,21 @@ class GoalInput:
     status: str = "open"
 
 
-def _clean(session: Session, group: Group, data: GoalInput) -> dict:
+class _GoalFields(TypedDict):
+    """A goal's columns, checked, as ``_clean`` gives them."""
+
+    title: str
+    horizon: str
+    status: str
+    member_id: int | None
+    specific: str
+    measure: str
+    achievable: str
+    relevant: str
+    due: dt.date | None
+
+
+def _clean(session: Session, group: Group, data: GoalInput) -> _GoalFields:
     title = validate.required_line("title", data.title, validate.LINE_MAX)
     horizon = validate.choice("horizon", data.horizon, HORIZONS)
     status = validate.choice("status", data.status, GOAL_STATUSES)
@@ -43,7 +64,7 @@ def _clean(session: Session, group: Group, data: GoalInput) -> dict:
                 "owner",
                 "that member is not in this group; pick a member or leave it as a group goal.",
             )
-    return dict(
+    return _GoalFields(
         title=title,
         horizon=horizon,
         status=status,
@@ -57,14 +78,14 @@ def _clean(session: Session, group: Group, data: GoalInput) -> dict:
 
 
 def add_goal(session: Session, group: Group, data: GoalInput) -> Goal:
-    goal = Goal(group_id=group.id, **_clean(session, group, data))
+    goal = Goal(group_id=id_of(group), **_clean(session, group, data))
     session.add(goal)
     session.flush()
     return goal
 
 
 def update_goal(session: Session, goal: Goal, data: GoalInput) -> Goal:
-    values = _clean(session, session.get(Group, goal.group_id), data)
+    values = _clean(session, get_group(session, goal.group_id), data)
     for k, v in values.items():
         setattr(goal, k, v)
     session.add(goal)
@@ -84,6 +105,13 @@ def list_goals(session: Session, group: Group, *, include_closed: bool = True) -
     )
 
 
+def get_goal(session: Session, goal_id: int) -> Goal:
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        raise NotFound(f"No goal with id {goal_id}; it may have been removed meanwhile.")
+    return goal
+
+
 @dataclass(frozen=True)
 class SmartProblem:
     letter: str  # S, M, A, R or T
@@ -91,7 +119,24 @@ class SmartProblem:
     message: str
 
 
-def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
+class SmartFields(Protocol):
+    """What the SMART check reads: a stored goal, or one being typed (``GoalDraft``)."""
+
+    @property
+    def specific(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def achievable(self) -> str: ...
+    @property
+    def relevant(self) -> str: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+def smart_check(goal: SmartFields, today: dt.date | None = None) -> list[SmartProblem]:
     """Name exactly which SMART parts are missing; an empty list means the goal is SMART."""
     today = today or clock.today()
     problems = []
@@ -144,7 +189,7 @@ def smart_check(goal: Goal, today: dt.date | None = None) -> list[SmartProblem]:
     return problems
 
 
-def smart_badge(goal: Goal, today: dt.date | None = None) -> str:
+def smart_badge(goal: SmartFields, today: dt.date | None = None) -> str:
     """'SMART' with missing letters replaced by '·', e.g. 'S·ART'."""
     missing = {p.letter for p in smart_check(goal, today)}
     return "".join("·" if letter in missing else letter for letter in "SMART")
@@ -153,14 +198,14 @@ def smart_badge(goal: Goal, today: dt.date | None = None) -> str:
 def add_checkin(
     session: Session,
     goal: Goal,
-    progress: str | int,
+    progress: str | int | None,
     note: str = "",
     on: str | dt.date | None = None,
 ) -> GoalCheckin:
     pct = validate.int_in_range("progress", progress, 0, 100, required=True)
     day = validate.parse_date("on", on) or clock.today()
     row = GoalCheckin(
-        goal_id=goal.id, on=day, progress=pct, note=validate.text("note", note, 5_000)
+        goal_id=id_of(goal), on=day, progress=pct, note=validate.text("note", note, 5_000)
     )
     session.add(row)
     if pct == 100 and goal.status == "open":
@@ -175,7 +220,7 @@ def checkins(session: Session, goal: Goal) -> list[GoalCheckin]:
         session.exec(
             select(GoalCheckin)
             .where(GoalCheckin.goal_id == goal.id)
-            .order_by(GoalCheckin.on, GoalCheckin.id)
+            .order_by(col(GoalCheckin.on), col(GoalCheckin.id))
         )
     )
 
@@ -211,7 +256,7 @@ def adopt_mission(
             "revisit_by",
             f"{revisit} is more than 12 months away; revisit the mission by {latest} at the latest.",
         )
-    row = MissionVersion(group_id=group.id, text=body, adopted_on=adopted, revisit_by=revisit)
+    row = MissionVersion(group_id=id_of(group), text=body, adopted_on=adopted, revisit_by=revisit)
     session.add(row)
     session.flush()
     return row
@@ -231,213 +276,6 @@ def current_mission(session: Session, group: Group) -> MissionVersion | None:
 def mission_overdue(mission: MissionVersion | None, today: dt.date | None = None) -> bool:
     today = today or clock.today()
     return mission is not None and mission.revisit_by < today
-
-
-# --- what the goals screen shows, and what its dialogs read and save ---------------
-
-
-@dataclass(frozen=True)
-class GoalRow:
-    id: int
-    owner: str  # "Group" for a goal of the whole group, else the member's name
-    member_id: int | None
-    horizon: str
-    title: str
-    status: str
-    due: dt.date | None
-    badge: str  # "SMART" with missing letters as "·"
-    problems: tuple[SmartProblem, ...]
-    progress: int | None  # the latest check-in, percent
-
-
-@dataclass(frozen=True)
-class MissionView:
-    text: str
-    adopted_on: dt.date
-    revisit_by: dt.date
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class GoalsView:
-    mission: MissionView | None
-    earlier_missions: int  # versions before the current one
-    goals: tuple[GoalRow, ...]
-
-
-def _mission(m: MissionVersion, today: dt.date) -> MissionView:
-    return MissionView(m.text, m.adopted_on, m.revisit_by, mission_overdue(m, today))
-
-
-def goals_view(session: Session, group_id: int, today: dt.date | None = None) -> GoalsView:
-    from .groups import get_group
-
-    today = today or clock.today()
-    group = get_group(session, group_id)
-    history = mission_history(session, group)
-    names = {
-        member_id: name
-        for member_id, name in session.exec(
-            select(Member.id, Member.name).where(Member.group_id == group.id)
-        )
-    }
-    goals = list_goals(session, group)
-    latest: dict[int, int] = {}
-    if goals:
-        # Check-ins in date order: the last one seen per goal is its latest.
-        for goal_id, progress in session.exec(
-            select(GoalCheckin.goal_id, GoalCheckin.progress)
-            .where(col(GoalCheckin.goal_id).in_([g.id for g in goals]))
-            .order_by(col(GoalCheckin.on), col(GoalCheckin.id))
-        ):
-            latest[goal_id] = progress
-    rows = []
-    for g in goals:
-        problems = tuple(smart_check(g, today))
-        missing = {p.letter for p in problems}
-        rows.append(
-            GoalRow(
-                id=g.id,
-                owner="Group" if g.member_id is None else names.get(g.member_id, "?"),
-                member_id=g.member_id,
-                horizon=g.horizon,
-                title=g.title,
-                status=g.status,
-                due=g.due,
-                badge="".join("·" if letter in missing else letter for letter in "SMART"),
-                problems=problems,
-                progress=latest.get(g.id),
-            )
-        )
-    return GoalsView(
-        mission=_mission(history[0], today) if history else None,
-        earlier_missions=max(0, len(history) - 1),
-        goals=tuple(rows),
-    )
-
-
-@dataclass(frozen=True)
-class GoalForm:
-    """What the goal dialog starts from: the possible owners and the goal (None: a new one)."""
-
-    owners: tuple[tuple[str, int], ...]  # (name, member id) of active members and alumni
-    goal: GoalInput | None
-
-
-def goal_form(session: Session, group_id: int, goal_id: int | None) -> GoalForm:
-    from .groups import get_group
-    from .membership import list_members
-
-    group = get_group(session, group_id)
-    owners = tuple((m.name, m.id) for m in list_members(session, group, ("active", "alumni")))
-    if goal_id is None:
-        return GoalForm(owners, None)
-    g = get_goal(session, goal_id)
-    return GoalForm(
-        owners,
-        GoalInput(
-            title=g.title,
-            horizon=g.horizon,
-            member_id=g.member_id,
-            specific=g.specific,
-            measure=g.measure,
-            achievable=g.achievable,
-            relevant=g.relevant,
-            due=g.due,
-            status=g.status,
-        ),
-    )
-
-
-def get_goal(session: Session, goal_id: int) -> Goal:
-    goal = session.get(Goal, goal_id)
-    if goal is None:
-        raise NotFound(f"No goal with id {goal_id}; it may have been removed meanwhile.")
-    return goal
-
-
-def save_goal(session: Session, group_id: int, goal_id: int | None, data: GoalInput) -> int:
-    """Add a goal to the group (``goal_id`` None) or change one; returns its id."""
-    from .groups import get_group
-
-    if goal_id is None:
-        return add_goal(session, get_group(session, group_id), data).id
-    return update_goal(session, get_goal(session, goal_id), data).id
-
-
-def check_in(
-    session: Session,
-    goal_id: int,
-    progress: str | int,
-    note: str = "",
-    on: str | dt.date | None = None,
-) -> int:
-    """Record progress on a goal; returns the check-in's id."""
-    return add_checkin(session, get_goal(session, goal_id), progress, note, on).id
-
-
-@dataclass(frozen=True)
-class GoalDraft:
-    """A goal being typed, for the live SMART check (no database needed)."""
-
-    specific: str = ""
-    measure: str = ""
-    achievable: str = ""
-    relevant: str = ""
-    due: dt.date | None = None
-    status: str = "open"
-
-
-def draft_problems(data: GoalInput, today: dt.date) -> list[SmartProblem]:
-    """The SMART check of a goal as typed so far; an unreadable due date counts as none."""
-    try:
-        due = validate.parse_date("due", data.due)
-    except InputError:
-        due = None
-    draft = GoalDraft(
-        specific=data.specific or "",
-        measure=data.measure or "",
-        achievable=data.achievable or "",
-        relevant=data.relevant or "",
-        due=due,
-        status=data.status or "open",
-    )
-    return smart_check(draft, today)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class MissionForm:
-    text: str  # the current mission, to edit into the next version
-    revisit_by: dt.date  # suggested: 12 months from today
-
-
-def mission_form(session: Session, group_id: int, today: dt.date | None = None) -> MissionForm:
-    from .groups import get_group
-
-    today = today or clock.today()
-    current = current_mission(session, get_group(session, group_id))
-    return MissionForm(
-        current.text if current else "", today + relativedelta(months=MISSION_MAX_MONTHS)
-    )
-
-
-def new_mission_version(
-    session: Session, group_id: int, text: str, revisit_by: str | dt.date | None = None
-) -> int:
-    """Adopt a new version of the group's mission today; returns its id."""
-    from .groups import get_group
-
-    return adopt_mission(session, get_group(session, group_id), text, revisit_by).id
-
-
-def mission_history_view(
-    session: Session, group_id: int, today: dt.date | None = None
-) -> tuple[MissionView, ...]:
-    """Every version of the mission, newest first."""
-    from .groups import get_group
-
-    today = today or clock.today()
-    return tuple(_mission(m, today) for m in mission_history(session, get_group(session, group_id)))
 
 
 def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
@@ -461,3 +299,28 @@ def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
             f"{len(unsmart)} goal(s) are not fully SMART yet, e.g. {unsmart[0].title!r}."
         )
     return step.finish(bool(goals) or mission is not None)
+
+
+# --- moved: what the goals screen reads and saves is in goals_views -------------
+
+if TYPE_CHECKING:
+    from .goals_views import (  # noqa: F401 - forwarded by __getattr__ below
+        GoalDraft,
+        GoalForm,
+        GoalRow,
+        GoalsView,
+        MissionForm,
+        MissionView,
+        check_in,
+        draft_problems,
+        goal_form,
+        goals_view,
+        mission_form,
+        mission_history_view,
+        new_mission_version,
+        save_goal,
+    )
+
+
+def __getattr__(name: str) -> object:
+    return _moved.forward(__name__, name, "goals_views")

@@ -11,6 +11,7 @@ from ..errors import InputError, NotFound
 from ..models import Group, Role
 from ..text import fold
 from . import validate
+from ._ids import id_of
 
 MEMBERSHIP_KINDS = ("ongoing", "time-limited")
 SIZE_MIN, SIZE_MAX = 4, 12  # the range groups in the literature report
@@ -90,7 +91,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
     name = validate.required_line("name", name)
     _check_unique_name(session, name)
     if timezone is None:
-        from ..calendar.recurrence import machine_timezone
+        from ..calendar.zones import machine_timezone
 
         timezone = machine_timezone()
     timezone = validate.timezone("timezone", timezone)
@@ -98,7 +99,7 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
     session.add(group)
     session.flush()
     for key, role_name, rotates in DEFAULT_ROLES:
-        session.add(Role(group_id=group.id, key=key, name=role_name, rotates=rotates))
+        session.add(Role(group_id=id_of(group), key=key, name=role_name, rotates=rotates))
     session.flush()
     return group
 
@@ -167,12 +168,12 @@ class GroupChoice:
 
 def group_choices(session: Session) -> list[GroupChoice]:
     """Every group in the database, by name (the group switcher's list)."""
-    return [GroupChoice(g.id, g.name) for g in list_groups(session)]
+    return [GroupChoice(id_of(g), g.name) for g in list_groups(session)]
 
 
 def new_group(session: Session, name: str, timezone: str) -> int:
     """Create a group from the new-group form; returns its id."""
-    return create_group(session, name, timezone=validate.timezone("timezone", timezone)).id
+    return id_of(create_group(session, name, timezone=validate.timezone("timezone", timezone)))
 
 
 @dataclass(frozen=True)
@@ -225,4 +226,4 @@ def save_rules(
         end_condition=end_condition,
         opt_in_month=opt_in_month,
     )
-    return RulesSaved(group.id, size_warning(group.target_size))
+    return RulesSaved(id_of(group), size_warning(group.target_size))

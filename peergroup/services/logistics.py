@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..calendar import recurrence
+from ..calendar.parse import parse_time, parse_weekday
+from ..calendar.zones import machine_timezone
 from ..errors import InputError
 from ..models import CustomDate, Group
 from . import validate
+from ._ids import id_of
 from .groups import get_group
 
 DURATION_MIN, DURATION_MAX = 30, 240
@@ -46,7 +49,7 @@ def _weekday(value: str | int | None) -> int | None:
         if not 0 <= value <= 6:
             raise InputError("weekday", "must be a day name such as 'tuesday'.")
         return value
-    return recurrence.parse_weekday(value)
+    return parse_weekday(value)
 
 
 # Names the schedule rules use, as the logistics form (and group file) calls them.
@@ -65,12 +68,19 @@ def set_logistics(
     calendar event changes get a higher SEQUENCE; which dates are planned
     changes only through ``schedule_change`` (the calendar's "plan").
     """
-    today = today or clock.today()
+    _store_logistics(session, group, data, today or clock.today())
+    return group
+
+
+def _store_logistics(
+    session: Session, group: Group, data: LogisticsInput, today: dt.date
+) -> recurrence.Schedule:
+    """``set_logistics``; returns the schedule stored."""
     frequency = validate.choice("frequency", data.frequency, recurrence.FREQUENCIES)
     start = (
         data.start_time
         if isinstance(data.start_time, dt.time)
-        else recurrence.parse_time(data.start_time or "")
+        else parse_time(data.start_time or "")
     )
     duration = validate.int_in_range(
         "duration_minutes", data.duration_minutes, DURATION_MIN, DURATION_MAX, required=True
@@ -81,7 +91,7 @@ def set_logistics(
     if nth == 0:
         raise InputError("nth", "must be 1 to 4, or -1 for the last one in the month.")
     month_day = validate.int_in_range("month_day", data.month_day, 1, 31)
-    tz = (data.timezone or "").strip() or group.timezone or recurrence.machine_timezone()
+    tz = (data.timezone or "").strip() or group.timezone or machine_timezone()
     first = validate.parse_date("first_meeting", data.first_meeting)
     dates = tuple(sorted(set(data.dates)))
     schedule = recurrence.Schedule(
@@ -124,7 +134,7 @@ def set_logistics(
     group.video_link = link
     session.add(group)
     session.flush()
-    return group
+    return schedule
 
 
 def check_first_meeting(schedule: recurrence.Schedule, first: dt.date) -> None:
@@ -154,14 +164,17 @@ def check_first_meeting(schedule: recurrence.Schedule, first: dt.date) -> None:
     day = recurrence.WEEKDAYS[first.weekday()].capitalize()
     if schedule.frequency == "monthly-day":
         what = f"is day {first.day} of its month"
-        rule = f"the {_ordinal(schedule.month_day)} of each month"
+        month_day = recurrence.required_field(schedule.month_day, "month_day")
+        rule = f"the {_ordinal(month_day)} of each month"
     else:
-        wanted = recurrence.WEEKDAYS[schedule.weekday].capitalize()
+        weekday = recurrence.required_field(schedule.weekday, "weekday")
+        wanted = recurrence.WEEKDAYS[weekday].capitalize()
         what = f"is a {day}"
         if schedule.frequency == "monthly-nth-weekday":
-            if first.weekday() == schedule.weekday:
-                what += f" but not the {_ORDINALS[schedule.nth]} {wanted} of its month"
-            rule = f"the {_ORDINALS[schedule.nth]} {wanted} of each month"
+            nth = _ORDINALS[recurrence.required_field(schedule.nth, "nth")]
+            if first.weekday() == weekday:
+                what += f" but not the {nth} {wanted} of its month"
+            rule = f"the {nth} {wanted} of each month"
         else:
             rule = f"{wanted}s"
     raise InputError(
@@ -234,7 +247,9 @@ def custom_dates(session: Session, group: Group) -> tuple[dt.date, ...]:
     """The dates of a group that meets on a custom list, in order."""
     return tuple(
         session.exec(
-            select(CustomDate.on).where(CustomDate.group_id == group.id).order_by(CustomDate.on)
+            select(col(CustomDate.on))
+            .where(CustomDate.group_id == group.id)
+            .order_by(col(CustomDate.on))
         )
     )
 
@@ -249,7 +264,7 @@ def _store_custom_dates(session: Session, group: Group, dates: tuple[dt.date, ..
             session.delete(row)
     for day in dates:
         if day not in have:
-            session.add(CustomDate(group_id=group.id, on=day))
+            session.add(CustomDate(group_id=id_of(group), on=day))
 
 
 def schedule_for(session: Session, group: Group) -> recurrence.Schedule | None:
@@ -274,5 +289,5 @@ def set_group_logistics(
     session: Session, group_id: int, data: LogisticsInput, today: dt.date | None = None
 ) -> str:
     """Store the schedule; returns its description for the user."""
-    group = set_logistics(session, get_group(session, group_id), data, today=today)
-    return recurrence.describe_schedule(schedule_for(session, group))
+    schedule = _store_logistics(session, get_group(session, group_id), data, today or clock.today())
+    return recurrence.describe_schedule(schedule)

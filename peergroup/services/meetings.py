@@ -6,22 +6,27 @@ which compares what is planned with what the schedule gives and recomputes
 rather than appends. Each planned meeting remembers the ``series_date`` the
 schedule gave it, so planning again never duplicates a meeting, and a moved
 meeting is not put back on its old date.
+
+What the screens call for one meeting by id (move, cancel, restore, agenda,
+which meeting to open) is in ``meetings_views`` (still importable from here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .. import clock
 from ..calendar import recurrence
+from ..calendar.parse import parse_time
 from ..errors import InputError, NotFound
 from ..models import Group, Meeting, SkipDate, utcnow
 from ..steps import StepStatus
-from . import validate
+from . import _moved, validate
+from ._ids import id_of
 from .groups import get_group
 from .logistics import (  # noqa: F401 - the schedule's rules, long reached through here
     DURATION_MAX,
@@ -43,7 +48,9 @@ HORIZON_MONTHS = 6
 
 def skip_dates(session: Session, group: Group) -> list[SkipDate]:
     return list(
-        session.exec(select(SkipDate).where(SkipDate.group_id == group.id).order_by(SkipDate.on))
+        session.exec(
+            select(SkipDate).where(SkipDate.group_id == group.id).order_by(col(SkipDate.on))
+        )
     )
 
 
@@ -57,7 +64,7 @@ def add_skip_date(
     ).first()
     if existing:
         return existing
-    row = SkipDate(group_id=group.id, on=day, reason=validate.optional_line("reason", reason))
+    row = SkipDate(group_id=id_of(group), on=day, reason=validate.optional_line("reason", reason))
     session.add(row)
     for m in session.exec(
         select(Meeting).where(
@@ -96,7 +103,9 @@ def list_meetings(
         stmt = stmt.where(Meeting.on <= end)
     if not include_cancelled:
         stmt = stmt.where(Meeting.status == "scheduled")
-    return list(session.exec(stmt.order_by(Meeting.on, Meeting.start_time, Meeting.id)))
+    return list(
+        session.exec(stmt.order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id)))
+    )
 
 
 def preview_meetings(
@@ -109,7 +118,7 @@ def preview_meetings(
     """Dates that ``generate_meetings`` would add, without saving anything."""
     from .schedule_change import plan_schedule_change
 
-    plan = plan_schedule_change(session, group.id, today, months=months)
+    plan = plan_schedule_change(session, id_of(group), today, months=months)
     return [p.on for p in plan.add]
 
 
@@ -124,8 +133,8 @@ def generate_meetings(
     roles; returns the meetings added. Running it twice adds nothing."""
     from .schedule_change import apply_schedule_change
 
-    done = apply_schedule_change(session, group.id, today, months=months, rotate=False)
-    return [session.get(Meeting, mid) for mid in done.added_ids]
+    done = apply_schedule_change(session, id_of(group), today, months=months, rotate=False)
+    return [get_meeting(session, mid) for mid in done.added_ids]
 
 
 def extend_preview(
@@ -133,7 +142,7 @@ def extend_preview(
 ) -> list[dt.date]:
     from .schedule_change import plan_schedule_change
 
-    plan = plan_schedule_change(session, group.id, months=months, extend=True)
+    plan = plan_schedule_change(session, id_of(group), months=months, extend=True)
     return [p.on for p in plan.add]
 
 
@@ -143,8 +152,8 @@ def extend_meetings(
     """Add the ``months`` after the last meeting already planned."""
     from .schedule_change import apply_schedule_change
 
-    done = apply_schedule_change(session, group.id, months=months, extend=True, rotate=False)
-    return [session.get(Meeting, mid) for mid in done.added_ids]
+    done = apply_schedule_change(session, id_of(group), months=months, extend=True, rotate=False)
+    return [get_meeting(session, mid) for mid in done.added_ids]
 
 
 def meeting_uid(group: Group, series_date: dt.date) -> str:
@@ -230,16 +239,13 @@ def move_meeting(
     day = validate.parse_date("on", on, required=True)
     if start_time not in (None, ""):
         start = (
-            start_time
-            if isinstance(start_time, dt.time)
-            else recurrence.parse_time(start_time, "start_time")
+            start_time if isinstance(start_time, dt.time) else parse_time(start_time, "start_time")
         )
     else:
         start = meeting.start_time
     if day == meeting.on and start == meeting.start_time:
         return meeting
-    group = session.get(Group, meeting.group_id)
-    end = ends_on(group)
+    end = ends_on(get_group(session, meeting.group_id))
     if end is not None and day > end:
         raise InputError("on", f"the group ends on {day_label(end)}; choose a day on or before it.")
     clash = overlapping(
@@ -324,7 +330,7 @@ def next_meeting(session: Session, group: Group, today: dt.date | None = None) -
     stmt = (
         select(Meeting)
         .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")
-        .order_by(Meeting.on, Meeting.start_time)
+        .order_by(col(Meeting.on), col(Meeting.start_time))
     )
     return session.exec(stmt).first()
 
@@ -338,61 +344,6 @@ def set_expectations(
     session.add(group)
     session.flush()
     return group
-
-
-# --- the same, by id, for screens (results are plain values) ------------------
-
-
-def move(
-    session: Session, meeting_id: int, on: str | dt.date, start_time: str | dt.time | None = None
-) -> MeetingRef:
-    m = move_meeting(session, get_meeting(session, meeting_id), on, start_time)
-    return MeetingRef(m.id, m.on, m.status)
-
-
-def cancel(session: Session, meeting_id: int) -> MeetingRef:
-    m = cancel_meeting(session, get_meeting(session, meeting_id))
-    return MeetingRef(m.id, m.on, m.status)
-
-
-def restore(session: Session, meeting_id: int) -> MeetingRef:
-    m = restore_meeting(session, get_meeting(session, meeting_id))
-    return MeetingRef(m.id, m.on, m.status)
-
-
-def set_meeting_agenda(
-    session: Session, meeting_id: int, *, title: str, agenda_note: str = "", prompt_key: str = ""
-) -> MeetingRef:
-    m = set_agenda(
-        session,
-        get_meeting(session, meeting_id),
-        title=title,
-        agenda_note=agenda_note,
-        prompt_key=prompt_key,
-    )
-    return MeetingRef(m.id, m.on, m.status)
-
-
-def skip_day(session: Session, group_id: int, on: str | dt.date | None, reason: str = "") -> str:
-    """Keep ``on`` free of meetings; returns a sentence saying what happened."""
-    group = get_group(session, group_id)
-    day = validate.parse_date("on", on, required=True)
-    cancelled = [
-        m
-        for m in list_meetings(session, group, start=day, end=day, include_cancelled=False)
-        if m.series_date == day
-    ]
-    add_skip_date(session, group, day, reason)
-    said = f"No meeting on {day_label(day)}"
-    if cancelled:
-        return said + "; the meeting planned that day is cancelled."
-    return said + "; planning will leave it out."
-
-
-def set_group_expectations(
-    session: Session, group_id: int, attendance: str, communication: str, agenda: str
-) -> None:
-    set_expectations(session, get_group(session, group_id), attendance, communication, agenda)
 
 
 def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
@@ -427,50 +378,20 @@ def _needed_until(session: Session, group: Group, today: dt.date) -> dt.date | N
     return dates[-1] if dates else None
 
 
-@dataclass(frozen=True)
-class MeetingRef:
-    id: int
-    on: dt.date
-    status: str
+# --- moved: what screens call for one meeting, by id, is in meetings_views ------
+
+if TYPE_CHECKING:
+    from .meetings_views import (  # noqa: F401 - forwarded by __getattr__ below
+        MeetingRef,
+        cancel,
+        meeting_to_open,
+        move,
+        restore,
+        set_group_expectations,
+        set_meeting_agenda,
+        skip_day,
+    )
 
 
-def meeting_to_open(
-    session: Session,
-    group_id: int,
-    meeting_id: int | None = None,
-    *,
-    on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> MeetingRef | str:
-    """The meeting whose minutes to take, or a sentence saying why there is none.
-
-    By default today's meeting, else the next one, else the most recent.
-    """
-    today = today or clock.today()
-    if meeting_id is not None:
-        meeting = session.get(Meeting, meeting_id)
-    elif on is not None:
-        meeting = session.exec(
-            select(Meeting)
-            .where(Meeting.group_id == group_id, Meeting.on == on)
-            .order_by(Meeting.status.desc(), Meeting.start_time)  # scheduled before cancelled
-        ).first()
-        if meeting is None:
-            return f"No meeting on {on:%a %d %b %Y}; showing the roadmap."
-    else:
-        group = session.get(Group, group_id)
-        meeting = next_meeting(session, group, today)
-        if meeting is None:
-            past = list_meetings(session, group, end=today, include_cancelled=False)
-            meeting = past[-1] if past else None
-        if meeting is None:
-            return (
-                "No meetings yet: set the schedule and generate meetings on the calendar (step 4)."
-            )
-    if meeting is None or meeting.group_id != group_id:
-        return "That meeting no longer exists."
-    if meeting.status == "cancelled":
-        return (
-            f"The meeting of {meeting.on:%d %b %Y} is cancelled; restore it on the calendar first."
-        )
-    return MeetingRef(meeting.id, meeting.on, meeting.status)
+def __getattr__(name: str) -> object:
+    return _moved.forward(__name__, name, "meetings_views")

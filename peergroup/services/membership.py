@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
@@ -18,6 +19,8 @@ from ..models import Group, Member, OptInRound
 from ..steps import StepStatus
 from ..text import fold
 from . import validate
+from ._ids import id_of
+from .groups import get_group
 
 STATUSES = ("prospective", "active", "alumni")
 
@@ -27,7 +30,7 @@ def list_members(
 ) -> list[Member]:
     order = {"active": 0, "prospective": 1, "alumni": 2}
     rows = session.exec(
-        select(Member).where(Member.group_id == group.id, Member.status.in_(statuses))
+        select(Member).where(Member.group_id == group.id, col(Member.status).in_(statuses))
     )
     return sorted(rows, key=lambda m: (order.get(m.status, 9), m.name.casefold()))
 
@@ -57,7 +60,20 @@ class MemberInput:
     notes: str = ""
 
 
-def _clean(session: Session, group: Group, data: MemberInput, member_id: int | None) -> dict:
+class _MemberFields(TypedDict):
+    """A member's columns, checked, as ``_clean`` gives them."""
+
+    name: str
+    email: str
+    status: str
+    joined_on: dt.date | None
+    left_on: dt.date | None
+    notes: str
+
+
+def _clean(
+    session: Session, group: Group, data: MemberInput, member_id: int | None
+) -> _MemberFields:
     name = validate.required_line("name", data.name)
     email = validate.email("email", data.email)
     status = validate.choice("status", data.status, STATUSES)
@@ -84,18 +100,20 @@ def _clean(session: Session, group: Group, data: MemberInput, member_id: int | N
                 "email",
                 f"{email} already belongs to {other.name}; each member needs their own address.",
             )
-    return dict(name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes)
+    return _MemberFields(
+        name=name, email=email, status=status, joined_on=joined, left_on=left, notes=notes
+    )
 
 
 def add_member(session: Session, group: Group, data: MemberInput) -> Member:
-    member = Member(group_id=group.id, **_clean(session, group, data, None))
+    member = Member(group_id=id_of(group), **_clean(session, group, data, None))
     session.add(member)
     session.flush()
     return member
 
 
 def update_member(session: Session, member: Member, data: MemberInput) -> Member:
-    group = session.get(Group, member.group_id)
+    group = get_group(session, member.group_id)
     values = _clean(session, group, data, member.id)
     for key, value in values.items():
         setattr(member, key, value)
@@ -185,7 +203,7 @@ class MemberRow:
 
 def _row(member: Member) -> MemberRow:
     return MemberRow(
-        id=member.id,
+        id=id_of(member),
         name=member.name,
         email=member.email,
         status=member.status,
@@ -269,7 +287,10 @@ def start_opt_in_round(session: Session, group: Group, year: int) -> list[OptInR
     }
     rows = []
     for m in list_members(session, group, ("active",)):
-        row = existing.get(m.id) or OptInRound(group_id=group.id, member_id=m.id, year=year)
+        member_id = id_of(m)
+        row = existing.get(member_id) or OptInRound(
+            group_id=id_of(group), member_id=member_id, year=year
+        )
         session.add(row)
         rows.append(row)
     session.flush()
@@ -283,7 +304,7 @@ def record_opt_in(
     row.answered_on = on or clock.today()
     session.add(row)
     if row.answer == "out":
-        member_leaves(session, session.get(Member, row.member_id), row.answered_on)
+        member_leaves(session, get_member(session, row.member_id), row.answered_on)
     session.flush()
     return row
 

@@ -1,5 +1,5 @@
-"""Step 10: a meeting's minutes. The text and its revisions, finalising,
-amendments, the scribe, and ``open_meeting``: the one view of the meeting day.
+"""Step 10: a meeting's minutes. The text and its revisions, finalising and
+amendments, and the lookups the other meeting-day services share.
 
 Minutes are saved continuously by a possibly-stale copy of the app, so a
 save names the revision it edited. If that is no longer the current one the
@@ -7,107 +7,37 @@ incoming text is kept as a ``MinutesConflict`` beside the current text:
 nothing anyone typed is thrown away. Finalised minutes are read-only; later
 corrections are amendments, recorded with who made them and when.
 
-The scribe of a meeting is its "scribe" role assignment (services.roles): a
-takeover changes that assignment and records the handover, so the meeting
-screen, the minutes export, the running list, the calendar and the .ics all
-name the same person.
-
-Attendance, decisions and action items have their own modules; they use the
-lookups defined here (``get_meeting``, ``group_member``, ``refuse_if_finalised``).
+The scribe and takeovers are in ``scribe``; the meeting day as the meeting
+screen shows it (``open_meeting``) and the kept copies are in
+``minutes_views`` (both still importable from here). Attendance, decisions
+and action items have their own modules; they use the lookups defined here
+(``get_meeting``, ``group_member``, ``refuse_if_finalised``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Literal, overload
 
-from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
-from .. import clock
 from ..errors import InputError, NotFound
 from ..models import (
-    Attendance,
-    Group,
     Meeting,
     Member,
     Minutes,
     MinutesAmendment,
     MinutesConflict,
-    ScribeChange,
     Topic,
     utcnow,
 )
 from ..text import without_lone_surrogates
+from . import _moved, validate
 from . import roles as roles_svc
-from . import validate
+from ._ids import id_of
 
 MINUTES_MAX = 1_000_000
-
-
-@dataclass(frozen=True)
-class AmendmentRow:
-    id: int
-    author_name: str
-    text: str
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Handover:
-    """One scribe takeover: ``to_name`` took over from ``from_name`` (may be "")."""
-
-    from_name: str
-    to_name: str
-    changed_at: dt.datetime  # UTC
-    local_time: dt.datetime  # the same instant in the group's time zone
-
-    def sentence(self) -> str:
-        """ "Ben Osei took over from Ada Lin at 10:15" """
-        source = f" from {self.from_name}" if self.from_name else ""
-        return f"{self.to_name} took over{source} at {self.local_time:%H:%M}"
-
-
-@dataclass(frozen=True)
-class KeptCopy:
-    """A text that could not become the minutes (a lost race, a refused save)."""
-
-    id: int
-    text: str
-    based_on_revision: int
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class MeetingDay:
-    meeting_id: int
-    group_id: int
-    on: dt.date
-    start_time: dt.time
-    topic_title: str  # the curriculum topic, or the meeting's own title for ad hoc agendas
-    discussion_lead: str
-    prompt_text: str
-    agenda_note: str
-    minutes_id: int
-    text: str
-    revision: int  # pass back to save_minutes as base_revision
-    scribe_id: int | None
-    scribe_name: str  # the meeting's scribe assignment: after a takeover, who took over
-    handovers: list[Handover]  # takeovers during the meeting, oldest first
-    finalised_at: dt.datetime | None
-    finalised_by: str
-    carried_forward: list  # actions.ActionRow: open items raised at earlier meetings
-    closed_here: list  # actions.ActionRow: earlier items closed at this meeting
-    attendance: list  # attendance.AttendanceRow
-    decisions: list  # decisions.DecisionRow
-    action_items: list  # actions.ActionRow raised at this meeting
-    amendments: list[AmendmentRow]
-    kept_conflicts: int  # saves that lost a race, kept for comparison
-
-    @property
-    def finalised(self) -> bool:
-        return self.finalised_at is not None
 
 
 @dataclass(frozen=True)
@@ -149,7 +79,12 @@ def member_name(session: Session, member_id: int | None) -> str:
     return member.name if member else ""
 
 
+@overload
+def minutes_row(session: Session, meeting: Meeting, *, create: Literal[True]) -> Minutes: ...
+@overload
+def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None: ...
 def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes | None:
+    """The meeting's minutes; with ``create``, made (empty) if there are none yet."""
     # populate_existing: sessions live with expire_on_commit=False, so an
     # object cached by an earlier transaction may hold another copy's old text.
     stmt = (
@@ -159,7 +94,7 @@ def minutes_row(session: Session, meeting: Meeting, *, create: bool) -> Minutes 
     )
     row = session.exec(stmt).first()
     if row is None and create:
-        row = Minutes(meeting_id=meeting.id)
+        row = Minutes(meeting_id=id_of(meeting))
         session.add(row)
         session.flush()
     return row
@@ -177,75 +112,6 @@ def refuse_if_finalised(session: Session, meeting: Meeting, what: str) -> None:
 def topic_title(session: Session, meeting: Meeting) -> str:
     topic = session.get(Topic, meeting.topic_id) if meeting.topic_id else None
     return topic.title if topic else meeting.title
-
-
-def _prompt_text(key: str) -> str:
-    if not key:
-        return ""
-    from .. import content
-
-    return next((p.get("text", "") for p in content.prompts() if p.get("key") == key), "")
-
-
-# --- opening the meeting ----------------------------------------------------
-
-
-def open_meeting(
-    session: Session, meeting: Meeting | int, today: dt.date | None = None
-) -> MeetingDay:
-    """Everything the scribe needs on the day; creates the minutes if missing."""
-    # The parts have their own modules, which use the lookups above.
-    from . import actions, attendance, decisions
-
-    meeting = as_meeting(session, meeting)
-    if meeting.status == "cancelled":
-        raise InputError(
-            "meeting",
-            f"the meeting of {meeting.on} is cancelled; restore it before taking minutes.",
-        )
-    today = today or clock.today()
-    minutes = minutes_row(session, meeting, create=True)
-    lead = roles_svc.holder(session, meeting.id, roles_svc.LEAD)
-    scribe = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
-    earlier = actions.earlier_items(session, meeting, today)
-    amendments = session.exec(
-        select(MinutesAmendment, Member.name)
-        .outerjoin(Member, Member.id == MinutesAmendment.author_id)
-        .where(MinutesAmendment.minutes_id == minutes.id)
-        .order_by(MinutesAmendment.created_at, MinutesAmendment.id)
-    ).all()
-    kept = session.exec(
-        select(func.count())
-        .select_from(MinutesConflict)
-        .where(MinutesConflict.minutes_id == minutes.id)
-    ).one()
-    return MeetingDay(
-        meeting_id=meeting.id,
-        group_id=meeting.group_id,
-        on=meeting.on,
-        start_time=meeting.start_time,
-        topic_title=topic_title(session, meeting),
-        discussion_lead=lead.name if lead else "",
-        prompt_text=_prompt_text(meeting.prompt_key),
-        agenda_note=meeting.agenda_note,
-        minutes_id=minutes.id,
-        text=minutes.text,
-        revision=minutes.revision,
-        scribe_id=scribe.id if scribe else None,
-        scribe_name=scribe.name if scribe else "",
-        handovers=handovers(session, meeting.id),
-        finalised_at=minutes.finalised_at,
-        finalised_by=member_name(session, minutes.finalised_by_id),
-        carried_forward=[r for r in earlier if r.status == "open"],
-        closed_here=[
-            r for r in earlier if r.status != "open" and r.closed_meeting_id == meeting.id
-        ],
-        attendance=attendance.attendance(session, meeting),
-        decisions=decisions.decision_rows(session, meeting),
-        action_items=actions.raised_at(session, meeting, today),
-        amendments=[AmendmentRow(a.id, name or "", a.text, a.created_at) for a, name in amendments],
-        kept_conflicts=kept,
-    )
 
 
 def is_finalised(session: Session, meeting_id: int) -> bool:
@@ -279,12 +145,12 @@ def save_minutes(session: Session, meeting_id: int, text: str, base_revision: in
         )
     if minutes.revision == base_revision:
         # Compare-and-set, so this also holds where BEGIN IMMEDIATE does not.
-        result = session.execute(
+        result = session.exec(
             update(Minutes)
             .where(
-                Minutes.id == minutes.id,
-                Minutes.revision == base_revision,
-                Minutes.finalised_at.is_(None),
+                col(Minutes.id) == minutes.id,
+                col(Minutes.revision) == base_revision,
+                col(Minutes.finalised_at).is_(None),
             )
             .values(text=text, revision=base_revision + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
@@ -320,7 +186,7 @@ def _keep_conflict(session: Session, minutes: Minutes, text: str, base_revision:
     ).first()
     if duplicate is None:
         session.add(
-            MinutesConflict(minutes_id=minutes.id, text=text, based_on_revision=base_revision)
+            MinutesConflict(minutes_id=id_of(minutes), text=text, based_on_revision=base_revision)
         )
         session.flush()
     return SaveResult(
@@ -341,19 +207,11 @@ def conflicts(session: Session, meeting_id: int) -> list[MinutesConflict]:
     return list(
         session.exec(
             select(MinutesConflict)
-            .join(Minutes, Minutes.id == MinutesConflict.minutes_id)
+            .join(Minutes, col(Minutes.id) == MinutesConflict.minutes_id)
             .where(Minutes.meeting_id == meeting_id)
-            .order_by(MinutesConflict.created_at, MinutesConflict.id)
+            .order_by(col(MinutesConflict.created_at), col(MinutesConflict.id))
         )
     )
-
-
-def kept_copies(session: Session, meeting_id: int) -> list[KeptCopy]:
-    """The kept copies as view rows, newest first (what the reader wants first)."""
-    return [
-        KeptCopy(c.id, c.text, c.based_on_revision, c.created_at)
-        for c in reversed(conflicts(session, meeting_id))
-    ]
 
 
 # --- finalising and amending ------------------------------------------------
@@ -371,17 +229,17 @@ def finalise(session: Session, meeting_id: int, by_member_id: int | None = None)
             f"the meeting of {meeting.on} was cancelled; there are no minutes to finalise.",
         )
     if by_member_id is None:
-        scribe = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
+        scribe = roles_svc.holder(session, id_of(meeting), roles_svc.SCRIBE)
         if scribe is None:
             raise InputError(
                 "scribe", "nobody is the scribe yet; choose who took the minutes first."
             )
-        by_member_id = scribe.id
+        by_member_id = id_of(scribe)
     by = group_member(session, by_member_id, meeting.group_id, "finalised by")
     minutes = minutes_row(session, meeting, create=True)
     if minutes.finalised_at is None:
         minutes.finalised_at = utcnow()
-        minutes.finalised_by_id = by.id
+        minutes.finalised_by_id = id_of(by)
         session.add(minutes)
         session.flush()
     return minutes
@@ -401,95 +259,29 @@ def amend(session: Session, meeting_id: int, author_id: int | None, text: str) -
             "amendment",
             f"the minutes of {meeting.on} are not finalised yet; edit them directly instead.",
         )
-    row = MinutesAmendment(minutes_id=minutes.id, author_id=author.id, text=body)
+    row = MinutesAmendment(minutes_id=id_of(minutes), author_id=id_of(author), text=body)
     session.add(row)
     session.flush()
     return row
 
 
-# --- the scribe -------------------------------------------------------------
+# --- moved: the meeting day is in minutes_views, the scribe in scribe -------------
 
-
-def take_over_scribe(
-    session: Session, meeting_id: int, member_id: int | None, *, touch: bool = True
-) -> ScribeChange | None:
-    """``member_id`` becomes the scribe from now on. None if they already were.
-
-    The handover is recorded ("Ben took over from Ada at 10:15").
-    ``touch=False``: a record being imported (a group file's scribe of a past
-    meeting), not a change: the calendar SEQUENCE stays and no handover is
-    recorded, since nobody took over from anyone.
-    """
-    meeting = get_meeting(session, meeting_id)
-    if member_id is None:
-        raise InputError("scribe", "is empty; pick who takes over the minutes.")
-    member = group_member(session, member_id, meeting.group_id, "scribe")
-    minutes = minutes_row(session, meeting, create=True)
-    if minutes.finalised_at is not None:
-        raise InputError(
-            "scribe", f"the minutes of {meeting.on} are finalised; the scribe can no longer change."
-        )
-    recorded = {
-        a.member_id: a.status
-        for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
-    }
-    if recorded and recorded.get(member.id) != "present":
-        raise InputError("scribe", f"{member.name} is not marked present; mark them present first.")
-    if not recorded and (
-        member.status != "active" or not roles_svc.is_member_on(member, meeting.on)
-    ):
-        raise InputError(
-            "scribe", f"{member.name} is not an active member of the group on {meeting.on}."
-        )
-    role = roles_svc.role_by_key(session, meeting.group_id, roles_svc.SCRIBE)
-    if role is None:
-        raise InputError("scribe", "this group has no scribe role; add one on the roles screen.")
-    current = roles_svc.holder(session, meeting.id, roles_svc.SCRIBE)
-    if current is not None and current.id == member.id:
-        return None
-    # The scribe assignment is the one record of who took the minutes: every
-    # view (calendar, .ics, minutes export, running list) reads it.
-    roles_svc.assign(session, meeting, role, member, touch=touch)
-    if not touch:
-        return None
-    change = ScribeChange(
-        meeting_id=meeting.id,
-        from_member_id=current.id if current else None,
-        to_member_id=member.id,
+if TYPE_CHECKING:
+    from .minutes_views import (  # noqa: F401 - forwarded by __getattr__ below
+        AmendmentRow,
+        KeptCopy,
+        MeetingDay,
+        kept_copies,
+        open_meeting,
     )
-    session.add(change)
-    session.flush()
-    return change
-
-
-def scribe_changes(session: Session, meeting_id: int) -> list[ScribeChange]:
-    return list(
-        session.exec(
-            select(ScribeChange)
-            .where(ScribeChange.meeting_id == meeting_id)
-            .order_by(ScribeChange.changed_at, ScribeChange.id)
-        )
+    from .scribe import (  # noqa: F401 - forwarded by __getattr__ below
+        Handover,
+        handovers,
+        scribe_changes,
+        take_over_scribe,
     )
 
 
-def handovers(session: Session, meeting_id: int) -> list[Handover]:
-    """The meeting's scribe takeovers as sentences' parts, oldest first."""
-    meeting = get_meeting(session, meeting_id)
-    group = session.get(Group, meeting.group_id)
-    try:
-        zone = ZoneInfo(group.timezone) if group and group.timezone else dt.UTC
-    except (ValueError, KeyError):  # an unknown zone name in an old file: say UTC
-        zone = dt.UTC
-    out = []
-    for change in scribe_changes(session, meeting_id):
-        at = change.changed_at
-        at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-        out.append(
-            Handover(
-                from_name=member_name(session, change.from_member_id),
-                to_name=member_name(session, change.to_member_id),
-                changed_at=at.astimezone(dt.UTC),
-                local_time=at.astimezone(zone),
-            )
-        )
-    return out
+def __getattr__(name: str) -> object:
+    return _moved.forward(__name__, name, "minutes_views", "scribe")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DatabaseBusy, InputError, PeergroupError
 from . import minutes as minutes_svc
-from . import recovery
+from . import minutes_views, recovery
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..db import Database
@@ -112,13 +112,15 @@ class MinutesSaver:
 
     # --- two copies saved at once -------------------------------------------
 
-    def resolve(self, choice: str, mine: str) -> tuple[SaveOutcome, minutes_svc.MeetingDay | None]:
+    def resolve(
+        self, choice: str, mine: str
+    ) -> tuple[SaveOutcome, minutes_views.MeetingDay | None]:
         """After a conflict: 'mine' saves ``mine`` over the other copy's text (kept
         first); 'theirs' continues from the stored text (``mine`` is kept)."""
         with self._lock:
             try:
                 with self.db.write() as session:
-                    day = minutes_svc.open_meeting(session, self.meeting_id)
+                    day = minutes_views.open_meeting(session, self.meeting_id)
                     if choice == "theirs":
                         minutes_svc.keep_copy(session, self.meeting_id, mine, self.base_revision)
                         result = None

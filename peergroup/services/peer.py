@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Group, PeerTrait
 from ..steps import StepStatus
 from . import validate
+from ._ids import id_of
 
 # key -> label shown to users, in display order
 TRAIT_KINDS: dict[str, str] = {
@@ -29,7 +31,7 @@ def traits(session: Session, group: Group) -> dict[str, list[str]]:
     stmt = (
         select(PeerTrait)
         .where(PeerTrait.group_id == group.id)
-        .order_by(PeerTrait.position, PeerTrait.id)
+        .order_by(col(PeerTrait.position), col(PeerTrait.id))
     )
     for t in session.exec(stmt):
         out.setdefault(t.kind, []).append(t.value)
@@ -43,7 +45,10 @@ def split_values(raw: str) -> list[str]:
 
 
 def set_definition(
-    session: Session, group: Group, values: dict[str, list[str] | str], free_text: str | None = None
+    session: Session,
+    group: Group,
+    values: Mapping[str, Sequence[str] | str],
+    free_text: str | None = None,
 ) -> None:
     """Replace the whole definition. Validates every value before writing any."""
     cleaned: dict[str, list[str]] = {}
@@ -62,13 +67,15 @@ def set_definition(
         else group.peer_note
     )
     for old in session.exec(
-        select(PeerTrait).where(PeerTrait.group_id == group.id, PeerTrait.kind.in_(list(cleaned)))
+        select(PeerTrait).where(
+            PeerTrait.group_id == group.id, col(PeerTrait.kind).in_(list(cleaned))
+        )
     ):
         session.delete(old)
     session.flush()
     for kind, items in cleaned.items():
         for i, value in enumerate(items):
-            session.add(PeerTrait(group_id=group.id, kind=kind, value=value, position=i))
+            session.add(PeerTrait(group_id=id_of(group), kind=kind, value=value, position=i))
     group.peer_note = note
     session.add(group)
     session.flush()

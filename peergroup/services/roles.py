@@ -6,6 +6,9 @@ per meeting: ``rotate`` fills the upcoming meetings so that each member's
 count stays as even as possible, skipping members who sent apologies or are
 not members on that date. Assignments made by hand are marked ``manual`` and
 rotation leaves them alone (but counts them).
+
+Per-member counts, and what the roles screen and its dialogs read and save,
+are in ``roles_views`` (still importable from here).
 """
 
 from __future__ import annotations
@@ -13,19 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
 from ..models import Attendance, Group, Meeting, Member, Role, RoleAssignment
 from ..text import fold
-from . import validate
-from .rotation import Turns, choose_holders
+from . import _moved, validate
+from ._ids import id_of
+from .groups import get_group
+from .rotation import Person, Turns, choose_holders
 
 
 def list_roles(session: Session, group: Group) -> list[Role]:
-    return list(session.exec(select(Role).where(Role.group_id == group.id).order_by(Role.id)))
+    return list(session.exec(select(Role).where(Role.group_id == group.id).order_by(col(Role.id))))
 
 
 SCRIBE, LEAD, FACILITATOR = "scribe", "lead", "facilitator"  # stable role keys
@@ -39,7 +45,7 @@ def role_by_key(session: Session, group_id: int, key: str) -> Role | None:
 def find_role(session: Session, group: Group, name: str) -> Role:
     """A role by its key or by its name as typed (any case)."""
     role = (
-        role_by_key(session, group.id, name.strip())
+        role_by_key(session, id_of(group), name.strip())
         or session.exec(
             select(Role).where(Role.group_id == group.id, Role.name_key == fold(name))
         ).first()
@@ -56,7 +62,7 @@ def add_role(session: Session, group: Group, name: str, rotates: bool = True) ->
     ).first()
     if clash is not None:
         raise InputError("role", f"a role called {clash.name!r} already exists.")
-    role = Role(group_id=group.id, name=name, rotates=rotates)
+    role = Role(group_id=id_of(group), name=name, rotates=rotates)
     session.add(role)
     session.flush()
     return role
@@ -101,19 +107,24 @@ def holders_by_meeting(session: Session, group: Group) -> dict[int, dict[int, He
     """meeting id -> role id -> who holds it, for the whole group in one query.
 
     The scribe of a meeting is its "scribe" assignment: a takeover on the day
-    changes that assignment (see minutes.take_over_scribe), so the calendar, the
+    changes that assignment (see scribe.take_over_scribe), so the calendar, the
     minutes, the .ics and the running list all read the same fact.
     """
     rows = session.exec(
-        select(RoleAssignment.meeting_id, Role.id, Role.key, Role.name, Member.id, Member.name)
-        .join(Role, Role.id == RoleAssignment.role_id)
-        .join(Member, Member.id == RoleAssignment.member_id)
+        select(
+            col(RoleAssignment.meeting_id), Role, col(RoleAssignment.member_id), col(Member.name)
+        )
+        .join(Role, col(Role.id) == RoleAssignment.role_id)
+        .join(Member, col(Member.id) == RoleAssignment.member_id)
         .where(Role.group_id == group.id)
-        .order_by(Role.id)
+        .order_by(col(Role.id))
     )
     out: dict[int, dict[int, Held]] = {}
-    for meeting_id, role_id, key, role_name, member_id, name in rows:
-        out.setdefault(meeting_id, {})[role_id] = Held(role_id, key, role_name, member_id, name)
+    for meeting_id, role, member_id, name in rows:
+        role_id = id_of(role)
+        out.setdefault(meeting_id, {})[role_id] = Held(
+            role_id, role.key, role.name, member_id, name
+        )
     return out
 
 
@@ -126,8 +137,8 @@ def holder(session: Session, meeting_id: int, key: str) -> Member | None:
     """Who holds the built-in role ``key`` ("scribe", "lead", ...) at a meeting."""
     stmt = (
         select(Member)
-        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
-        .join(Role, Role.id == RoleAssignment.role_id)
+        .join(RoleAssignment, col(RoleAssignment.member_id) == Member.id)
+        .join(Role, col(Role.id) == RoleAssignment.role_id)
         .where(RoleAssignment.meeting_id == meeting_id, Role.key == key)
     )
     return session.exec(stmt).first()
@@ -135,11 +146,10 @@ def holder(session: Session, meeting_id: int, key: str) -> Member | None:
 
 def holder_name(session: Session, meeting: Meeting, role: str) -> str:
     """The name of whoever holds ``role`` (a key, or a role's name) at ``meeting``."""
-    group = session.get(Group, meeting.group_id)
-    found = find_role(session, group, role)
+    found = find_role(session, get_group(session, meeting.group_id), role)
     stmt = (
         select(Member.name)
-        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
+        .join(RoleAssignment, col(RoleAssignment.member_id) == Member.id)
         .where(RoleAssignment.meeting_id == meeting.id, RoleAssignment.role_id == found.id)
     )
     return session.exec(stmt).first() or ""
@@ -167,7 +177,7 @@ def assign(
         raise InputError("role", "that role belongs to another group.")
     from .meetings import touch_meeting
 
-    current = assignments(session, meeting).get(role.id)
+    current = assignments(session, meeting).get(id_of(role))
     if member is None:
         if current is not None:
             session.delete(current)
@@ -180,9 +190,12 @@ def assign(
         raise InputError("member", "that member is not in this group.")
     if not is_member_on(member, meeting.on):
         raise InputError("member", f"{member.name} is not a member on {meeting.on}.")
-    row = current or RoleAssignment(meeting_id=meeting.id, role_id=role.id, member_id=member.id)
-    changed = current is None or current.member_id != member.id
-    row.member_id = member.id
+    member_id = id_of(member)
+    row = current or RoleAssignment(
+        meeting_id=id_of(meeting), role_id=id_of(role), member_id=member_id
+    )
+    changed = current is None or current.member_id != member_id
+    row.member_id = member_id
     row.manual = True
     session.add(row)
     session.flush()
@@ -221,8 +234,8 @@ def _pass_on_other_roles(session: Session, meeting: Meeting, kept: Role, member:
                 .where(RoleAssignment.role_id == a.role_id, Meeting.status == "scheduled")
             )
         )
-        pick = min(free, key=lambda p: (turns[p.id], p.name.casefold(), p.id))
-        a.member_id = pick.id
+        pick = min(free, key=lambda p: (turns[id_of(p)], p.name.casefold(), id_of(p)))
+        a.member_id = id_of(pick)
         session.add(a)
         changed = True
     return changed
@@ -240,7 +253,7 @@ def _available(session: Session, meeting: Meeting) -> list[Member]:
     )
     members = session.exec(select(Member).where(Member.group_id == meeting.group_id))
     if "present" in marks.values():
-        return [p for p in members if marks.get(p.id) == "present"]
+        return [p for p in members if marks.get(id_of(p)) == "present"]
     return [p for p in members if is_member_on(p, meeting.on) and p.id not in marks]
 
 
@@ -249,7 +262,7 @@ def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]
         return set()
     rows = session.exec(
         select(Attendance.meeting_id, Attendance.member_id).where(
-            Attendance.meeting_id.in_(meeting_ids), Attendance.status == "apologies"
+            col(Attendance.meeting_id).in_(meeting_ids), Attendance.status == "apologies"
         )
     )
     return set(rows)
@@ -274,13 +287,13 @@ def rotate(
         session.exec(
             select(Meeting)
             .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
-            .order_by(Meeting.on, Meeting.start_time, Meeting.id)
+            .order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id))
         )
     )
     upcoming = [m for m in meetings if m.on >= today]
-    past_ids = {m.id for m in meetings if m.on < today}
-    away = _apologies(session, [m.id for m in upcoming])
-    role_ids = {r.id for r in roles}
+    past_ids = {id_of(m) for m in meetings if m.on < today}
+    away = _apologies(session, [id_of(m) for m in upcoming])
+    role_ids = {id_of(r) for r in roles}
     # Index once: meeting -> role -> assignment.
     by_meeting: dict[int, dict[int, RoleAssignment]] = {}
     for a in session.exec(
@@ -290,9 +303,9 @@ def rotate(
     ):
         if a.role_id in role_ids:
             by_meeting.setdefault(a.meeting_id, {})[a.role_id] = a
-    order = {m.id: i for i, m in enumerate(meetings)}
+    order = {id_of(m): i for i, m in enumerate(meetings)}
     # Turns start from what is fixed: past meetings and choices made by hand.
-    turns = Turns({r.id for r in roles})
+    turns = Turns(role_ids)
     fixed = [
         a
         for rows in by_meeting.values()
@@ -305,11 +318,16 @@ def rotate(
 
     changed = 0
     for m in upcoming:
-        current = by_meeting.setdefault(m.id, {})
-        free = [r.id for r in roles if not (r.id in current and current[r.id].manual)]
+        meeting_id = id_of(m)
+        current = by_meeting.setdefault(meeting_id, {})
+        free = [rid for rid in map(id_of, roles) if not (rid in current and current[rid].manual)]
         if not free:
             continue
-        eligible = [p for p in members if is_member_on(p, m.on) and (m.id, p.id) not in away]
+        eligible = [
+            Person(id_of(p), p.name)
+            for p in members
+            if is_member_on(p, m.on) and (meeting_id, id_of(p)) not in away
+        ]
         busy = {a.member_id for a in current.values() if a.manual}
         picks = choose_holders(free, eligible, busy, turns)
         touched = False
@@ -322,9 +340,11 @@ def rotate(
                     changed += 1
                     touched = True
                 continue
-            turns.took(role_id, pick, order[m.id])
+            turns.took(role_id, pick, order[meeting_id])
             if row is None:
-                current[role_id] = RoleAssignment(meeting_id=m.id, role_id=role_id, member_id=pick)
+                current[role_id] = RoleAssignment(
+                    meeting_id=meeting_id, role_id=role_id, member_id=pick
+                )
                 session.add(current[role_id])
             elif row.member_id != pick:
                 row.member_id = pick
@@ -340,223 +360,28 @@ def rotate(
     return changed
 
 
-@dataclass(frozen=True)
-class RoleCount:
-    member_id: int
-    name: str
-    status: str
-    done: dict[str, int]  # role name -> count at past meetings
-    planned: dict[str, int]  # role name -> count at upcoming meetings
+# --- moved: what the roles screen reads and saves is in roles_views ----------------
 
-
-def role_counts(session: Session, group: Group, today: dt.date | None = None) -> list[RoleCount]:
-    """Per-member counts of rotating roles, past and planned."""
-    today = today or clock.today()
-    roles = {r.id: r.name for r in list_roles(session, group) if r.rotates}
-    rows = session.exec(
-        select(RoleAssignment, Meeting.on)
-        .join(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.status == "scheduled")
-    ).all()
-    done: Counter[tuple[int, str]] = Counter()
-    planned: Counter[tuple[int, str]] = Counter()
-    for a, on in rows:
-        if a.role_id not in roles:
-            continue
-        (done if on < today else planned)[(a.member_id, roles[a.role_id])] += 1
-    members = session.exec(
-        select(Member).where(Member.group_id == group.id, Member.status != "prospective")
-    ).all()
-    out = []
-    for m in sorted(members, key=lambda m: (m.status != "active", m.name.casefold())):
-        out.append(
-            RoleCount(
-                member_id=m.id,
-                name=m.name,
-                status=m.status,
-                done={name: done[(m.id, name)] for name in roles.values()},
-                planned={name: planned[(m.id, name)] for name in roles.values()},
-            )
-        )
-    return out
-
-
-# --- for the roles screen and its dialogs (ids in, plain values out) --------------
-
-
-@dataclass(frozen=True)
-class RoleColumn:
-    role_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class StandingRole:
-    role_id: int
-    name: str
-    holder_id: int | None
-    holder_name: str  # "" when nobody holds it
-
-
-@dataclass(frozen=True)
-class TurnsRow:
-    member_id: int
-    name: str
-    status: str
-    turns: tuple[tuple[int, int], ...]  # (taken, planned) per rotating role, in column order
-
-
-@dataclass(frozen=True)
-class UpcomingRoles:
-    meeting_id: int
-    on: dt.date
-    holders: tuple[str, ...]  # per rotating role, in column order ("" if nobody)
-
-    @property
-    def label(self) -> str:
-        from .meetings import day_label
-
-        return day_label(self.on)
-
-
-@dataclass(frozen=True)
-class RolesView:
-    group_name: str
-    rotating: tuple[RoleColumn, ...]
-    standing: tuple[StandingRole, ...]
-    counts: tuple[TurnsRow, ...]
-    upcoming: tuple[UpcomingRoles, ...]
-
-
-def roles_view(session: Session, group_id: int, today: dt.date | None = None) -> RolesView:
-    from .groups import get_group
-
-    today = today or clock.today()
-    group = get_group(session, group_id)
-    all_roles = list_roles(session, group)
-    rotating = [r for r in all_roles if r.rotates]
-    counts = role_counts(session, group, today)
-    names = {m.id: m.name for m in session.exec(select(Member).where(Member.group_id == group.id))}
-    held = holders_by_meeting(session, group)
-    upcoming = session.exec(
-        select(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.on >= today, Meeting.status == "scheduled")
-        .order_by(Meeting.on, Meeting.start_time, Meeting.id)
-    )
-    return RolesView(
-        group_name=group.name,
-        rotating=tuple(RoleColumn(r.id, r.name) for r in rotating),
-        standing=tuple(
-            StandingRole(r.id, r.name, r.holder_id, names.get(r.holder_id, ""))
-            for r in all_roles
-            if not r.rotates
-        ),
-        counts=tuple(
-            TurnsRow(
-                c.member_id,
-                c.name,
-                c.status,
-                tuple((c.done[r.name], c.planned[r.name]) for r in rotating),
-            )
-            for c in counts
-        ),
-        upcoming=tuple(
-            UpcomingRoles(
-                m.id,
-                m.on,
-                tuple(
-                    h.member_name if (h := held.get(m.id, {}).get(r.id)) else "" for r in rotating
-                ),
-            )
-            for m in upcoming
-        ),
+if TYPE_CHECKING:
+    from .roles_views import (  # noqa: F401 - forwarded by __getattr__ below
+        AssignForm,
+        HoldersForm,
+        RoleColumn,
+        RoleCount,
+        RolesView,
+        StandingRole,
+        TurnsRow,
+        UpcomingRoles,
+        assign_by_ids,
+        assign_form,
+        holders_form,
+        new_role,
+        role_counts,
+        roles_view,
+        rotate_group,
+        set_holders,
     )
 
 
-def rotate_group(session: Session, group_id: int, today: dt.date | None = None) -> int:
-    from .groups import get_group
-
-    return rotate(session, get_group(session, group_id), today)
-
-
-@dataclass(frozen=True)
-class AssignForm:
-    meeting_id: int
-    on: dt.date
-    roles: tuple[tuple[str, int], ...]  # rotating roles: (name, id)
-    members: tuple[tuple[str, int], ...]  # members on that day: (name, id)
-    current: tuple[tuple[int, int], ...]  # (role id, member id) held now
-
-
-def assign_form(session: Session, meeting_id: int) -> AssignForm:
-    from .meetings import get_meeting
-
-    meeting = get_meeting(session, meeting_id)
-    group = session.get(Group, meeting.group_id)
-    return AssignForm(
-        meeting_id=meeting.id,
-        on=meeting.on,
-        roles=tuple((r.name, r.id) for r in list_roles(session, group) if r.rotates),
-        members=tuple((m.name, m.id) for m in _members(session, group, meeting.on)),
-        current=tuple((rid, a.member_id) for rid, a in assignments(session, meeting).items()),
-    )
-
-
-def assign_by_ids(
-    session: Session, meeting_id: int, role_id: int | None, member_id: int | None
-) -> str:
-    """Give a role at one meeting by hand (``member_id`` None clears it); says what was done."""
-    from .meetings import day_label, get_meeting
-
-    if not role_id:
-        raise InputError("role_id", "pick a role.")
-    meeting = get_meeting(session, meeting_id)
-    role = session.get(Role, role_id)
-    if role is None or role.group_id != meeting.group_id:
-        raise InputError("role_id", "that role no longer exists; pick another.")
-    member = session.get(Member, member_id) if member_id else None
-    if member_id and member is None:
-        raise InputError("member_id", "that member no longer exists; pick another.")
-    assign(session, meeting, role, member)
-    who = member.name if member else "nobody"
-    return f"{role.name} on {day_label(meeting.on)}: {who} (kept when roles rotate)."
-
-
-@dataclass(frozen=True)
-class HoldersForm:
-    roles: tuple[StandingRole, ...]
-    members: tuple[tuple[str, int], ...]  # (name, id)
-
-
-def holders_form(session: Session, group_id: int) -> HoldersForm:
-    view = roles_view(session, group_id)
-    from .groups import get_group
-
-    group = get_group(session, group_id)
-    return HoldersForm(
-        roles=view.standing,
-        members=tuple((m.name, m.id) for m in _members(session, group)),
-    )
-
-
-def set_holders(session: Session, group_id: int, holders: dict[int, int | None]) -> None:
-    """Standing roles: role id -> member id (None: nobody)."""
-    for role_id, member_id in holders.items():
-        role = session.get(Role, role_id)
-        if role is None or role.group_id != group_id:
-            raise InputError(f"role_{role_id}", "that role no longer exists.")
-        member = session.get(Member, member_id) if member_id else None
-        set_holder(session, role, member)
-
-
-def new_role(session: Session, group_id: int, name: str, rotates: bool) -> int:
-    from .groups import get_group
-
-    return add_role(session, get_group(session, group_id), name, rotates).id
-
-
-def _members(session: Session, group: Group, on: dt.date | None = None) -> list[Member]:
-    from .membership import list_members
-
-    members = list_members(session, group, ("active", "alumni"))
-    return [m for m in members if on is None or is_member_on(m, on)]
+def __getattr__(name: str) -> object:
+    return _moved.forward(__name__, name, "roles_views")

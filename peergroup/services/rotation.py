@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Protocol
+from dataclasses import dataclass
 
 
-class Person(Protocol):
+@dataclass(frozen=True)
+class Person:
+    """Someone who can take a role: a member's id and name, nothing else."""
+
     id: int
     name: str
 
@@ -103,18 +106,22 @@ def _assignment(cost: list[list[int]]) -> list[int]:
     The Hungarian method for a k x n matrix with k <= n (O(k^2 n)).
     """
     k, n = len(cost), len(cost[0])
+    # Every cost is an int and so is every potential and slack the loop
+    # computes; only the "not reached yet" mark is the float infinity.
     inf = float("inf")
-    u, v = [0] * (k + 1), [0] * (n + 1)
+    u: list[float] = [0] * (k + 1)
+    v: list[float] = [0] * (n + 1)
     owner = [0] * (n + 1)  # owner[j]: the row (1-based) holding column j; 0 = free
     way = [0] * (n + 1)
     for i in range(1, k + 1):
         owner[0] = i
         j0 = 0
-        minv = [inf] * (n + 1)
+        minv: list[float] = [inf] * (n + 1)
         used = [False] * (n + 1)
         while True:
             used[j0] = True
-            i0, delta, j1 = owner[j0], inf, 0
+            i0, j1 = owner[j0], 0
+            delta: float = inf
             for j in range(1, n + 1):
                 if not used[j]:
                     cur = cost[i0 - 1][j - 1] - u[i0] - v[j]

@@ -27,15 +27,17 @@ while one cancelled by hand stays cancelled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError, PeergroupError
 from ..models import ActionItem, Attendance, Decision, Group, Meeting, Minutes
 from . import meetings, validate
+from ._ids import id_of
 from .groups import get_group
 from .meetings import HORIZON_MONTHS, day_label
 
@@ -52,6 +54,13 @@ class PlannedMeeting:
     @property
     def label(self) -> str:
         return day_label(self.on)
+
+    @property
+    def stored_id(self) -> int:
+        """The id of the meeting this is about (every one to cancel or keep has one)."""
+        if self.meeting_id is None:
+            raise RuntimeError(f"the meeting planned for {self.on} is not stored yet.")
+        return self.meeting_id
 
 
 @dataclass(frozen=True)
@@ -145,22 +154,29 @@ def apply_schedule_change(
             "Nothing was saved; plan again to see what would change now."
         )
     for c in plan.cancel:
-        m = meetings.get_meeting(session, c.meeting_id)
+        m = meetings.get_meeting(session, c.stored_id)
         meetings.cancel_meeting(session, m)
         m.series_date = None  # no longer part of the series; see the module docstring
         session.add(m)
     taken = set(session.exec(select(Meeting.uid).where(Meeting.group_id == group.id)))
     added: list[Meeting] = []
-    for a in plan.add:
+    for a in plan.add:  # a.start_time is the schedule's, i.e. the group's, start time
         if a.meeting_id is not None:
             m = meetings.get_meeting(session, a.meeting_id)
             m.status = "scheduled"
             meetings.touch_meeting(m)
+            m.series_date = m.on = a.on
+            m.start_time, m.duration_minutes = a.start_time, group.duration_minutes
         else:
-            m = Meeting(group_id=group.id, uid=_free_uid(group, a.on, taken))
+            m = Meeting(
+                group_id=id_of(group),
+                uid=_free_uid(group, a.on, taken),
+                series_date=a.on,
+                on=a.on,
+                start_time=a.start_time,
+                duration_minutes=group.duration_minutes,
+            )
             taken.add(m.uid)
-        m.series_date = m.on = a.on
-        m.start_time, m.duration_minutes = group.start_time, group.duration_minutes
         session.add(m)
         added.append(m)
     session.flush()
@@ -175,7 +191,7 @@ def apply_schedule_change(
         kept=len(plan.keep),
         rotated=rotated,
         until=plan.until,
-        added_ids=tuple(m.id for m in added),
+        added_ids=tuple(id_of(m) for m in added),
     )
 
 
@@ -232,7 +248,7 @@ def _plan(
         )
 
     wanted_set = set(wanted)
-    records = _records(session, [m.id for m in future])
+    records = _records(session, [id_of(m) for m in future])
     cancel: list[PlannedMeeting] = []
     keep: list[PlannedMeeting] = []
     unchanged = 0
@@ -241,10 +257,10 @@ def _plan(
         if not after_end and m.series_date in wanted_set:
             unchanged += 1
             continue
-        reason = records.get(m.id, "")
+        reason = records.get(id_of(m), "")
         if not reason and not after_end and meetings.moved_by_hand(m, group):
             reason = "moved by hand" if m.series_date else "restored or added by hand"
-        (keep if reason else cancel).append(PlannedMeeting(m.on, m.start_time, m.id, reason))
+        (keep if reason else cancel).append(PlannedMeeting(m.on, m.start_time, id_of(m), reason))
 
     going = {c.meeting_id for c in cancel}
     staying = [m for m in everything if m.status == "scheduled" and m.id not in going]
@@ -267,7 +283,7 @@ def _plan(
         else:
             add.append(PlannedMeeting(d, schedule.start_time))
     return ScheduleChange(
-        group_id=group.id,
+        group_id=id_of(group),
         today=today,
         until=until,
         schedule=recurrence.describe_schedule(schedule),
@@ -306,15 +322,15 @@ def _records(session: Session, meeting_ids: list[int]) -> dict[int, str]:
         return {}
     found: dict[int, list[str]] = {}
 
-    def mark(ids: object, what: str) -> None:
-        for mid in set(ids):  # type: ignore[arg-type]
+    def mark(ids: Iterable[int], what: str) -> None:
+        for mid in set(ids):
             found.setdefault(mid, []).append(what)
 
     mark(
         session.exec(
             select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_(meeting_ids),
-                or_(Minutes.text != "", Minutes.finalised_at.is_not(None)),
+                col(Minutes.meeting_id).in_(meeting_ids),
+                or_(col(Minutes.text) != "", col(Minutes.finalised_at).is_not(None)),
             )
         ),
         "has minutes",
@@ -322,23 +338,23 @@ def _records(session: Session, meeting_ids: list[int]) -> dict[int, str]:
     mark(
         session.exec(
             select(Attendance.meeting_id).where(
-                Attendance.meeting_id.in_(meeting_ids), Attendance.status != "apologies"
+                col(Attendance.meeting_id).in_(meeting_ids), Attendance.status != "apologies"
             )
         ),
         "attendance taken",
     )
     mark(
-        session.exec(select(Decision.meeting_id).where(Decision.meeting_id.in_(meeting_ids))),
+        session.exec(select(Decision.meeting_id).where(col(Decision.meeting_id).in_(meeting_ids))),
         "decisions recorded",
     )
     items = session.exec(
-        select(ActionItem.meeting_id, ActionItem.closed_meeting_id).where(
+        select(ActionItem.meeting_id, col(ActionItem.closed_meeting_id)).where(
             or_(
-                ActionItem.meeting_id.in_(meeting_ids),
-                ActionItem.closed_meeting_id.in_(meeting_ids),
+                col(ActionItem.meeting_id).in_(meeting_ids),
+                col(ActionItem.closed_meeting_id).in_(meeting_ids),
             )
         )
     ).all()
     ids = set(meeting_ids)
-    mark([x for pair in items for x in pair if x in ids], "action items recorded")
+    mark([x for pair in items for x in pair if x is not None and x in ids], "action items recorded")
     return {mid: ", ".join(what) for mid, what in found.items()}

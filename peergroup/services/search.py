@@ -15,19 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import text
-from sqlmodel import Session, func, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col, func, select
 
 from ..errors import InputError
 from ..models import ActionItem, Decision, Group, Meeting, Minutes, MinutesAmendment
 from ..text import without_lone_surrogates
 from . import validate
+from ._ids import id_of
 
 QUERY_MAX = 500
 SNIPPET_TOKENS = 12
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
 _WORD = re.compile(r"\w+")
+
+
+class _Searched(Protocol):
+    """What the searched tables (minutes, decisions, action items, amendments) share."""
+
+    id: int | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -120,36 +130,37 @@ def _like_search(session: Session, query: str, group: Group | None, limit: int) 
     terms = [t.lower() for t in _terms(query)]
     if not terms:
         return []
-    sources = (
-        ("minutes", Minutes, Minutes.meeting_id),
-        ("decision", Decision, Decision.meeting_id),
-        ("action", ActionItem, ActionItem.meeting_id),
-        ("amendment", MinutesAmendment, Minutes.meeting_id),
+    # (kind, table, the column naming its meeting)
+    sources: tuple[tuple[str, type[_Searched], Mapped[int]], ...] = (
+        ("minutes", Minutes, col(Minutes.meeting_id)),
+        ("decision", Decision, col(Decision.meeting_id)),
+        ("action", ActionItem, col(ActionItem.meeting_id)),
+        ("amendment", MinutesAmendment, col(Minutes.meeting_id)),
     )
     hits: list[Hit] = []
     for kind, model, meeting_col in sources:
-        stmt = select(model.id, model.text, Meeting.id, Meeting.on, Group.name, Group.id)
+        stmt = select(model, Meeting, Group)
         if model is MinutesAmendment:
-            stmt = stmt.join(Minutes, Minutes.id == MinutesAmendment.minutes_id)
-        stmt = stmt.join(Meeting, Meeting.id == meeting_col).join(
-            Group, Group.id == Meeting.group_id
+            stmt = stmt.join(Minutes, col(Minutes.id) == MinutesAmendment.minutes_id)
+        stmt = stmt.join(Meeting, col(Meeting.id) == meeting_col).join(
+            Group, col(Group.id) == Meeting.group_id
         )
         for term in terms:
             stmt = stmt.where(func.lower(model.text).contains(term, autoescape=True))
         if group is not None:
             stmt = stmt.where(Meeting.group_id == group.id)
-        for ref_id, body, meeting_id, on, gname, gid in session.exec(stmt):
-            folded = body.lower()
+        for row, meeting, in_group in session.exec(stmt):
+            folded = row.text.lower()
             count = sum(folded.count(t) for t in terms)
             hits.append(
                 Hit(
-                    on,
-                    gname,
-                    gid,
-                    meeting_id,
+                    meeting.on,
+                    in_group.name,
+                    id_of(in_group),
+                    id_of(meeting),
                     kind,
-                    ref_id,
-                    plain_snippet(body, terms),
+                    id_of(row),
+                    plain_snippet(row.text, terms),
                     -float(count),
                 )
             )

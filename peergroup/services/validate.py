@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal, overload
 
 from ..errors import InputError
 from ..text import nfc, without_lone_surrogates
@@ -65,9 +66,17 @@ def email(field: str, value: str | None) -> str:
     return value
 
 
+@overload
+def parse_date(field: str, value: str | dt.date | None, *, required: Literal[True]) -> dt.date: ...
+@overload
+def parse_date(
+    field: str, value: str | dt.date | None, *, required: bool = False
+) -> dt.date | None: ...
 def parse_date(
     field: str, value: str | dt.date | None, *, required: bool = False
 ) -> dt.date | None:
+    """A date typed as YYYY-MM-DD (or given as a date) within the years we plan in;
+    empty gives None, or an error when ``required``."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -99,9 +108,18 @@ def _in_range(field: str, day: dt.date) -> dt.date:
     return day
 
 
+@overload
+def int_in_range(
+    field: str, value: str | int | None, lo: int, hi: int, *, required: Literal[True]
+) -> int: ...
+@overload
+def int_in_range(
+    field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False
+) -> int | None: ...
 def int_in_range(
     field: str, value: str | int | None, lo: int, hi: int, *, required: bool = False
 ) -> int | None:
+    """A whole number from ``lo`` to ``hi``; empty gives None, or an error when ``required``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError(field, f"is empty; type a whole number from {lo} to {hi}.")
@@ -128,7 +146,7 @@ def choice(field: str, value: str | None, options: tuple[str, ...] | list[str]) 
 
 def timezone(field: str, value: str | None) -> str:
     """An IANA time zone name such as America/New_York."""
-    from ..calendar.recurrence import check_timezone
+    from ..calendar.zones import check_timezone
 
     name = (value or "").strip()
     if not name:
