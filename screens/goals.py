@@ -23,6 +23,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from peergroup.services.goals import GoalForm, GoalRow, GoalsView, MissionForm, MissionView
 
 
+def _done(status: str, progress: int | None) -> Text:
+    """The goal's progress column: an achieved goal says so, whatever its last check-in."""
+    if status == "achieved":
+        return Text("✔", style="green")
+    if status == "dropped":
+        return Text("–", style="dim")
+    return Text(f"{progress}%" if progress is not None else "")
+
+
 class GoalsScreen(FitsTables, StepScreen):
     FLEXIBLE = {"goals": {"owner": 8, "title": 16}}
     step_key = "goals"
@@ -86,7 +95,7 @@ class GoalsScreen(FitsTables, StepScreen):
                 one_line(g.title + status),
                 Text(g.badge, style="green" if not g.problems else "yellow"),
                 g.due.isoformat() if g.due else "—",
-                f"{g.progress}%" if g.progress is not None else "",
+                _done(g.status, g.progress),
                 key=str(g.id),
             )
         restore_cursor(table, keep)

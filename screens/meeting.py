@@ -291,6 +291,8 @@ class MeetingScreen(DbWork, Screen):
         t.append_text(literal(r.owner_name or "?"))
         if r.due:
             t.append(f", due {r.due:%d %b}", style="red" if r.overdue else "dim")
+        if r.overdue:
+            t.append(" OVERDUE", style="bold red")
         t.append("\n")
 
     def _render_state(self, message: str | None = None) -> None:
@@ -720,14 +722,13 @@ class MeetingScreen(DbWork, Screen):
                     write=True,
                 )
 
-        self.app.push_screen(
-            ConfirmDialog(
-                "Finalise the minutes? They become read-only; later corrections are added as amendments.",
-                "Finalise",
-                "Not yet",
-            ),
-            answered,
-        )
+        question = "Finalise the minutes? They become read-only; later corrections are added as amendments."
+        if self.day.on > self.app.clock.today():
+            question = (
+                f"This meeting is on {self.day.on:%a %d %b %Y}, which has not happened yet. "
+                "Finalise its minutes anyway? They become read-only."
+            )
+        self.app.push_screen(ConfirmDialog(question, "Finalise", "Not yet"), answered)
 
     def action_export(self) -> None:
         if self.day is None:

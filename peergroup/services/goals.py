@@ -280,7 +280,11 @@ def mission_overdue(mission: MissionVersion | None, today: dt.date | None = None
 
 def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
     step = StepStatus.for_step("goals")
-    goals = list_goals(session, group, include_closed=False)
+    # Achieved goals still count as the group's goals (meeting one is progress,
+    # not a step back); dropped ones do not. Only open goals need to be SMART.
+    everything = list_goals(session, group, include_closed=True)
+    goals = [g for g in everything if g.status != "dropped"]
+    open_goals = [g for g in goals if g.status == "open"]
     mission = current_mission(session, group)
     if mission is None:
         step.missing.append("Write the group's mission statement.")
@@ -293,7 +297,7 @@ def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
         step.missing.append("Add at least one goal for the group as a whole.")
     if not any(g.member_id is not None for g in goals):
         step.missing.append("Add individual goals for members.")
-    unsmart = [g for g in goals if smart_check(g, today)]
+    unsmart = [g for g in open_goals if smart_check(g, today)]
     if unsmart:
         step.missing.append(
             f"{len(unsmart)} goal(s) are not fully SMART yet, e.g. {unsmart[0].title!r}."

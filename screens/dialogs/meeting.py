@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 from ..base import DbWork
 from ..safe import literal, one_line
@@ -52,9 +52,23 @@ class _MeetingDialog(FormDialog[Any]):
 
 
 class AttendanceDialog(_MeetingDialog):
+    BINDINGS = [Binding("f2", "attendance", "All present", priority=True)]
+
     def __init__(self, meeting_id: int, on: dt.date) -> None:
         super().__init__(meeting_id, on)
         self.title_text = f"Attendance at {meeting_name(on)}"
+
+    def ready(self) -> None:
+        self.query_one("#form-extra", Static).update(
+            Text("F2: everyone not marked yet is present; then change the exceptions.", style="dim")
+        )
+
+    def action_attendance(self) -> None:
+        """All present: every member not marked yet is marked present (the rest stay)."""
+        for p in self.data or []:
+            select = self.query_one(f"#field-m{p.member_id}", Select)
+            if select.value in (Select.NULL, ""):
+                select.value = "present"
 
     def load(self, session: Session) -> list[Any]:
         from peergroup.services import attendance as attendance_svc
