@@ -107,7 +107,10 @@ class SearchScreen(FitsTables, DbWork, Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Static(
-                Text("Search minutes, decisions and action items (all groups)", style="bold")
+                Text(
+                    "Search minutes, decisions, action items (also by owner) and topics (all groups)",
+                    style="bold",
+                )
             )
             yield Input(placeholder="words to find; enter to search", id="query")
             yield Static("", id="search-status")
@@ -143,11 +146,13 @@ class SearchScreen(FitsTables, DbWork, Screen):
         for i, h in enumerate(hits):
             t.add_row(f"{h.on:%Y-%m-%d}", h.kind, one_line(h.snippet), key=f"{h.meeting_id}:{i}")
         status = error or (
-            f"{len(hits)} match(es); enter opens the meeting" if hits else "No matches."
+            f"{len(hits)} match(es) · tab to the list, enter there opens the meeting · "
+            "enter here searches again"
+            if hits
+            else "No matches."
         )
         self.query_one("#search-status", Static).update(literal(status))
-        if hits:
-            t.focus()
+        # Focus stays in the query: refine and press enter again, or tab to the hits.
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         meeting_id = int(event.row_key.value.split(":")[0])

@@ -46,7 +46,7 @@ class Hit:
     group_name: str
     group_id: int
     meeting_id: int
-    kind: str  # minutes | decision | action | amendment
+    kind: str  # minutes | decision | action | amendment | owner | topic
     ref_id: int  # id of the Minutes / Decision / ActionItem / MinutesAmendment row
     snippet: str  # one line of plain text, matched terms in «»
     rank: float  # bm25 score: lower is better (hits come best first)
@@ -85,11 +85,87 @@ def _clean(query: str | None) -> str:
 def search(
     session: Session, query: str, *, group: Group | None = None, limit: int = 20
 ) -> list[Hit]:
-    """Best matches first; at most ``limit`` (1 to 500)."""
+    """Best matches first; at most ``limit`` (1 to 500).
+
+    Besides the text of minutes, decisions, action items and amendments, a
+    member's name finds the action items they own (kind ``owner``) and a
+    topic finds the meetings about it (kind ``topic``); those come first.
+    """
     query = _clean(query)
     limit = validate.int_in_range("limit", limit, 1, 500, required=True)
+    named = _named_hits(session, query, group)
     if session.get_bind().dialect.name != "sqlite":
-        return _like_search(session, query, group, limit)
+        found = _like_search(session, query, group, limit)
+    else:
+        found = _fts_search(session, query, group, limit)
+    seen = {(h.kind if h.kind != "owner" else "action", h.ref_id) for h in named}
+    return [*named, *(h for h in found if (h.kind, h.ref_id) not in seen)][:limit]
+
+
+def _named_hits(session: Session, query: str, group: Group | None) -> list[Hit]:
+    """Action items by their owner's name, meetings by their topic (every word must match)."""
+    from ..models import Member, Topic
+    from ..text import fold
+
+    terms = [fold(t) for t in _terms(query)]
+    if not terms:
+        return []
+
+    def matches(value: str) -> bool:
+        folded = fold(value)
+        return all(t in folded for t in terms)
+
+    hits: list[Hit] = []
+    owners = (
+        select(ActionItem, Member, Meeting, Group)
+        .join(Member, col(Member.id) == ActionItem.owner_id)
+        .join(Meeting, col(Meeting.id) == ActionItem.meeting_id)
+        .join(Group, col(Group.id) == Meeting.group_id)
+    )
+    topics = (
+        select(Meeting, Topic, Group)
+        .outerjoin(Topic, col(Topic.id) == Meeting.topic_id)
+        .join(Group, col(Group.id) == Meeting.group_id)
+        .where(Meeting.status == "scheduled")
+    )
+    if group is not None:
+        owners = owners.where(Meeting.group_id == group.id)
+        topics = topics.where(Meeting.group_id == group.id)
+    for item, owner, meeting, in_group in session.exec(owners):
+        if matches(owner.name):
+            state = "" if item.status == "open" else f" ({item.status})"
+            hits.append(
+                Hit(
+                    meeting.on,
+                    in_group.name,
+                    id_of(in_group),
+                    id_of(meeting),
+                    "owner",
+                    id_of(item),
+                    f"{owner.name}: {item.text}{state}",
+                    -1e9,
+                )
+            )
+    for meeting, topic, in_group in session.exec(topics):
+        title = topic.title if topic is not None else meeting.title
+        if title and matches(title):
+            hits.append(
+                Hit(
+                    meeting.on,
+                    in_group.name,
+                    id_of(in_group),
+                    id_of(meeting),
+                    "topic",
+                    id_of(meeting),
+                    f"Topic: {title}",
+                    -1e9,
+                )
+            )
+    hits.sort(key=lambda h: (h.kind != "owner", -h.on.toordinal(), h.ref_id))
+    return hits
+
+
+def _fts_search(session: Session, query: str, group: Group | None, limit: int) -> list[Hit]:
     match = fts_query(query)
     if not match:
         return []

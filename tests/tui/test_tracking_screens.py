@@ -93,8 +93,20 @@ async def test_search_from_the_tui_lists_hits_with_date_and_snippet(demo_db):
         # the minutes, the decision and the action item of 8 December, nothing else
         assert len(hits) == 3, screen_text(app)
         assert all(h.startswith("2026-12-08") and "«essay" in h for h in hits), hits
-        assert "3 match(es); enter opens the meeting" in screen_text(app)
-        await pilot.press("enter")  # open the highlighted hit
+        assert "3 match(es)" in flat(screen_text(app))
+        # Focus stays in the query: refine and search again with enter.
+        assert app.screen.focused is app.screen.query_one("#query")
+        await type_text(pilot, " zzzz")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _hit_lines(app) == [] and "No matches." in screen_text(app)
+        for _ in range(5):
+            await pilot.press("backspace")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(_hit_lines(app)) == 3
+        await pilot.press("tab")  # to the hits; enter there opens one
+        await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "MeetingScreen"
         assert "Meeting Tue 08 Dec 2026" in screen_text(app).splitlines()[0]

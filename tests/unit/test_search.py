@@ -248,3 +248,20 @@ def test_downgrade_drops_and_upgrade_backfills(db):
     with db.engine.connect() as c:
         rowid = c.exec_driver_sql("select rowid from search_index where kind = 'minutes'").scalar()
     assert rowid == minutes_id * 4
+
+
+def test_a_members_name_finds_their_action_items_and_a_topic_finds_its_meetings(demo_db):
+    from peergroup.services import groups as groups_svc
+
+    with demo_db.read() as s:
+        hits = search_svc.search(s, "elena")
+        owners = [h for h in hits if h.kind == "owner"]
+        assert owners and all(h.snippet.startswith("Elena Sokolova: ") for h in owners)
+        assert owners == hits[: len(owners)]  # they come first
+        group = groups_svc.list_groups(s)[0]
+        # "promotion" is in a meeting's topic in the demo's records
+        topic_hits = [
+            h for h in search_svc.search(s, "promotion", group=group) if h.kind == "topic"
+        ]
+        assert topic_hits and all("romotion" in h.snippet for h in topic_hits)
+        assert search_svc.search(s, "nosuchpersonorword") == []
