@@ -255,12 +255,18 @@ def _group(session, args):  # noqa: ANN001, ANN202
 def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     if args.what == "ics":
         from .services import calendar_export
+        from .services.membership import find_member
 
         with db.read() as session:
             group = _group(session, args)
-            data, count = calendar_export.group_calendar(session, group, member_name=args.member)
+            member = find_member(session, group, args.member) if args.member else None
+            data, count = calendar_export.group_calendar(session, group, member=member)
+            why = calendar_export.why_empty(session, group, member) if not count else ""
         _write(args, db, data)
-        _say(f"Wrote {count} meeting(s) to {args.output}.", to_stderr=str(args.output) == "-")
+        said = f"Wrote {count} meeting(s) to {args.output}."
+        _say(
+            said + (f" No meetings because {why}" if why else ""), to_stderr=str(args.output) == "-"
+        )
         return 0
     if args.what == "minutes":
         from .export import minutes_md

@@ -39,11 +39,15 @@ def _day(d: dt.date) -> str:
     return f"{d.isoformat()} ({d:%A})"
 
 
-def _stamp(t: dt.datetime | None) -> str:
+def _stamp(t: dt.datetime | None, tz: str = "UTC") -> str:
+    """A moment, as the group reads its clocks (its own time zone, named)."""
     if t is None:
         return ""
-    t = t.astimezone(dt.UTC) if t.tzinfo else t
-    return f"{t:%Y-%m-%d %H:%M} UTC"
+    from ..calendar import tzdb
+
+    aware = t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # stored in UTC
+    local = aware.astimezone(tzdb.zone(tz))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or tz}"
 
 
 def minutes_document(
@@ -76,11 +80,13 @@ def minutes_document(
     if not meetings:
         out += ["", "No meetings in this range."]
     for meeting in meetings:
-        out += ["", *_meeting_section(session, meeting, names)]
+        out += ["", *_meeting_section(session, meeting, names, group.timezone)]
     return "\n".join(out) + "\n", len(meetings)
 
 
-def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) -> list[str]:
+def _meeting_section(
+    session: Session, meeting: Meeting, names: dict[int, str], tz: str = "UTC"
+) -> list[str]:
     topic = minutes_svc.topic_title(session, meeting)
     out = [f"## {_day(meeting.on)}: {inline(topic) if topic.strip() else 'no topic set'}", ""]
     if meeting.status == "cancelled":
@@ -95,7 +101,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
         out.append(
             f"  - {inline(h.to_name)} took over"
             + (f" from {inline(h.from_name)}" if h.from_name else "")
-            + f" at {h.local_time:%H:%M} ({_stamp(h.changed_at)})"
+            + f" at {h.local_time:%H:%M} ({_stamp(h.changed_at, tz)})"
         )
     if lead:
         out.append(f"- **Discussion lead:** {inline(lead)}")
@@ -107,7 +113,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
     else:
         by = names.get(minutes.finalised_by_id or -1, "")
         out.append(
-            f"- **Minutes:** finalised {_stamp(minutes.finalised_at)}"
+            f"- **Minutes:** finalised {_stamp(minutes.finalised_at, tz)}"
             + (f" by {inline(by)}" if by else "")
         )
     if minutes is not None and minutes.text.strip():
@@ -128,7 +134,7 @@ def _meeting_section(session: Session, meeting: Meeting, names: dict[int, str]) 
             out += ["", "### Amendments", ""]
             for a in amendments:
                 who = names.get(a.author_id or -1, "")
-                head = _stamp(a.created_at) + (f", {inline(who)}" if who else "")
+                head = _stamp(a.created_at, tz) + (f", {inline(who)}" if who else "")
                 out.append(f"- {head}: {item(a.text)}")
     return out
 

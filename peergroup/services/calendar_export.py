@@ -98,6 +98,21 @@ def group_calendar(
     return build_calendar(name, group.timezone, events, export_time()), len(events)
 
 
+def why_empty(session: Session, group: Group, member: Member | None = None) -> str:
+    """Why a calendar holds no meeting, in a sentence (for the CLI and the export dialog)."""
+    if not meetings_svc.list_meetings(session, group):
+        return "the group has no meetings yet: set the schedule and plan them (step 4)."
+    if member is None:
+        return ""
+    if member.status == "prospective":
+        return f"{member.name} is on the recruitment list, not a member yet."
+    if member.left_on is not None:
+        return f"{member.name} left on {member.left_on}, before any of the group's meetings."
+    if member.joined_on is not None:
+        return f"{member.name} joins on {member.joined_on}, after the last planned meeting."
+    return ""
+
+
 @dataclass(frozen=True)
 class IcsExportForm:
     """What the .ics export dialog offers: the whole group or one member."""

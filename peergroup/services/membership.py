@@ -43,11 +43,32 @@ def get_member(session: Session, member_id: int) -> Member:
 
 
 def find_member(session: Session, group: Group, name: str) -> Member:
+    """The member called ``name`` (any case or Unicode spelling); a name that is not
+    one gets the closest names suggested ("priya" -> "Priya Raman")."""
     key = fold(name)
-    for m in list_members(session, group):
+    members = list_members(session, group)
+    for m in members:
         if fold(m.name) == key:
             return m
-    raise NotFound(f"No member called {name!r} in {group.name}.")
+    raise NotFound(f"No member called {name!r} in {group.name}.{_suggest(key, members)}")
+
+
+def _suggest(key: str, members: list[Member]) -> str:
+    import difflib
+
+    names = {fold(m.name): m.name for m in members}
+    # A first name, a surname or the start of a name ...
+    close = [
+        real
+        for folded, real in names.items()
+        if key and (folded.startswith(key) or key in folded.split())
+    ]
+    # ... or a near miss of the whole name.
+    close += [names[f] for f in difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)]
+    unique = list(dict.fromkeys(close))[:3]
+    if not unique:
+        return " Members: " + ", ".join(m.name for m in members[:8]) + "." if members else ""
+    return " Did you mean " + " or ".join(repr(n) for n in unique) + "?"
 
 
 @dataclass(frozen=True)

@@ -348,4 +348,14 @@ class IcsExportDialog(ExportFileDialog):
         data, count = calendar_export.calendar_for(
             session, self.group_id, values["member_id"] or None
         )
-        return data, f"Wrote {count} meeting(s) to"
+        summary = f"Wrote {count} meeting(s) to {{path}}."
+        if not count:
+            from peergroup.services import groups as groups_svc
+            from peergroup.services import membership as membership_svc
+
+            group = groups_svc.get_group(session, self.group_id)
+            member_id = values["member_id"] or None
+            member = membership_svc.get_member(session, member_id) if member_id else None
+            if why := calendar_export.why_empty(session, group, member):
+                summary += f" No meetings because {why}"
+        return data, summary

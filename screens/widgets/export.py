@@ -50,7 +50,8 @@ class ExportFileDialog(FormDialog[str]):
             ) from None
         data, summary = self.file_data(session, values)
         write_file(path, data, replace=replace, protected=protected)
-        return f"{summary} {path}."
+        # The summary names the file where it says {path}, else at its end.
+        return summary.replace("{path}", str(path)) if "{path}" in summary else f"{summary} {path}."
 
     def saved(self, result: str) -> None:
         self.app.notify(result, markup=False)
