@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class CalendarScreen(FitsTables, StepScreen):
-    FLEXIBLE = {"meetings": {"scribe": 8, "topic": 8}}
+    FLEXIBLE = {"meetings": {"scribe": 8, "topic": 12}}
     step_key = "logistics"
     CSS_PATH = "calendar.tcss"
     BINDINGS = [

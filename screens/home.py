@@ -116,6 +116,7 @@ class HomeScreen(FitsTables, DbWork, Screen):
             table.add_row(str(s.number), one_line(s.title), Text(label, style=style), key=s.key)
         restore_cursor(table, keep)
         self._show_detail()
+        self.call_after_refresh(self.fit_tables)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

@@ -63,10 +63,16 @@ class StepScreen(DbWork, Screen):
         group_id, today = self.app.group_id, self.app.clock.today()
         self.run_db(
             lambda session: self.load(session, group_id, today),
-            self.show,
+            self._show_and_fit,
             group=f"load-{id(self)}",
             exclusive=True,
         )
+
+    def _show_and_fit(self, view: Any) -> None:
+        self.show(view)
+        fit = getattr(self, "fit_tables", None)
+        if fit is not None:  # text columns follow their new content too
+            self.call_after_refresh(fit)
 
     def load(self, session: Any, group_id: int, today: Any) -> Any:  # runs in a worker
         return None

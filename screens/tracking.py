@@ -152,6 +152,7 @@ class SearchScreen(FitsTables, DbWork, Screen):
             else "No matches."
         )
         self.query_one("#search-status", Static).update(literal(status))
+        self.call_after_refresh(self.fit_tables)
         # Focus stays in the query: refine and press enter again, or tab to the hits.
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -222,9 +223,10 @@ class MyItemsScreen(FitsTables, DbWork, Screen):
                 one_line(r.text),
                 f"{r.raised_on}",
                 f"{r.due or ''}",
-                Text("overdue" if r.overdue else r.status, style="red" if r.overdue else ""),
+                Text("OVERDUE" if r.overdue else r.status, style="bold red" if r.overdue else ""),
                 key=str(r.id),
             )
+        self.call_after_refresh(self.fit_tables)
 
     def action_previous(self) -> None:
         self._step_member(-1)

@@ -206,7 +206,7 @@ def assign_form(session: Session, meeting_id: int) -> AssignForm:
         meeting_id=id_of(meeting),
         on=meeting.on,
         roles=tuple((r.name, id_of(r)) for r in list_roles(session, group) if r.rotates),
-        members=tuple((m.name, id_of(m)) for m in _members(session, group, meeting.on)),
+        members=_choices(_members(session, group, meeting.on)),
         current=tuple((rid, a.member_id) for rid, a in assignments(session, meeting).items()),
     )
 
@@ -240,7 +240,7 @@ def holders_form(session: Session, group_id: int) -> HoldersForm:
     group = get_group(session, group_id)
     return HoldersForm(
         roles=view.standing,
-        members=tuple((m.name, id_of(m)) for m in _members(session, group)),
+        members=_choices(_members(session, group)),
     )
 
 
@@ -259,5 +259,16 @@ def new_role(session: Session, group_id: int, name: str, rotates: bool) -> int:
 
 
 def _members(session: Session, group: Group, on: dt.date | None = None) -> list[Member]:
-    members = list_members(session, group, ("active", "alumni"))
-    return [m for m in members if on is None or is_member_on(m, on)]
+    """Who may take a role: members on that meeting's day; for standing roles, current
+    members only (no alumni, no one on the recruitment list)."""
+    if on is None:
+        return list_members(session, group, ("active",))
+    return [m for m in list_members(session, group, ("active", "alumni")) if is_member_on(m, on)]
+
+
+def _choices(members: list[Member]) -> tuple[tuple[str, int], ...]:
+    """(label, id) for a picker: same-named members are told apart by e-mail."""
+    from .attendance import labels
+
+    shown = labels(members)
+    return tuple((shown[id_of(m)], id_of(m)) for m in members)

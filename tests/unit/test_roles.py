@@ -216,3 +216,34 @@ def test_the_demo_group_gives_nobody_two_roles_at_one_meeting(demo_db):
         for m in s.exec(select(Meeting).where(Meeting.status == "scheduled")):
             holders = _rotating_holders(s, g, m)
             assert len(holders) == 2 and len(set(holders)) == 2, m.on
+
+
+def test_pickers_offer_current_members_only_and_tell_same_names_apart(make_db):
+    from peergroup.services import roles_views
+
+    db = make_db()
+    with db.write() as s:
+        g, people, created = _group(s, 3, 2)
+        twin = membership.add_member(
+            s,
+            g,
+            membership.MemberInput(
+                name=people[0].name, email="twin@example.org", joined_on="2026-01-01"
+            ),
+        )
+        membership.update_member(
+            s,
+            people[0],
+            membership.MemberInput(
+                name=people[0].name, email="first@example.org", joined_on="2026-01-01"
+            ),
+        )
+        membership.member_leaves(s, people[2], "2026-06-01")
+        gid, mid = g.id, created[0].id
+    with db.read() as s:
+        standing = dict(roles_views.holders_form(s, gid).members)
+        at_meeting = dict(roles_views.assign_form(s, mid).members)
+    assert people[2].name not in " ".join(standing)  # left: not offered
+    assert f"{people[0].name} <twin@example.org>" in standing
+    assert f"{people[0].name} <first@example.org>" in at_meeting
+    assert twin.id in standing.values()
