@@ -425,7 +425,22 @@ class PeergroupApp(DbWork, App[int]):
             "Full-text search over minutes, decisions and action items",
             self.action_search,
         )
-        yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
+        yield SystemCommand(
+            "My action items: close an item",
+            "Open action items per member; t marks the selected one done",
+            self.action_my_items,
+        )
+        if self.group_id is not None:
+            yield SystemCommand(
+                "Export the calendar (.ics)",
+                "The group's meetings, or one member's, for Google, Outlook or Apple calendar",
+                self.action_export_calendar,
+            )
+            yield SystemCommand(
+                "Export minutes (Markdown)",
+                "Minutes, decisions and action items of a date range, for e-mail or a shared drive",
+                self.action_export_minutes,
+            )
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
         yield from self._screen_actions(screen)
         palette = getattr(screen, "palette", None)
@@ -455,6 +470,26 @@ class PeergroupApp(DbWork, App[int]):
                 binding.tooltip or meaning(key) or "On this screen",
                 lambda n=node, a=action: self.call_later(n.run_action, a),
             )
+
+    def action_export_calendar(self) -> None:
+        from .dialogs.calendar import IcsExportDialog
+
+        if self.db is None or self.group_id is None:
+            return
+        # The dialog names the group: read it (off the UI thread), then ask.
+        from peergroup.services import groups as groups_svc
+
+        group_id = self.group_id
+        self.run_db(
+            lambda s: groups_svc.get_group(s, group_id).name,
+            lambda name: self.push_screen(IcsExportDialog(group_id, name)),
+        )
+
+    def action_export_minutes(self) -> None:
+        from .tracking import ExportMinutesDialog
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(ExportMinutesDialog(group_id=self.group_id))
 
     def action_roles(self) -> None:
         from .roles import RolesScreen
