@@ -111,7 +111,9 @@ class PeergroupApp(DbWork, App[int]):
 
         self._remembered_theme()
         self.push_screen(HomeScreen())
-        self._open_database()
+        # After the first frame is on screen: opening the database (and the rest
+        # of SQLAlchemy's import) must not hold up that first paint.
+        self.call_after_refresh(self._open_database)
         if not self.is_headless:
             import asyncio
             import signal
