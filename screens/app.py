@@ -356,6 +356,11 @@ class PeergroupApp(DbWork, App[int]):
         )
         yield SystemCommand("My action items", "Open action items per member", self.action_my_items)
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
+        yield SystemCommand(
+            "Yearly review",
+            "Goals, survey, outcomes and the annual report (step 10)",
+            self.action_yearly_review,
+        )
         yield from self._screen_actions(screen)
         palette = getattr(screen, "palette", None)
         if palette is not None:  # a screen's commands that have no key
@@ -384,6 +389,12 @@ class PeergroupApp(DbWork, App[int]):
                 binding.tooltip or meaning(key) or "On this screen",
                 lambda n=node, a=action: self.call_later(n.run_action, a),
             )
+
+    def action_yearly_review(self) -> None:
+        from .review import ReviewScreen
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(ReviewScreen())
 
     def action_roles(self) -> None:
         from .roles import RolesScreen

@@ -38,6 +38,7 @@ class TrackingScreen(StepScreen):
         Binding("slash", "search", "Search"),
         Binding("i", "my_items", "My items"),
         Binding("x", "export", "Export minutes"),
+        Binding("o", "open_round", "Yearly review"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -96,6 +97,11 @@ class TrackingScreen(StepScreen):
 
     def action_export(self) -> None:
         self.app.push_screen(ExportMinutesDialog())
+
+    def action_open_round(self) -> None:
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
 
 class SearchScreen(DbWork, Screen):
