@@ -158,14 +158,15 @@ def _goals(doc: Document, session: Session, ev_id: int, compare: review_views.Co
     if not rows:
         doc.add(Para("No goals were open during this year.", "note"))
         return
-    counts = {
-        label: sum(1 for r in rows if r.verdict_label == label)
-        for label in review_goals.VERDICT_LABELS.values()
-    }
-    summary = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
+    parts = [
+        f"{n} {name}"
+        for name in review_goals.VERDICT_LABELS.values()
+        if (n := sum(1 for r in rows if r.verdict_label == name))
+    ]
     undecided = sum(1 for r in rows if not r.verdict)
     if undecided:
-        summary += f", {undecided} without a verdict yet"
+        parts.append(f"{undecided} without a verdict yet")
+    summary = ", ".join(parts)
     doc.add(Para(f"{len(rows)} goal(s) reviewed: {summary}."))
     doc.add(
         Table(
@@ -174,7 +175,8 @@ def _goals(doc: Document, session: Session, ev_id: int, compare: review_views.Co
                 [
                     r.whose,
                     r.title,
-                    r.verdict_label + (f" (new due date {r.new_due})" if r.new_due else ""),
+                    (r.verdict_label or "to decide")
+                    + (f" (new due date {r.new_due})" if r.new_due else ""),
                     r.note,
                 ]
                 for r in rows
