@@ -92,9 +92,9 @@ class ReviewScreen(StepScreen):
     BINDINGS = [
         Binding("n", "do_next", "Next part"),
         Binding("o", "open_round", "New review"),
-        Binding("t", "toggle", "Finish/reopen"),
         Binding("x", "export", "Report"),
         Binding("h", "history", "Years"),
+        Binding("t", "toggle", "Finish/reopen", show=False),
         Binding("left_square_bracket", "previous", "Prev year", show=False),
         Binding("right_square_bracket", "next", "Next year", show=False),
     ]
@@ -168,10 +168,11 @@ class ReviewScreen(StepScreen):
             )
         restore_cursor(t, keep)
         what = (
-            "enter: look at a part · x: annual report · t: reopen for a correction"
+            "enter: look at a part · t: reopen it for a correction"
             if current.completed_on
             else "enter: open a part · n: the next part to do · t: finish the review"
         )
+        what += "\nh: compare the years · x: the annual report for the chair"
         help_line.update(what)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -29,7 +29,7 @@ class ReviewMissionScreen(ReviewPartScreen):
     )
     BINDINGS = [
         Binding("w", "mission", "Mission"),
-        Binding("o", "open_round", "Opt-in round"),
+        Binding("o", "open_round", "Opt-in"),
         Binding("e", "edit", "Answer"),
         Binding("j", "join", "Join"),
     ]

@@ -28,8 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-def trend(values: tuple[float | None, ...], top: float | None = None) -> Text:
-    """One block per year, as high as its value (· where there is none)."""
+def trend(values: tuple[float | None, ...], top: float | None = None, low: float = 0) -> Text:
+    """One block per year, as high as its value between ``low`` and ``top`` (the
+    largest value if not given); · where there is none."""
     known = [v for v in values if v is not None]
     high = top or max(known, default=0) or 1
     out = Text(style="cyan")
@@ -37,13 +38,15 @@ def trend(values: tuple[float | None, ...], top: float | None = None) -> Text:
         if v is None:
             out.append("·", style="dim")
         else:
-            out.append(BLOCKS[max(0, min(7, round(7 * v / high)))])
+            out.append(BLOCKS[max(0, min(7, round(7 * (v - low) / ((high - low) or 1))))])
     return out
 
 
-def _number(value: float | None, unit: str) -> str:
+def _number(value: float | None, unit: str, decimals: bool = False) -> str:
     if value is None:
         return "—"
+    if decimals:
+        return f"{value:.1f}{unit}"
     text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
     return text + unit
 
@@ -104,11 +107,12 @@ def _table(section: CompareSection, years: tuple[str, ...]) -> Table:
     for year in years[-4:]:  # the last four years fit in 80 columns
         table.add_column(year, justify="right")
     table.add_column("trend")
+    scores = section.max_value == 5  # survey means: 1 to 5, one decimal
     for row in section.rows:
         values = row.values[-4:]
         table.add_row(
             literal(row.label),
-            *(_number(v, section.unit) for v in values),
-            trend(row.values, section.max_value),
+            *(_number(v, section.unit, scores) for v in values),
+            trend(row.values, section.max_value, 1 if scores else 0),
         )
     return table

@@ -130,8 +130,8 @@ class ReviewSurveyScreen(ReviewPartScreen):
     )
     BINDINGS = [
         Binding("r", "answer", "Answer"),
-        Binding("a", "add", "Own statement"),
-        Binding("d", "remove", "Remove statement"),
+        Binding("a", "add", "Add statement"),
+        Binding("d", "remove", "Remove"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -180,7 +180,7 @@ class ReviewSurveyScreen(ReviewPartScreen):
             mark = "★ " if i.key in view.own else "  "
             t.add_row(
                 one_line(mark + i.text, 46),
-                str(i.answers),
+                str(i.answers) if res.shown else "",  # counts too stay hidden until then
                 f"{i.mean:.1f}" if i.mean is not None else "—",
                 bar(i.mean, 5),
                 key=i.key,

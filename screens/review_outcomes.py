@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from .review import ReviewPartScreen
 from .review_goals import bar
@@ -132,7 +132,6 @@ class ReviewFiguresScreen(ReviewPartScreen):
         yield from self.heading()
         with VerticalScroll(id="figures"):
             yield Static("", id="fig-meetings")
-            yield Sparkline([], id="fig-spark")
             yield Static("", id="fig-members")
             yield Static("", id="fig-rest")
         yield Footer()
@@ -164,14 +163,14 @@ class ReviewFiguresScreen(ReviewPartScreen):
         if view.previous_label:
             before = f"{view.previous_rate:.0f}%" if view.previous_rate is not None else "—"
             text.append(f"  ({view.previous_label}: {before})", style="dim")
-        taken = [m for m in f.meetings if m.rate is not None]
-        if taken:
-            text.append("\nPer meeting: ", style="bold")
-            text.append(" · ".join(f"{m.on:%d %b} {m.rate:.0f}%" for m in taken))
+        for m in f.meetings:
+            text.append(f"\n  {m.on:%a %d %b %Y}  ")
+            if m.rate is None:
+                text.append("attendance not taken", style="dim")
+            else:
+                text.append_text(bar(m.rate, 100, 20))
+                text.append(f" {m.rate:.0f}%  ({m.present} of {m.expected})")
         self.query_one("#fig-meetings", Static).update(text)
-        spark = self.query_one("#fig-spark", Sparkline)
-        spark.data = [m.rate or 0.0 for m in taken]
-        spark.display = len(taken) > 1
         self.query_one("#fig-members", Static).update(_members_table(view))
         self.query_one("#fig-rest", Static).update(_rest(view))
 

@@ -38,7 +38,7 @@ class TrackingScreen(StepScreen):
         Binding("slash", "search", "Search"),
         Binding("i", "my_items", "My items"),
         Binding("x", "export", "Export minutes"),
-        Binding("o", "open_round", "Yearly review"),
+        Binding("o", "open_round", "Review"),
     ]
 
     def compose(self) -> ComposeResult:

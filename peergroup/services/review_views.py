@@ -86,7 +86,7 @@ def hub_view(
     if chosen is not None:
         parts = part_states(session, chosen, today)
         if review_svc.meetings_in(session, group, chosen.period_start) == 0:
-            notes.append("No meetings are recorded in this year; the figures are what was given.")
+            notes.append("No meetings of this year are in Peergroup; figures as recorded.")
         end = review_svc.period_end(chosen.period_start)
         if chosen.completed_on is None and end >= today:
             notes.append(f"This year runs until {end:%d %b %Y}; figures so far.")
@@ -123,7 +123,9 @@ def part_states(session: Session, ev: Evaluation, today: dt.date) -> tuple[PartS
         ),
         "tallies": (
             bool(rows),
-            f"{len(rows)} tally(ies), {sum(r.count for r in rows)} outcome(s)",
+            _plural(len(rows), "tally", "tallies")
+            + ", "
+            + _plural(sum(r.count for r in rows), "outcome", "outcomes"),
         ),
         "figures": (True, f"{figures.held} of {figures.planned} meeting(s) held{rate}"),
         "mission": (
@@ -132,6 +134,8 @@ def part_states(session: Session, ev: Evaluation, today: dt.date) -> tuple[PartS
             + (
                 f"; opt-in {answered} of {len(mission.answers)} answered"
                 if mission.round_started
+                else "; no opt-in round recorded"
+                if ev.completed_on
                 else "; opt-in round not started"
             ),
         ),
@@ -146,6 +150,10 @@ def part_states(session: Session, ev: Evaluation, today: dt.date) -> tuple[PartS
         PartState(key, i + 1, title, finished or states[key][0], states[key][1])
         for i, (key, title) in enumerate(PARTS)
     )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 # --- comparing the years ------------------------------------------------------------------

@@ -10,6 +10,7 @@ field and nothing is saved. Titles name what the dialog acts on.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..widgets.export import ExportFileDialog, default_folder
@@ -89,6 +90,8 @@ class VerdictDialog(FormDialog[Any]):
 
 
 class SurveyAnswerDialog(FormDialog[int]):
+    CSS_PATH = [FormDialog.CSS_PATH, str(Path(__file__).with_name("review.tcss"))]
+
     def __init__(self, evaluation_id: int) -> None:
         super().__init__()
         self.evaluation_id = evaluation_id
@@ -132,6 +135,13 @@ class SurveyAnswerDialog(FormDialog[int]):
                 )
             )
         return out
+
+    def show_error(self, field_name: str | None, message: str) -> None:
+        # The message line sits below all the statements, out of view on a small
+        # screen: say it where it is seen too (the field at fault gets the focus).
+        super().show_error(field_name, message)
+        label = next((f.label for f in self._fields if f.name == field_name), None)
+        self.app.notify(f"{label}: {message}" if label else message, severity="error", markup=False)
 
     def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import survey

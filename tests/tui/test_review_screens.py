@@ -57,6 +57,19 @@ async def _answer_survey(pilot, who: int, scores: list[int]) -> None:  # noqa: A
     await _keys(pilot, "ctrl+s")
 
 
+def _notices(app) -> list[str]:  # noqa: ANN001
+    """What the app tells the user in notifications (toasts are not in screenshots)."""
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        said.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    return said
+
+
 async def test_a_whole_review_of_the_demo_group_by_keys(demo_db):
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -188,6 +201,7 @@ async def test_a_whole_review_of_the_demo_group_by_keys(demo_db):
 
 async def test_a_score_outside_one_to_five_is_refused_and_nothing_is_saved(demo_db):
     app = app_for(demo_db.path)
+    said = _notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open_review(pilot)
         await _keys(pilot, "o", "ctrl+s", "down", "enter")  # start 2026-27, open the survey
@@ -198,8 +212,11 @@ async def test_a_score_outside_one_to_five_is_refused_and_nothing_is_saved(demo_
         await pilot.press("tab")
         await type_text(pilot, "7")
         await _keys(pilot, "ctrl+s")
-        text = flat(screen_text(app))
-        assert "2. Career goals: 7 is out of range; type a whole number from 1 to 5." in text
+        # said where it is seen (the message line is below all the statements) ...
+        assert "2. Career goals: 7 is out of range; type a whole number from 1 to 5." in said
+        # ... and the field at fault has the focus, still holding what was typed
+        assert app.screen.focused.id == "field-goals_progress"
+        assert app.screen.focused.value == "7"
     with demo_db.read() as s:
         assert s.exec(select(func.count()).select_from(SurveyRespondent)).one() == 11  # the demo's
         ev = s.exec(select(Evaluation).where(Evaluation.year == 2026)).one()
@@ -211,19 +228,6 @@ async def test_a_score_outside_one_to_five_is_refused_and_nothing_is_saved(demo_
             ).one()
             == 0
         )
-
-
-def _notices(app) -> list[str]:  # noqa: ANN001
-    """What the app tells the user in notifications (toasts are not in screenshots)."""
-    said: list[str] = []
-    shown = app.notify
-
-    def notify(message, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        said.append(str(message))
-        return shown(message, *args, **kwargs)
-
-    app.notify = notify
-    return said
 
 
 async def test_a_finished_review_is_read_only_until_reopened_with_a_reason(demo_db):
