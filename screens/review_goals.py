@@ -188,13 +188,13 @@ class ReviewSurveyScreen(ReviewPartScreen):
         restore_cursor(t, keep)
 
     def action_answer(self) -> None:
-        from .dialogs.review import SurveyAnswerDialog
+        from .dialogs.review_survey import SurveyAnswerDialog
 
         if self.editable():
             self.app.push_screen(SurveyAnswerDialog(self.evaluation_id), self.after_dialog)
 
     def action_add(self) -> None:
-        from .dialogs.review import OwnItemDialog
+        from .dialogs.review_survey import OwnItemDialog
 
         if self.app.group_id is not None:
             self.app.push_screen(OwnItemDialog(self.app.group_id), self.after_dialog)
