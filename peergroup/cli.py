@@ -81,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, output],
         help="the running list of meeting dates and topics (Markdown)",
     )
+    rep = sub.add_parser("report", help="write a report to a file")
+    rep_sub = rep.add_subparsers(dest="what", metavar="WHAT", required=True)
+    yearly = rep_sub.add_parser(
+        "yearly",
+        parents=[group_after, output],
+        help="the annual report of a yearly review (-o FILE.md or FILE.html)",
+    )
+    yearly.add_argument(
+        "--year",
+        metavar="YEAR",
+        help="which review, e.g. 2025 or 2025-26 (default: the latest finished one)",
+    )
     srch = sub.add_parser(
         "search",
         parents=[group_after],
@@ -228,6 +240,8 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             return 0
         if command == "export":
             return _export(db, args)
+        if command == "report":
+            return _report(db, args)
         if command == "search":
             from .services import search as search_svc
 
@@ -292,6 +306,22 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
+
+
+def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from .export.document import format_for
+    from .services import annual_report
+
+    fmt = format_for(str(args.output))
+    with db.read() as session:
+        text, label = annual_report.yearly_report(session, _group(session, args), args.year, fmt)
+    _write(args, db, text)
+    kind = "HTML" if fmt == "html" else "Markdown"
+    _say(
+        f"Wrote the annual report of {label} ({kind}) to {args.output}.",
+        to_stderr=str(args.output) == "-",
+    )
+    return 0
 
 
 def _write(args: argparse.Namespace, db, data: bytes | str) -> None:  # noqa: ANN001

@@ -444,6 +444,11 @@ class PeergroupApp(DbWork, App[int]):
                 self.action_export_minutes,
             )
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
+        yield SystemCommand(
+            "Yearly review",
+            "Goals, survey, outcomes and the annual report (step 10)",
+            self.action_yearly_review,
+        )
         yield from self._screen_actions(screen)
         palette = getattr(screen, "palette", None)
         if palette is not None:  # a screen's commands that have no key
@@ -492,6 +497,12 @@ class PeergroupApp(DbWork, App[int]):
 
         if self.db is not None and self.group_id is not None:
             self.push_screen(ExportMinutesDialog(group_id=self.group_id))
+
+    def action_yearly_review(self) -> None:
+        from .review import ReviewScreen
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(ReviewScreen())
 
     def action_roles(self) -> None:
         from .roles import RolesScreen

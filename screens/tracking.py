@@ -39,6 +39,7 @@ class TrackingScreen(FitsTables, StepScreen):
         Binding("slash", "search", "Search"),
         Binding("i", "my_items", "My items"),
         Binding("x", "export", "Export", tooltip="Export minutes as Markdown"),
+        Binding("o", "open_round", "Review", tooltip="The yearly review (goals, survey, report)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -97,6 +98,11 @@ class TrackingScreen(FitsTables, StepScreen):
 
     def action_export(self) -> None:
         self.app.push_screen(ExportMinutesDialog())
+
+    def action_open_round(self) -> None:
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
 
 class SearchScreen(FitsTables, DbWork, Screen):

@@ -27,7 +27,15 @@ from .base import (
     new_uuid,
 )
 from .consequences import ConsequenceAnswer, ConsequenceCheck
-from .evaluation import Evaluation, GoalReview, OutcomeTally, SurveyAnswer
+from .evaluation import (
+    Evaluation,
+    GoalReview,
+    OutcomeTally,
+    ReviewReopening,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyRespondent,
+)
 from .goals import Goal, GoalCheckin, MissionVersion
 from .group import Group, Member, OptInRound, PeerTrait
 from .meetings import Attendance, CustomDate, Meeting, Role, RoleAssignment, SkipDate
@@ -73,12 +81,15 @@ __all__ = [
     "OutcomeTally",
     "PeerTrait",
     "Reflection",
+    "ReviewReopening",
     "Role",
     "RoleAssignment",
     "ScribeChange",
     "SkipDate",
     "SupportRequest",
     "SurveyAnswer",
+    "SurveyItem",
+    "SurveyRespondent",
     "Topic",
     "TopicRating",
     "metadata",

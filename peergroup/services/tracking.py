@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, func, select
 
 from .. import clock
-from ..models import Evaluation, Group, Meeting, Minutes, Topic
+from ..models import Group, Meeting, Minutes, Topic
 from ..steps import StepStatus
 from . import actions
 from . import roles as roles_svc
@@ -112,13 +111,31 @@ def step_status(session: Session, group: Group, today: dt.date) -> StepStatus:
         step.missing.append(f"{past - with_minutes} past meeting(s) have no minutes.")
     if not past:
         step.missing.append("Hold the first meeting and record its minutes.")
-    age_start = group.first_meeting or (group.created_at.date() if group.created_at else today)
-    if age_start <= today - relativedelta(months=12):
-        recent = session.exec(
-            select(func.count())
-            .select_from(Evaluation)
-            .where(Evaluation.group_id == group.id, Evaluation.year >= today.year - 1)
-        ).one()
-        if not recent:
-            step.missing.append("Run the yearly evaluation of goals and outcomes.")
+    _yearly_review_status(session, group, today, step)
     return step.finish(with_minutes > 0)
+
+
+def _yearly_review_status(session: Session, group: Group, today: dt.date, step: StepStatus) -> None:
+    """The yearly review is due twelve months after the last finished one (or after the
+    first meeting); a review finished in the last twelve months settles it for the year."""
+    from . import review
+
+    due = review.review_due(session, group, today)
+    if due.due is None or due.done_for_year:
+        return
+    if due.due <= today:
+        what = (
+            f"finish the review of {due.open_label} that was started"
+            if due.open_label
+            else "open step 10, press o for the review, then o to start it"
+        )
+        step.flag(f"The yearly review was due on {due.due:%Y-%m-%d}: {what}.")
+    elif due.open_label:
+        step.missing.append(
+            f"Finish the yearly review of {due.open_label} (due by {due.due:%Y-%m-%d})."
+        )
+    else:
+        basis = "the first meeting" if due.first else "the last review"
+        step.missing.append(
+            f"The yearly review is due by {due.due:%Y-%m-%d}, twelve months after {basis}."
+        )

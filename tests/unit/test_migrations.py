@@ -90,6 +90,7 @@ def _add_rows(path: Path) -> None:
                 "uuid": "0" * 32,
                 "membership": "ongoing",
                 "timezone": "UTC",
+                "duration_minutes": 60,  # 0 (the filler) breaks 0003's CHECK
             },
         )
         _insert(
@@ -114,6 +115,10 @@ def _add_rows(path: Path) -> None:
                 "left_on": "2026-06-30",
             },
         )
+        # From 0003 on, lookups go by the folded name, which the models (not a raw
+        # insert) fill in.
+        if any(c[1] == "name_key" for c in con.execute('pragma table_info("group")')):
+            con.execute('update "group" set name_key = lower(name)')
         con.commit()
     finally:
         con.close()
