@@ -66,9 +66,17 @@ def _filler(declared_type: str) -> object:
     return ""
 
 
+# Folded keys (revision 0003 on) that an older Peergroup filled in, by source column.
+_KEYS = {("group", "name_key"): "name", ("member", "email_key"): "email"}
+
+
 def _insert(con: sqlite3.Connection, table: str, values: dict[str, object]) -> int:
     """Insert a row giving every NOT NULL column this revision's table has."""
     row = dict(values)
+    columns = {c[1] for c in con.execute(f'pragma table_info("{table}")')}
+    for (key_table, key), source in _KEYS.items():
+        if key_table == table and key in columns and row.get(source):
+            row[key] = str(row[source]).casefold()
     for _cid, name, declared, notnull, default, pk in con.execute(f'pragma table_info("{table}")'):
         if notnull and default is None and not pk and name not in row:
             row[name] = _filler(declared)
@@ -90,6 +98,7 @@ def _add_rows(path: Path) -> None:
                 "uuid": "0" * 32,
                 "membership": "ongoing",
                 "timezone": "UTC",
+                "duration_minutes": 60,  # within the CHECK that 0003 adds
             },
         )
         _insert(
