@@ -81,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, output],
         help="the running list of meeting dates and topics (Markdown)",
     )
+    rep = sub.add_parser("report", help="write a report built from the group's records")
+    rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
+    rep_sub.add_parser(
+        "support",
+        parents=[group_after, output],
+        help="the support brief for the chair (FILE.md or FILE.html)",
+    )
     srch = sub.add_parser(
         "search",
         parents=[group_after],
@@ -228,6 +235,8 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             return 0
         if command == "export":
             return _export(db, args)
+        if command == "report":
+            return _report(db, args)
         if command == "search":
             from .services import search as search_svc
 
@@ -286,6 +295,20 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
+
+
+def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """Reports are Documents: Markdown, or HTML for an .html/.htm file name."""
+    if args.report == "support":
+        from .services import support_brief
+
+        with db.read() as session:
+            group = _group(session, args)
+            data = support_brief.brief_file(session, group.id, str(args.output))
+        _write(args, db, data)
+        _say(f"Wrote the support brief to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    return _fail(f"unknown report {args.report!r}")
 
 
 def _write(args: argparse.Namespace, db, data: bytes | str) -> None:  # noqa: ANN001

@@ -179,12 +179,10 @@ def topic_title(session: Session, meeting: Meeting) -> str:
     return topic.title if topic else meeting.title
 
 
-def _prompt_text(key: str) -> str:
-    if not key:
-        return ""
-    from .. import content
+def _prompt_text(session: Session, meeting: Meeting) -> str:
+    from .reflections import prompt_text  # the library and the group's own prompts
 
-    return next((p.get("text", "") for p in content.prompts() if p.get("key") == key), "")
+    return prompt_text(session, meeting.group_id, meeting.prompt_key)
 
 
 # --- opening the meeting ----------------------------------------------------
@@ -226,7 +224,7 @@ def open_meeting(
         start_time=meeting.start_time,
         topic_title=topic_title(session, meeting),
         discussion_lead=lead.name if lead else "",
-        prompt_text=_prompt_text(meeting.prompt_key),
+        prompt_text=_prompt_text(session, meeting),
         agenda_note=meeting.agenda_note,
         minutes_id=minutes.id,
         text=minutes.text,
