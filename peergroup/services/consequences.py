@@ -28,7 +28,7 @@ from .groups import get_group
 
 INTERVAL_MIN, INTERVAL_MAX = 1, 24  # months
 REOPEN_AFTER_DAYS = 14  # a new check this soon after the last one is refused
-CONCERN_HIGH, CONCERN_LOW = 3.5, 2.5  # a mean past these marks the question as a concern
+CONCERN_HIGH, CONCERN_LOW = 3.5, 3.0  # a mean past these marks the question as a concern
 
 
 def questions() -> list[dict]:

@@ -100,6 +100,19 @@ def set_owner(session: Session, group_id: int, db_path: Path, member_id: int) ->
     return Person(member.id or 0, member.name)
 
 
+@dataclass(frozen=True)
+class People:
+    owner: Person | None
+    people: tuple[Person, ...]  # who can keep a journal
+
+
+def people(session: Session, group_id: int, db_path: Path) -> People:
+    return People(
+        owner(session, group_id, db_path),
+        tuple(Person(m.id or 0, m.name) for m in _members(session, group_id)),
+    )
+
+
 def _author(session: Session, group_id: int, member_id: int | None) -> Member:
     member = session.get(Member, member_id) if member_id is not None else None
     if member is None or member.group_id != group_id:
@@ -252,7 +265,7 @@ class ReflectionText:
     text: str
     revision: int
     shared: bool
-    encrypted: bool  # saved encrypted (the author has a passphrase and it is not shared)
+    passphrase: bool  # the author's journal has one: private text is stored encrypted
     editable: bool  # the reader is its author
 
 
@@ -294,7 +307,7 @@ def open_reflection(
         text=_plain(row, unlocked),
         revision=row.revision,
         shared=row.shared,
-        encrypted=row.cipher is not None,
+        passphrase=key_params(session, row.member_id) is not None,
         editable=row.member_id == reader_id,
     )
 
@@ -308,8 +321,14 @@ class Start:
     prompt_key: str
 
 
+def _label(text: str, width: int = 50) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def starts(session: Session, group_id: int, today: dt.date) -> list[Start]:
-    """Meetings with a prompt (the last three and the next), free writing, then the library."""
+    """The last three meetings with a prompt (newest first) and the next one, free
+    writing, then every prompt of the library."""
     texts = reflections_svc.prompt_texts(session, group_id)
     meetings = session.exec(
         select(Meeting)
@@ -323,12 +342,13 @@ def starts(session: Session, group_id: int, today: dt.date) -> list[Start]:
     past = [m for m in meetings if m.on <= today][-3:]
     future = [m for m in meetings if m.on > today][:1]
     out = [
-        Start(f"{m.on:%d %b %Y}: {texts.get(m.prompt_key, '')[:50]}", m.id, m.prompt_key)
-        for m in reversed(past + future)
+        Start(_label(f"{m.on:%d %b %Y}: {texts.get(m.prompt_key, '')}"), m.id, m.prompt_key)
+        for m in [*reversed(past), *future]
     ]
     out.append(Start("Free writing (no prompt)", None, ""))
     out += [
-        Start(label, None, key) for label, key in reflections_svc.prompt_choices(session, group_id)
+        Start(_label(label), None, key)
+        for label, key in reflections_svc.prompt_choices(session, group_id)
     ]
     return out
 
@@ -355,7 +375,7 @@ def new_reflection(
         text="",
         revision=0,
         shared=False,
-        encrypted=key_params(session, member.id or 0) is not None,
+        passphrase=key_params(session, member.id or 0) is not None,
         editable=True,
     )
 
@@ -429,15 +449,15 @@ def set_shared(
     author_id: int,
     shared: bool,
     unlocked: crypto.Unlocked | None,
-) -> bool:
+) -> int:
     """Share a reflection with the group (its text becomes part of that meeting's
     minutes export), or take it back (private again, encrypted if the author has a
-    passphrase). Only its author can."""
+    passphrase). Only its author can. Returns the reflection's new revision."""
     row = _reflection(session, reflection_id)
     if row.member_id != author_id:
         raise PrivateReflection("Only its author can share or un-share a reflection.")
     if row.shared == shared:
-        return shared
+        return row.revision
     text = _plain(row, unlocked)
     if shared and not text.strip():
         raise InputError("reflection", "is empty; write something before sharing it.")
@@ -445,7 +465,7 @@ def set_shared(
     row.shared_at = utcnow() if shared else None
     row.revision += 1
     _store(session, row, text, unlocked)
-    return shared
+    return row.revision
 
 
 def delete_reflection(session: Session, reflection_id: int, author_id: int) -> None:
