@@ -77,6 +77,11 @@ def _items(doc: dict[str, Any], name: str) -> list[tuple[str, dict]]:
     return out
 
 
+def _as_file_field(exc: InputError) -> InputError:
+    """A service names ``prompt_key``; the file calls it ``prompt``."""
+    return InputError("prompt", exc.message) if exc.field == "prompt_key" else exc
+
+
 def _noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12, 0), dt.UTC)
 
@@ -110,7 +115,7 @@ def _load_prompts(session: Session, doc: dict[str, Any], ctx: ImportContext) -> 
                 session, group_id, _str(p.get("prompt"), f"{where}.prompt")
             )
         except InputError as exc:
-            raise _prefix(where, exc) from None
+            raise _prefix(where, _as_file_field(exc)) from None
         session.add(meeting)
     session.flush()
 
@@ -144,7 +149,7 @@ def _load_reflections(session: Session, doc: dict[str, Any], ctx: ImportContext)
             ) or (meeting.prompt_key if meeting else "")
             text = validate.text("text", _str(r.get("text"), f"{where}.text"), 50_000)
         except InputError as exc:
-            raise _prefix(where, exc) from None
+            raise _prefix(where, _as_file_field(exc)) from None
         if not text:
             raise InputError(f"{where}.text", "is empty; a reflection needs its text.")
         shared = _bool(r.get("shared"), f"{where}.shared")

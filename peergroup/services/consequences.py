@@ -113,7 +113,8 @@ def _respondent_ids(session: Session, check_id: int) -> set[int]:
 
 def clean_scores(scores: dict[str, object]) -> dict[str, int]:
     """Each score a whole number from 1 to 5 (or empty: skipped); at least one given."""
-    known = set(_question_keys())
+    keys = _question_keys()
+    known = set(keys)
     out: dict[str, int] = {}
     for key, raw in scores.items():
         if key not in known:
@@ -123,7 +124,7 @@ def clean_scores(scores: dict[str, object]) -> dict[str, int]:
             out[key] = value
     if not out:
         raise InputError(
-            next(iter(known)), "no question has a score; give at least one, from 1 to 5."
+            keys[0], "no question has a score; give at least one, from 1 to 5."
         )
     return out
 
