@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..widgets.form import FormDialog, FormField
+from .long_form import ErrorBesideField
 
 # The form's own style, then this module's (absolute paths: the dialogs open from other modules).
 _CSS = [FormDialog.CSS_PATH, str(Path(__file__).with_name("consequences.tcss"))]
@@ -46,7 +47,7 @@ class OpenCheckDialog(FormDialog[int]):
         )
 
 
-class AnswerCheckDialog(FormDialog[int]):
+class AnswerCheckDialog(ErrorBesideField, FormDialog[int]):
     """One member's answers: scores 1 to 5, each question may be left empty."""
 
     CSS_PATH = _CSS

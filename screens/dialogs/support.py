@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..widgets.export import ExportFileDialog, default_folder
 from ..widgets.form import FormDialog, FormField
+from .long_form import ErrorBesideField
 
 # The form's own style, then this module's (absolute paths: the dialogs open from other modules).
 _CSS = [FormDialog.CSS_PATH, str(Path(__file__).with_name("support.tcss"))]
@@ -28,7 +29,7 @@ STATUSES = [
 ]
 
 
-class RequestDialog(FormDialog[int]):
+class RequestDialog(ErrorBesideField, FormDialog[int]):
     """Add a request, or change one (every field, dates checked against each other)."""
 
     CSS_PATH = _CSS

@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 from sqlmodel import func, select
 
-from peergroup.clock import FixedClock
 from peergroup.cli import run
+from peergroup.clock import FixedClock
 from peergroup.errors import InputError
 from peergroup.export.document import Chart, Heading, Table, to_html, to_markdown
 from peergroup.models import Evaluation, Group, OutcomeTally, Reflection, SupportRequest
