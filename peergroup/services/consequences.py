@@ -123,9 +123,7 @@ def clean_scores(scores: dict[str, object]) -> dict[str, int]:
         if value is not None:
             out[key] = value
     if not out:
-        raise InputError(
-            keys[0], "no question has a score; give at least one, from 1 to 5."
-        )
+        raise InputError(keys[0], "no question has a score; give at least one, from 1 to 5.")
     return out
 
 

@@ -1,10 +1,7 @@
-"""The reflection journal: who is writing, what they see, and keeping it private.
+"""The reflection journal: reading, writing and sharing reflections, and passphrases.
 
-**Who is "me".** Each copy of the app has an owner per group ("this copy
-belongs to Dana Okafor"), kept in the user's config folder
-(``peergroup.config``), never in the database: a database passed to someone
-else does not carry it. Writing as someone else is an explicit choice of the
-screen, shown on it.
+Who is writing is ``journal_owner`` (re-exported here: ``owner``, ``people``,
+``set_owner``); what the journal screen lists is ``journal_view``.
 
 **Private by default.** A member sees their own reflections and the ones
 others *shared*; every query here filters on that, and nothing else in the
@@ -21,20 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
-from .. import config
 from ..clock import utcnow
 from ..errors import InputError, NotFound, PeergroupError
-from ..models import Group, JournalKey, Meeting, Member, Reflection
+from ..models import JournalKey, Meeting, Member, Reflection
 from . import journal_crypto as crypto
 from . import reflections as reflections_svc
 from . import validate
-from .groups import get_group
+from .journal_owner import People, Person, _author, owner, people, set_owner  # noqa: F401
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..db import Database
@@ -60,100 +54,7 @@ class PrivateReflection(PeergroupError):
     """Someone other than its author asked for a private reflection."""
 
 
-# --- who is writing ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    member_id: int
-    name: str
-
-
-def _members(session: Session, group_id: int) -> list[Member]:
-    """Who can keep a journal: active members and alumni (not prospective people)."""
-    return list(
-        session.exec(
-            select(Member)
-            .where(Member.group_id == group_id, Member.status != "prospective")
-            .order_by(col(Member.status), col(Member.name))
-        )
-    )
-
-
-def owner(session: Session, group_id: int, db_path: Path) -> Person | None:
-    """This copy's owner for the group, if one was chosen and is still a member."""
-    group = get_group(session, group_id)
-    stored = config.get(config.owner_key(db_path, group.uuid))
-    if not isinstance(stored, dict) or not isinstance(stored.get("member_id"), int):
-        return None
-    member = session.get(Member, stored["member_id"])
-    if member is None or member.group_id != group_id or member.status == "prospective":
-        return None
-    return Person(member.id or 0, member.name)
-
-
-def set_owner(session: Session, group_id: int, db_path: Path, member_id: int) -> Person:
-    """Make ``member_id`` this copy's owner for the group (kept in the config folder)."""
-    group = get_group(session, group_id)
-    member = _author(session, group_id, member_id)
-    config.put(config.owner_key(db_path, group.uuid), {"member_id": member.id, "name": member.name})
-    return Person(member.id or 0, member.name)
-
-
-@dataclass(frozen=True)
-class People:
-    owner: Person | None
-    people: tuple[Person, ...]  # who can keep a journal
-
-
-def people(session: Session, group_id: int, db_path: Path) -> People:
-    return People(
-        owner(session, group_id, db_path),
-        tuple(Person(m.id or 0, m.name) for m in _members(session, group_id)),
-    )
-
-
-def _author(session: Session, group_id: int, member_id: int | None) -> Member:
-    member = session.get(Member, member_id) if member_id is not None else None
-    if member is None or member.group_id != group_id:
-        raise InputError("member", "is not a member of this group; choose someone from the list.")
-    if member.status == "prospective":
-        raise InputError(
-            "member", f"{member.name} has not joined yet; a journal starts when they join."
-        )
-    return member
-
-
-# --- what the journal shows ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryRow:
-    reflection_id: int
-    author_id: int
-    author: str
-    mine: bool
-    written_on: dt.date
-    meeting_on: dt.date | None
-    prompt: str
-    preview: str  # the first words; "" while locked
-    shared: bool
-    encrypted: bool
-    locked: bool  # encrypted, and not unlocked in this session
-
-
-@dataclass(frozen=True)
-class JournalView:
-    group_name: str
-    owner: Person | None
-    author: Person | None  # who is writing now (the owner unless switched)
-    people: tuple[Person, ...]
-    has_passphrase: bool
-    unlocked: bool
-    entries: tuple[EntryRow, ...]
-    next_meeting: tuple[dt.date, str] | None  # its date and prompt text ("" if none)
-    prompts_used: tuple[tuple[dt.date, str], ...]
-    privacy: str  # one sentence on how private the journal is
+# --- keys -------------------------------------------------------------------------------
 
 
 def key_params(session: Session, member_id: int) -> crypto.KeyParams | None:
@@ -163,91 +64,8 @@ def key_params(session: Session, member_id: int) -> crypto.KeyParams | None:
     return crypto.KeyParams(row.salt, row.n, row.r, row.p, row.verifier)
 
 
-def _local_date(group: Group, when: dt.datetime) -> dt.date:
-    try:
-        return when.astimezone(ZoneInfo(group.timezone)).date()
-    except Exception:  # noqa: BLE001 - a zone the system does not know: UTC is close enough
-        return when.date()
-
-
-def _preview(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 def _readable(unlocked: crypto.Unlocked | None, member_id: int) -> crypto.Unlocked | None:
     return unlocked if unlocked is not None and unlocked.member_id == member_id else None
-
-
-def journal_view(
-    session: Session,
-    group_id: int,
-    db_path: Path,
-    author_id: int | None,
-    unlocked: crypto.Unlocked | None,
-    today: dt.date,
-) -> JournalView:
-    """The journal of ``author_id`` (default: this copy's owner): their reflections and
-    what others shared. Never another member's private reflection."""
-    group = get_group(session, group_id)
-    own = owner(session, group_id, db_path)
-    people = tuple(Person(m.id or 0, m.name) for m in _members(session, group_id))
-    if author_id is None and own is not None:
-        author_id = own.member_id
-    author = next((p for p in people if p.member_id == author_id), None)
-    params = key_params(session, author.member_id) if author else None
-    key = _readable(unlocked, author.member_id) if author else None
-    texts = reflections_svc.prompt_texts(session, group_id)
-    entries: list[EntryRow] = []
-    if author is not None:
-        rows = session.exec(
-            select(Reflection, col(Member.name), col(Meeting.on))
-            .join(Member, col(Member.id) == Reflection.member_id)
-            .outerjoin(Meeting, col(Meeting.id) == Reflection.meeting_id)
-            .where(
-                Member.group_id == group_id,
-                or_(Reflection.member_id == author.member_id, col(Reflection.shared).is_(True)),
-            )
-            .order_by(col(Reflection.created_at).desc(), col(Reflection.id).desc())
-        ).all()
-        for r, name, meeting_on in rows:
-            encrypted = r.cipher is not None
-            locked = encrypted and key is None
-            text = r.text
-            if encrypted and key is not None and r.id is not None:
-                text = crypto.decrypt_text(key, r.id, r.cipher or b"")
-            entries.append(
-                EntryRow(
-                    reflection_id=r.id or 0,
-                    author_id=r.member_id,
-                    author=name,
-                    mine=r.member_id == author.member_id,
-                    written_on=_local_date(group, r.created_at),
-                    meeting_on=meeting_on,
-                    prompt=texts.get(r.prompt_key, ""),
-                    preview="" if locked else _preview(text),
-                    shared=r.shared,
-                    encrypted=encrypted,
-                    locked=locked,
-                )
-            )
-    nxt = session.exec(
-        select(Meeting)
-        .where(Meeting.group_id == group_id, Meeting.on >= today, Meeting.status == "scheduled")
-        .order_by(col(Meeting.on), col(Meeting.start_time))
-    ).first()
-    return JournalView(
-        group_name=group.name,
-        owner=own,
-        author=author,
-        people=people,
-        has_passphrase=params is not None,
-        unlocked=key is not None,
-        entries=tuple(entries),
-        next_meeting=(nxt.on, texts.get(nxt.prompt_key, "")) if nxt else None,
-        prompts_used=tuple(reflections_svc.prompts_used(session, group_id, today)[:6]),
-        privacy=ENCRYPTED_NOTICE if params is not None else VIEW_ONLY_NOTICE,
-    )
 
 
 # --- one reflection ----------------------------------------------------------------------
@@ -310,47 +128,6 @@ def open_reflection(
         passphrase=key_params(session, row.member_id) is not None,
         editable=row.member_id == reader_id,
     )
-
-
-@dataclass(frozen=True)
-class Start:
-    """Where a new reflection can start: a meeting's prompt, a library prompt, or none."""
-
-    label: str
-    meeting_id: int | None
-    prompt_key: str
-
-
-def _label(text: str, width: int = 50) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def starts(session: Session, group_id: int, today: dt.date) -> list[Start]:
-    """The last three meetings with a prompt (newest first) and the next one, free
-    writing, then every prompt of the library."""
-    texts = reflections_svc.prompt_texts(session, group_id)
-    meetings = session.exec(
-        select(Meeting)
-        .where(
-            Meeting.group_id == group_id,
-            Meeting.prompt_key != "",
-            Meeting.status == "scheduled",
-        )
-        .order_by(col(Meeting.on))
-    ).all()
-    past = [m for m in meetings if m.on <= today][-3:]
-    future = [m for m in meetings if m.on > today][:1]
-    out = [
-        Start(_label(f"{m.on:%d %b %Y}: {texts.get(m.prompt_key, '')}"), m.id, m.prompt_key)
-        for m in [*reversed(past), *future]
-    ]
-    out.append(Start("Free writing (no prompt)", None, ""))
-    out += [
-        Start(_label(label), None, key)
-        for label, key in reflections_svc.prompt_choices(session, group_id)
-    ]
-    return out
 
 
 def new_reflection(

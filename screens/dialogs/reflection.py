@@ -203,9 +203,9 @@ class NewReflectionDialog(FormDialog[Any]):
         self.title_text = f"A new reflection by {author}"
 
     def load(self, session: Session) -> Any:
-        from peergroup.services import journal as journal_svc
+        from peergroup.services import journal_view
 
-        return journal_svc.starts(session, self.group_id, self.today)
+        return journal_view.starts(session, self.group_id, self.today)
 
     def fields(self) -> list[FormField]:
         options = [(s.label, i) for i, s in enumerate(self.data)]

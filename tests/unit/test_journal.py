@@ -22,7 +22,7 @@ from peergroup.paths import data_home
 from peergroup.services import groups as groups_svc
 from peergroup.services import journal as journal_svc
 from peergroup.services import journal_crypto as crypto
-from peergroup.services import journal_saver
+from peergroup.services import journal_saver, journal_view
 from peergroup.services import membership as membership_svc
 
 TODAY = dt.date(2026, 11, 25)
@@ -71,8 +71,8 @@ def test_a_private_reflection_is_seen_by_its_author_only(db, people):
     with db.write() as s:
         journal_svc.set_shared(s, shared.reflection_id, p["dana"], True, None)
     with db.read() as s:
-        dana = journal_svc.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
-        ben = journal_svc.journal_view(s, group_id, db.path, p["ben"], None, TODAY)
+        dana = journal_view.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
+        ben = journal_view.journal_view(s, group_id, db.path, p["ben"], None, TODAY)
         assert {e.preview for e in dana.entries} == {
             "Dana's private doubts about the clerkship",
             "Dana's note for everyone",
@@ -133,7 +133,7 @@ def test_a_passphrase_encrypts_existing_and_new_private_reflections(db, people):
         rows = {r.id: r for r in s.exec(select(Reflection))}
         assert rows[old.reflection_id].text == "" and rows[old.reflection_id].cipher
         assert rows[new.reflection_id].text == "" and rows[new.reflection_id].cipher
-        locked = journal_svc.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
+        locked = journal_view.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
         assert locked.has_passphrase and not locked.unlocked
         assert sorted((e.locked, e.preview) for e in locked.entries) == [
             (False, "Shared with all of you"),
@@ -253,7 +253,7 @@ def test_forgetting_the_passphrase_removes_what_it_protected(db, people):
     with db.write() as s:
         assert journal_svc.forget_passphrase(s, group_id, p["dana"]) == 1
     with db.read() as s:
-        view = journal_svc.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
+        view = journal_view.journal_view(s, group_id, db.path, p["dana"], None, TODAY)
         assert (view.has_passphrase, view.entries) == (False, ())
         assert view.privacy == journal_svc.VIEW_ONLY_NOTICE
 
@@ -268,7 +268,7 @@ def test_the_owner_is_kept_in_the_config_folder_not_the_database(db, people, tmp
         assert journal_svc.owner(s, group_id, db.path) == journal_svc.Person(
             p["dana"], "Dana Okafor"
         )
-        view = journal_svc.journal_view(s, group_id, db.path, None, None, TODAY)
+        view = journal_view.journal_view(s, group_id, db.path, None, None, TODAY)
         assert view.author == view.owner
         assert [x.name for x in view.people] == ["Ben Osei", "Cy Lee", "Dana Okafor"]
     assert b"owner:" not in db.path.read_bytes()

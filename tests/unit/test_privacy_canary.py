@@ -31,6 +31,7 @@ from peergroup.clock import FixedClock
 from peergroup.models import Meeting, Member, Reflection
 from peergroup.services import groups as groups_svc
 from peergroup.services import journal as journal_svc
+from peergroup.services import journal_view
 
 TODAY = dt.date(2026, 11, 25)
 DEMO = "Northbridge GIM Clinician-Educator Peer Group"
@@ -138,7 +139,7 @@ def test_controls_the_canary_is_really_there_and_shared_text_really_exports(
     minutes = _run_cli(db.path, CLI_PATHS["export minutes"], tmp_path / "m", capsys)
     assert SHARED_MARK in minutes and "**Shared by:** Elena Sokolova" in minutes
     with db.read() as s:
-        own = journal_svc.journal_view(s, group_id, db.path, members[AUTHOR], None, TODAY)
+        own = journal_view.journal_view(s, group_id, db.path, members[AUTHOR], None, TODAY)
     assert sum(CANARY in e.preview for e in own.entries) == 2
 
 
@@ -165,7 +166,7 @@ def test_with_a_passphrase_the_canary_is_in_no_byte_of_the_database_wal_or_backu
     # The author still reads them with the passphrase.
     with db.read() as s:
         unlocked = journal_svc.unlock(s, members[AUTHOR], PASSPHRASE)
-        view = journal_svc.journal_view(s, group_id, db.path, members[AUTHOR], unlocked, TODAY)
+        view = journal_view.journal_view(s, group_id, db.path, members[AUTHOR], unlocked, TODAY)
     assert sum(CANARY in e.preview for e in view.entries) == 3
 
 
