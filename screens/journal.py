@@ -143,7 +143,7 @@ class JournalScreen(DbWork, Screen):
         elif self.saver is not None and self.saver.encrypted:
             head.append(" · private, encrypted", style="bold")
         else:
-            head.append(" · private (hidden from others' views)", style="bold")
+            head.append(" · private", style="bold")
         self.query_one("#journal-head", Static).update(head)
         prompt = Text()
         if e.prompt:

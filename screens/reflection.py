@@ -163,7 +163,7 @@ class ReflectionScreen(StepScreen):
             if e.encrypted and not e.locked:
                 state = "encrypted"
             table.add_row(
-                _short_day(e.meeting_on or e.written_on),
+                _short_day(e.written_on),
                 one_line("me" if e.mine else e.author, 14),
                 one_line(label, 36),
                 Text(state, style="green" if e.shared else ("yellow" if e.locked else "")),
@@ -199,12 +199,21 @@ class ReflectionScreen(StepScreen):
             return None
         return self.view.author
 
+    def _readable(self) -> bool:
+        """The writer's journal can be read now: no passphrase, or unlocked in this session
+        (the view on screen may be a moment older than the key)."""
+        view = self.view
+        if view is None or view.author is None:
+            return False
+        key = journal_session(self.app).key_for(view.author.member_id)
+        return not view.has_passphrase or key is not None
+
     def _with_key(self, then: Any) -> None:
         """Run ``then()`` once the author's journal is readable (unlocking it if need be)."""
         author = self._author()
         if author is None or self.view is None:
             return
-        if not self.view.has_passphrase or self.view.unlocked:
+        if self._readable():
             then()
             return
 
@@ -220,7 +229,7 @@ class ReflectionScreen(StepScreen):
         author = self._author()
         if author is None or self.view is None:
             return
-        if self.view.has_passphrase and not self.view.unlocked:
+        if not self._readable():
             self._with_key(lambda: None)
             return
         state = journal_session(self.app)
@@ -285,7 +294,7 @@ class ReflectionScreen(StepScreen):
 
         if self._restoring or self.view is None or self.view.author is None:
             return
-        if self.view.has_passphrase and not self.view.unlocked:
+        if not self._readable():
             self.notify(
                 "A reflection typed earlier could not be saved then; unlock the journal (u) "
                 "to get it back.",
@@ -340,7 +349,7 @@ class ReflectionScreen(StepScreen):
         entry = self._selected()
         if entry is None:
             return
-        if entry.locked:
+        if entry.locked and not self._readable():
             self._with_key(self.action_open)
             return
         self._open(entry.reflection_id)
@@ -366,9 +375,7 @@ class ReflectionScreen(StepScreen):
         if not entry.mine:
             self.notify("Only its author can share or un-share a reflection.")
             return
-        view = self.view
-        needs_key = view is not None and view.has_passphrase and not view.unlocked
-        if entry.locked or (entry.shared and needs_key):
+        if (entry.locked or entry.shared) and not self._readable():
             self._with_key(self.action_toggle)
             return
         author = entry.author_id

@@ -293,3 +293,40 @@ async def test_home_names_the_one_next_thing_for_steps_5_and_9(demo_db, today, e
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert expected in flat(screen_text(app))
+
+
+async def test_a_locked_journal_opens_with_the_right_passphrase_only(demo_db, monkeypatch):
+    from peergroup.services import journal as journal_svc
+    from peergroup.services import journal_crypto
+
+    monkeypatch.setattr(journal_crypto, "SCRYPT_N", 2**14)
+    people = _members(demo_db)
+    with demo_db.write() as s:
+        group = s.exec(select(Group)).one()
+        journal_svc.set_passphrase(
+            s, group.id, people["Hannah Whitfield"], "quiet mornings", "quiet mornings"
+        )
+        journal_svc.set_owner(s, group.id, demo_db.path, people["Hannah Whitfield"])
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Locked: u or enter to unlock." in flat(text) and "(locked)" in text
+        assert "After the difficult feedback" not in text
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "quiet morning")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "does not open this journal" in flat(screen_text(app))
+        app.screen.query_one("#field-passphrase").value = "quiet mornings"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "JournalScreen"
+        text = screen_text(app)
+        assert "private, encrypted" in text and "After the difficult feedback" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Unlocked." in flat(screen_text(app))
