@@ -81,8 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, output],
         help="the running list of meeting dates and topics (Markdown)",
     )
-    rep = sub.add_parser("report", help="write a report to a file")
-    rep_sub = rep.add_subparsers(dest="what", metavar="WHAT", required=True)
+    rep = sub.add_parser("report", help="write a report built from the group's records")
+    rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
+    rep_sub.add_parser(
+        "support",
+        parents=[group_after, output],
+        help="the support brief for the chair (FILE.md or FILE.html)",
+    )
     yearly = rep_sub.add_parser(
         "yearly",
         parents=[group_after, output],
@@ -309,19 +314,33 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from .export.document import format_for
-    from .services import annual_report
+    """Reports are Documents: Markdown, or HTML for an .html/.htm file name."""
+    if args.report == "support":
+        from .services import support_brief
 
-    fmt = format_for(str(args.output))
-    with db.read() as session:
-        text, label = annual_report.yearly_report(session, _group(session, args), args.year, fmt)
-    _write(args, db, text)
-    kind = "HTML" if fmt == "html" else "Markdown"
-    _say(
-        f"Wrote the annual report of {label} ({kind}) to {args.output}.",
-        to_stderr=str(args.output) == "-",
-    )
-    return 0
+        with db.read() as session:
+            group = _group(session, args)
+            data = support_brief.brief_file(session, group.id, str(args.output))
+        _write(args, db, data)
+        _say(f"Wrote the support brief to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    if args.report == "yearly":
+        from .export.document import format_for
+        from .services import annual_report
+
+        fmt = format_for(str(args.output))
+        with db.read() as session:
+            text, label = annual_report.yearly_report(
+                session, _group(session, args), args.year, fmt
+            )
+        _write(args, db, text)
+        kind = "HTML" if fmt == "html" else "Markdown"
+        _say(
+            f"Wrote the annual report of {label} ({kind}) to {args.output}.",
+            to_stderr=str(args.output) == "-",
+        )
+        return 0
+    return _fail(f"unknown report {args.report!r}")
 
 
 def _write(args: argparse.Namespace, db, data: bytes | str) -> None:  # noqa: ANN001

@@ -115,11 +115,13 @@ def all_steps() -> tuple[Step, ...]:
         Step(2, "membership", membership.step_status, "screens.membership:MembershipScreen"),
         Step(3, "goals", goals.step_status, "screens.goals:GoalsScreen"),
         Step(4, "logistics", meetings.step_status, "screens.calendar:CalendarScreen"),
-        Step(5, "support", support.step_status, None),
+        Step(5, "support", support.step_status, "screens.support:SupportScreen"),
         Step(6, "topics", topics.step_status, None),
         Step(7, "experts", experts.step_status, None),
-        Step(8, "reflection", reflections.step_status, None),
-        Step(9, "consequences", consequences.step_status, None),
+        Step(8, "reflection", reflections.step_status, "screens.reflection:ReflectionScreen"),
+        Step(
+            9, "consequences", consequences.step_status, "screens.consequences:ConsequencesScreen"
+        ),
         Step(10, "tracking", tracking.step_status, "screens.tracking:TrackingScreen"),
     )
 

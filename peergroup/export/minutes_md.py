@@ -2,8 +2,9 @@
 
 Everything users typed goes through the escaping of ``export.markdown``
 (``inline``, ``block``, ``item``, ``cell``), so no name or text can turn into
-headings, emphasis, links, HTML or extra table columns. Reflections are not
-part of the minutes and are never read here.
+headings, emphasis, links, HTML or extra table columns. A reflection appears
+only if its author shared it (``reflections.shared_for_meeting``), marked as
+theirs; private reflections are never read here.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def _meeting_section(
     if decisions:
         out += ["", "### Decisions", "", *(f"- {item(d.text)}" for d in decisions)]
     out += _actions(session, meeting, names)
+    out += _shared_reflections(session, meeting)
     if minutes is not None:
         amendments = session.exec(
             select(MinutesAmendment)
@@ -136,6 +138,21 @@ def _meeting_section(
                 who = names.get(a.author_id or -1, "")
                 head = _stamp(a.created_at, tz) + (f", {inline(who)}" if who else "")
                 out.append(f"- {head}: {item(a.text)}")
+    return out
+
+
+def _shared_reflections(session: Session, meeting: Meeting) -> list[str]:
+    from ..services.reflections import shared_for_meeting
+
+    shared = shared_for_meeting(session, meeting.id or 0)
+    if not shared:
+        return []
+    out = ["", "### Reflections shared by their authors", ""]
+    for r in shared:
+        head = f"- **Shared by:** {inline(r.author)}"
+        if r.prompt:
+            head += f" (prompt: {inline(r.prompt)})"
+        out.append(f"{head}\\\n  {item(r.text)}")
     return out
 
 

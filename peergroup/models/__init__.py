@@ -26,7 +26,7 @@ from .base import (
     metadata,
     new_uuid,
 )
-from .consequences import ConsequenceAnswer, ConsequenceCheck
+from .consequences import ConsequenceAnswer, ConsequenceCheck, ConsequenceRespondent
 from .evaluation import (
     Evaluation,
     GoalReview,
@@ -47,8 +47,8 @@ from .minutes import (
     MinutesConflict,
     ScribeChange,
 )
-from .reflection import Reflection
-from .support import SupportRequest
+from .reflection import GroupPrompt, JournalKey, Reflection
+from .support import SUPPORT_FORUMS, SUPPORT_KINDS, SUPPORT_STATUSES, SupportRequest
 from .topics import Expert, ExpertInvitation, Topic, TopicRating
 
 __all__ = [
@@ -58,10 +58,14 @@ __all__ = [
     "MEETING_STATUSES",
     "MEMBER_STATUSES",
     "ROLE_KEYS",
+    "SUPPORT_FORUMS",
+    "SUPPORT_KINDS",
+    "SUPPORT_STATUSES",
     "ActionItem",
     "Attendance",
     "ConsequenceAnswer",
     "ConsequenceCheck",
+    "ConsequenceRespondent",
     "CustomDate",
     "Decision",
     "Evaluation",
@@ -71,6 +75,8 @@ __all__ = [
     "GoalCheckin",
     "GoalReview",
     "Group",
+    "GroupPrompt",
+    "JournalKey",
     "Meeting",
     "Member",
     "Minutes",

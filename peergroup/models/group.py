@@ -20,6 +20,7 @@ class Group(SQLModel, table=True):
     __table_args__ = (
         _one_of("membership", ("ongoing", "time-limited")),
         _between("duration_minutes", 30, 240),
+        _between("check_interval_months", 1, 24),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -53,6 +54,8 @@ class Group(SQLModel, table=True):
     expect_attendance: str = ""
     expect_communication: str = ""
     expect_agenda: str = ""
+    # step 9: how often the group checks for unintended consequences
+    check_interval_months: int = 6
 
 
 class PeerTrait(SQLModel, table=True):

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from .. import clock, content
+from .. import clock
 from ..calendar.ics import IcsEvent, build_calendar
 from ..models import Group, Meeting, Member, Topic
 from . import meetings as meetings_svc
+from . import reflections
 from ._ids import id_of
 from .groups import get_group
 from .membership import find_member, get_member, list_members
@@ -34,7 +35,7 @@ def meeting_events(
     session: Session, group: Group, meetings: list[Meeting], member: Member | None = None
 ) -> list[IcsEvent]:
     topics = {t.id: t.title for t in session.exec(select(Topic).where(Topic.group_id == group.id))}
-    prompts = {p["key"]: p["text"] for p in content.prompts()}
+    prompts = reflections.prompt_texts(session, group.id or 0)
     roles = holders_by_meeting(session, group)
     events = []
     for m in meetings:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from .. import clock, content
+from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
 from ..models import Topic
-from . import meetings, roles
+from . import meetings, reflections, roles
 from ._ids import id_of
 from .groups import get_group
 from .meetings import day_label
@@ -169,7 +169,7 @@ class MeetingForm:
     title: str
     agenda_note: str
     prompt_key: str
-    prompts: tuple[tuple[str, str], ...]  # (label, key) of the bundled reflection prompts
+    prompts: tuple[tuple[str, str], ...]  # (label, key): the library and the group's own
 
 
 def meeting_form(session: Session, meeting_id: int) -> MeetingForm:
@@ -182,7 +182,7 @@ def meeting_form(session: Session, meeting_id: int) -> MeetingForm:
         title=m.title,
         agenda_note=m.agenda_note,
         prompt_key=m.prompt_key,
-        prompts=tuple((f"{p['theme']}: {p['text'][:52]}", p["key"]) for p in content.prompts()),
+        prompts=tuple(reflections.prompt_choices(session, m.group_id)),
     )
 
 

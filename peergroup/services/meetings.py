@@ -308,15 +308,13 @@ def set_agenda(
     session: Session, meeting: Meeting, *, title: str, agenda_note: str = "", prompt_key: str = ""
 ) -> Meeting:
     """The meeting's own topic line, agenda note and reflection prompt (ad hoc agendas)."""
-    from .. import content
+    from .reflections import check_prompt_key
 
     title = validate.optional_line("title", title, validate.LINE_MAX)
     note = validate.text("agenda_note", agenda_note, 5_000)
     key = (prompt_key or "").strip()
-    if key and key not in {p["key"] for p in content.prompts()}:
-        raise InputError(
-            "prompt_key", "is not one of the bundled reflection prompts; pick one from the list."
-        )
+    if key != meeting.prompt_key:  # a retired own prompt may stay where it was
+        key = check_prompt_key(session, meeting.group_id, key)
     if (title, note, key) != (meeting.title, meeting.agenda_note, meeting.prompt_key):
         meeting.title, meeting.agenda_note, meeting.prompt_key = title, note, key
         touch_meeting(meeting)  # the calendar event's text changes

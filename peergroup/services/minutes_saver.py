@@ -14,70 +14,39 @@ Every method reports a ``SaveOutcome`` instead of raising: a locked database
 flush cannot reach the database in time the text goes to a recovery file
 (``recovered``). Nothing typed is dropped.
 
+The lock, the final flush with its deadline and the recovery file are shared
+with the journal (``autosave.TextSaver``); what is the minutes' own is here.
 No Textual here: the screen calls these from its workers and its flush.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DatabaseBusy, InputError, PeergroupError
 from . import minutes as minutes_svc
 from . import minutes_views, recovery
+from .autosave import BUSY_RETRY_EVERY, SaveOutcome, TextSaver
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from ..db import Database
 
-BUSY_RETRY_EVERY = 0.1  # seconds between attempts of the final flush
+__all__ = ["BUSY_RETRY_EVERY", "MinutesSaver", "SaveOutcome"]
 
 
-@dataclass(frozen=True)
-class SaveOutcome:
-    """What became of one save.
+class MinutesSaver(TextSaver):
+    """The minutes of one meeting (see ``autosave.TextSaver`` for the common part)."""
 
-    kind: ``saved`` (the text is the minutes now, or already was), ``conflict``
-    (another copy saved first; the text is kept as a copy; ``result`` says
-    more), ``kept`` (refused as the minutes, kept as a copy; ``error`` says
-    why, ``finalised`` whether that is the reason), ``busy`` (another program
-    holds the lock; nothing changed), ``failed`` (a read-only database, a full
-    disk, a bug: ``error``), ``recovered`` (written to ``recovery_file``).
-    """
-
-    kind: str
-    text: str
-    result: minutes_svc.SaveResult | None = None
-    error: Exception | None = None
-    finalised: bool = False
-    recovery_file: Path | None = None
-
-
-class MinutesSaver:
     def __init__(self, db: Database, meeting_id: int) -> None:
-        self.db = db
+        super().__init__(db)
         self.meeting_id = meeting_id
-        self._lock = threading.Lock()
-        self.base_revision = 0  # what the next save is based on
-        self.stored_text = ""  # the text at that revision (or kept as a copy)
-        self.recovered_text: str | None = None  # last text written to the recovery file
 
-    def loaded(self, revision: int, text: str) -> None:
-        """The editor now holds ``text`` as stored at ``revision``."""
-        with self._lock:
-            self.base_revision, self.stored_text = revision, text
-
-    def is_safe(self, text: str) -> bool:
-        """Whether ``text`` needs no saving: stored, kept, or in the recovery file."""
-        return text in (self.stored_text, self.recovered_text)
+    def write_recovery(self, text: str) -> Path:
+        return recovery.write_recovery(self.db.path, self.meeting_id, text)
 
     # --- the autosave: one attempt, from a worker thread ---------------------
-
-    def save(self, text: str) -> SaveOutcome:
-        with self._lock:
-            return self._attempt(text)
 
     def _attempt(self, text: str) -> SaveOutcome:
         base = self.base_revision
@@ -141,38 +110,7 @@ class MinutesSaver:
             self.base_revision, self.stored_text = result.revision, mine
             return SaveOutcome("saved", mine, result=result), day
 
-    # --- the final flush: on the UI thread, with a deadline -------------------
-
-    def save_final(self, text: str, wait: float, *, in_conflict: bool = False) -> SaveOutcome:
-        """Save ``text`` now, waiting about ``wait`` seconds in all (for a running
-        save, then for a locked database); after that, write the recovery file.
-        Each attempt may also wait the database's own busy timeout (the app opens
-        it with half a second), so the bound is ``wait`` plus one busy timeout.
-
-        ``in_conflict``: the user has not chosen between two texts yet, so this
-        one is only kept as a copy (outcome ``conflict``).
-        """
-        if self.is_safe(text) and not in_conflict:
-            return SaveOutcome("saved", text)
-        deadline = time.monotonic() + wait
-        if not self._lock.acquire(timeout=wait):
-            return self._recover(text)
-        try:
-            if self.is_safe(text) and not in_conflict:
-                return SaveOutcome("saved", text)  # the running save had this very text
-            while True:
-                attempt = self._keep_in_conflict if in_conflict else self._attempt
-                outcome = attempt(text)
-                if outcome.kind != "busy":
-                    break
-                if time.monotonic() >= deadline:
-                    return self._recover(text)
-                time.sleep(BUSY_RETRY_EVERY)
-            if outcome.kind == "failed":
-                return self._recover(text)
-            return outcome
-        finally:
-            self._lock.release()
+    # --- the final flush (autosave.TextSaver.save_final) ---------------------
 
     def _keep_in_conflict(self, text: str) -> SaveOutcome:
         try:
@@ -183,11 +121,3 @@ class MinutesSaver:
         except PeergroupError as exc:
             return SaveOutcome("failed", text, error=exc)
         return SaveOutcome("conflict", text)
-
-    def _recover(self, text: str) -> SaveOutcome:
-        try:
-            path = recovery.write_recovery(self.db.path, self.meeting_id, text)
-        except OSError as exc:
-            return SaveOutcome("failed", text, error=exc)
-        self.recovered_text = text
-        return SaveOutcome("recovered", text, recovery_file=path)

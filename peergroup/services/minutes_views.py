@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from .. import clock, content
+from .. import clock
 from ..errors import InputError
 from ..models import Meeting, Member, MinutesAmendment, MinutesConflict
 from . import actions, attendance, decisions
@@ -78,10 +78,10 @@ class MeetingDay:
         return self.finalised_at is not None
 
 
-def _prompt_text(key: str) -> str:
-    if not key:
-        return ""
-    return next((p.get("text", "") for p in content.prompts() if p.get("key") == key), "")
+def _prompt_text(session: Session, meeting: Meeting) -> str:
+    from .reflections import prompt_text  # the library and the group's own prompts
+
+    return prompt_text(session, meeting.group_id, meeting.prompt_key)
 
 
 def open_meeting(
@@ -119,7 +119,7 @@ def open_meeting(
         start_time=meeting.start_time,
         topic_title=topic_title(session, meeting),
         discussion_lead=lead.name if lead else "",
-        prompt_text=_prompt_text(meeting.prompt_key),
+        prompt_text=_prompt_text(session, meeting),
         agenda_note=meeting.agenda_note,
         minutes_id=minutes_id,
         text=minutes.text,

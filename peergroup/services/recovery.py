@@ -12,16 +12,14 @@ If the database's folder cannot be written, the file goes to the data folder.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from sqlmodel import Session
 
-from ..db import fsync_dir
 from ..paths import data_home
 from ..text import without_lone_surrogates
 from . import minutes as minutes_svc
+from .autosave import write_private_file
 
 
 def recovery_file(db_path: Path, meeting_id: int) -> Path:
@@ -41,19 +39,7 @@ def _candidates(db_path: Path, meeting_id: int) -> list[Path]:
 
 def _write_private(path: Path, text: str) -> None:
     """Atomic, and readable only by the user (minutes are the group's own record)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(without_lone_surrogates(text).encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)  # mkstemp made it 0600; the rename keeps that
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    write_private_file(path, without_lone_surrogates(text).encode("utf-8"))
 
 
 def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:

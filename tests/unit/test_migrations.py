@@ -66,9 +66,18 @@ def _filler(declared_type: str) -> object:
     return ""
 
 
+# Folded keys (revision 0003 on) that an older Peergroup filled in, by source column.
+_KEYS = {("group", "name_key"): "name", ("member", "email_key"): "email"}
+
+
 def _insert(con: sqlite3.Connection, table: str, values: dict[str, object]) -> int:
     """Insert a row giving every NOT NULL column this revision's table has."""
-    row = dict(values)
+    columns = {c[1] for c in con.execute(f'pragma table_info("{table}")')}
+    # Values for columns a later revision adds are left out at earlier ones.
+    row = {k: v for k, v in values.items() if k in columns}
+    for (key_table, key), source in _KEYS.items():
+        if key_table == table and key in columns and row.get(source):
+            row[key] = str(row[source]).casefold()
     for _cid, name, declared, notnull, default, pk in con.execute(f'pragma table_info("{table}")'):
         if notnull and default is None and not pk and name not in row:
             row[name] = _filler(declared)
@@ -88,6 +97,7 @@ def _add_rows(path: Path) -> None:
             {
                 "name": "Harbour Lights Peer Group",
                 "uuid": "0" * 32,
+                "check_interval_months": 6,  # within the CHECK that 0005 adds
                 "membership": "ongoing",
                 "timezone": "UTC",
                 "duration_minutes": 60,  # 0 (the filler) breaks 0003's CHECK

@@ -116,6 +116,7 @@ def test_names_and_text_cannot_break_the_document_structure(recorded):
         "Minutes",
         "Decisions",
         "Action items",
+        "Reflections shared by their authors",
         "Amendments",
         "2026-10-13 (Tuesday): no topic set",
         "2026-11-10 (Tuesday): no topic set",
@@ -149,6 +150,7 @@ def test_names_and_text_cannot_break_the_document_structure(recorded):
         "Apologies:",
         "Minutes:",
         "Attendance:",
+        "Shared by:",
     }
     seen = plain_text(tokens)
     for line in NASTY_TEXT.splitlines():
@@ -178,7 +180,7 @@ def test_tables_keep_their_columns(recorded):
     assert closed[3] == "done (2026-11-10)"
 
 
-def test_the_record_is_complete_and_reflections_are_left_out(recorded):
+def test_the_record_is_complete_and_only_shared_reflections_are_in_it(recorded):
     db, group = recorded
     with db.write() as s:
         text, _ = minutes_md.minutes_document(s, group, today=TODAY)
@@ -191,7 +193,8 @@ def test_the_record_is_complete_and_reflections_are_left_out(recorded):
         "*This meeting was cancelled.*" in text.split("## 2026-10-13")[1].split("## 2026-11-10")[0]
     )
     assert "- **Minutes:** draft, not finalised" in text.split("## 2026-11-10")[1]
-    assert "REFLECTION" not in text
+    assert "PRIVATE-REFLECTION" not in text  # private to Ben: never in the minutes
+    assert "- **Shared by:** \\# Dana \\| x\\\n  SHARED-REFLECTION thought" in sep
 
 
 def test_date_range_and_count(recorded):

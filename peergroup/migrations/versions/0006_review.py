@@ -1,7 +1,7 @@
 """the yearly review: periods, decisions, anonymous survey, own items, reopenings
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 
 * ``evaluation`` gets the first day of the twelve months it covers
   (``period_start``; an older row starts in the month of its group's first
@@ -31,7 +31,7 @@ import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel.sql.sqltypes.AutoS
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
