@@ -36,7 +36,6 @@ from ..models import (
     MinutesAmendment,
     MinutesConflict,
     ScribeChange,
-    Topic,
     utcnow,
 )
 from ..text import without_lone_surrogates
@@ -104,6 +103,7 @@ class MeetingDay:
     action_items: list  # actions.ActionRow raised at this meeting
     amendments: list[AmendmentRow]
     kept_conflicts: int  # saves that lost a race, kept for comparison
+    guests: tuple[str, ...] = ()  # outside experts who confirmed (services.experts)
 
     @property
     def finalised(self) -> bool:
@@ -175,8 +175,16 @@ def refuse_if_finalised(session: Session, meeting: Meeting, what: str) -> None:
 
 
 def topic_title(session: Session, meeting: Meeting) -> str:
-    topic = session.get(Topic, meeting.topic_id) if meeting.topic_id else None
-    return topic.title if topic else meeting.title
+    """The meeting's topic line (one rule for every view: services.topics.topic_line)."""
+    from .topics import topic_line
+
+    return topic_line(session, meeting)
+
+
+def _guests(session: Session, meeting: Meeting) -> list[str]:
+    from .experts import meeting_guests
+
+    return meeting_guests(session, meeting)
 
 
 def _prompt_text(key: str) -> str:
@@ -245,6 +253,7 @@ def open_meeting(
         action_items=actions.raised_at(session, meeting, today),
         amendments=[AmendmentRow(a.id, name or "", a.text, a.created_at) for a, name in amendments],
         kept_conflicts=kept,
+        guests=tuple(_guests(session, meeting)),
     )
 
 
