@@ -9,6 +9,7 @@ each later step registers its own sections (``core.register``).
 
 from __future__ import annotations
 
+from . import curriculum  # noqa: F401  (steps 6 and 7 register their sections)
 from .core import AREAS, SECTIONS, Area, ImportContext, import_group, register
 from .reader import MAX_BYTES, read
 

@@ -229,6 +229,9 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
         roles_svc.rotate(session, group, today=group.first_meeting, touch=False)
     if "meetings" in doc:
         _import_meeting_records(session, group, _list(doc["meetings"], "meetings"), members_by_name)
+    ctx = ImportContext(group, members_by_name)
+    for area in AREAS:  # later steps' sections, in the order they registered
+        area.load(session, doc, ctx)
     session.flush()
     return group
 
