@@ -65,6 +65,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from .. import content
 from ..errors import InputError
 from ..models import (
     Meeting,
@@ -178,7 +179,10 @@ def _load_topics(session: Session, doc: dict, ctx: ImportContext) -> _Topics:
             if "catalog" in t:
                 if "title" in t:
                     raise InputError("title", "give either catalog or title, not both.")
-                tid = topics_svc.adopt(session, ctx.group.id, _str(t["catalog"], "catalog"))
+                key = _str(t["catalog"], "catalog")
+                if key not in {c["key"] for c in content.topics()}:
+                    raise InputError("catalog", f"{key!r} is not a key of the bundled catalog.")
+                tid = topics_svc.adopt(session, ctx.group.id, key)
                 topic = topics_svc.get_topic(session, tid)
                 data = topics_svc.TopicInput(
                     topic.title,

@@ -35,7 +35,9 @@ def dump(session: Session, group_id: int) -> dict[str, Any]:
     if s is not None:
         out["curriculum"] = {"repeat_months": s.repeat_months, "open_every": s.open_every}
     out["topics"] = [_dump_topic(t) for t in topics]
-    names = dict(session.exec(select(Member.id, Member.name).where(Member.group_id == group_id)))
+    names = dict(
+        session.exec(select(Member.id, Member.name).where(Member.group_id == group_id)).all()
+    )
     rounds = []
     for r in session.exec(
         select(NeedsRound)
@@ -94,7 +96,9 @@ def _dump_topic(t: Topic) -> dict[str, Any]:
 
 def _dump_experts(session: Session, group_id: int, ref: dict) -> list[dict[str, Any]]:
     days: dict[int | None, Any] = dict(
-        session.exec(select(col(Meeting.id), col(Meeting.on)).where(Meeting.group_id == group_id))
+        session.exec(
+            select(col(Meeting.id), col(Meeting.on)).where(Meeting.group_id == group_id)
+        ).all()
     )
     out = []
     for e in session.exec(

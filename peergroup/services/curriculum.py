@@ -34,6 +34,12 @@ def settings(session: Session, group_id: int) -> CurriculumSetting:
     return found or CurriculumSetting(group_id=group_id)
 
 
+def settings_form(session: Session, group_id: int) -> tuple[int, int]:
+    """(repeat window in months, open slot every N meetings) for the setup dialog."""
+    s = settings(session, group_id)
+    return s.repeat_months, s.open_every
+
+
 def save_settings(
     session: Session, group_id: int, repeat_months: object, open_every: object
 ) -> CurriculumSetting:
@@ -144,7 +150,7 @@ def candidates(session: Session, group_id: int, today: dt.date) -> list[Candidat
         )
         if t.id is not None
     }
-    latest = needs.latest_round(session, group_id, today)
+    latest = needs.planning_round(session, group_id, today)
     if latest is not None and latest.id is not None:
         order = [r.topic_id for r in ranking.ranking(session, latest.id)]
     else:
@@ -217,7 +223,7 @@ def plan_proposal(session: Session, group_id: int, today: dt.date | None = None)
         changes=tuple(changes),
         kept=sum(1 for x in slots if x.fixed is not None),
         unfilled=tuple(m.on for m in meetings if m.id in plan and plan[m.id] is None),
-        rated=needs.latest_round(session, group_id, today) is not None,
+        rated=needs.planning_round(session, group_id, today) is not None,
         placements=tuple(sorted(plan.items())),
     )
 
@@ -289,9 +295,12 @@ def set_meeting_plan(
     meeting = get_meeting(session, meeting_id)
     _check_plannable(meeting, today, "meeting")
     if kind == "auto":
+        freed = _leave_series(session, meeting, today, keep=set())
         _place(session, meeting, None, manual=False)
-        return f"The meeting of {day_label(meeting.on)} is left to the planner (g)."
+        more = f" (and {freed} more part(s) of its series)" if freed else ""
+        return f"The meeting of {day_label(meeting.on)}{more} is left to the planner (g)."
     if kind == "open":
+        _leave_series(session, meeting, today, keep={meeting.id})
         _place(session, meeting, Placement("open"), manual=True)
         return f"The meeting of {day_label(meeting.on)} is an open slot."
     if kind != "topic":
@@ -320,11 +329,38 @@ def set_meeting_plan(
                 f"the meeting of {day_label(m.on)} was set by hand; clear it (d) first "
                 "or choose fewer parts.",
             )
+    freed = _leave_series(session, meeting, today, keep={m.id for m in run})
     for k, m in enumerate(run, start=1):
         _place(session, m, Placement("topic", topic.id, k, n), manual=True)
-    if n > 1:
-        return f"{topic.title} runs over {n} meetings from {day_label(meeting.on)}."
-    return f"{topic.title} on {day_label(meeting.on)}."
+    said = (
+        f"{topic.title} runs over {n} meetings from {day_label(meeting.on)}."
+        if n > 1
+        else f"{topic.title} on {day_label(meeting.on)}."
+    )
+    if freed:
+        said += f" The other {freed} part(s) of the series it replaced are left to the planner (g)."
+    return said
+
+
+def _leave_series(session: Session, meeting: Meeting, today: dt.date, keep: set) -> int:
+    """A meeting of a series gets something else: its other upcoming parts come off too,
+    so no part 2 is left without its part 1. How many were freed."""
+    entry = session.exec(select(PlanEntry).where(PlanEntry.meeting_id == meeting.id)).first()
+    if entry is None or entry.kind != "topic" or entry.parts < 2 or meeting.topic_id is None:
+        return 0
+    ahead = upcoming(session, meeting.group_id, today)
+    ids = [m.id for m in ahead]
+    if meeting.id not in ids:
+        return 0
+    i = ids.index(meeting.id)
+    first = i - (entry.part - 1)
+    freed = 0
+    for m in ahead[max(0, first) : first + entry.parts]:
+        e = session.exec(select(PlanEntry).where(PlanEntry.meeting_id == m.id)).first()
+        same = e is not None and e.parts == entry.parts and m.topic_id == meeting.topic_id
+        if m.id != meeting.id and m.id not in keep and same:
+            freed += _place(session, m, None, manual=False)
+    return freed
 
 
 def _check_plannable(meeting: Meeting, today: dt.date, field: str) -> None:

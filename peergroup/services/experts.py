@@ -328,7 +328,7 @@ def flagged_topics(session: Session, group_id: int, today: dt.date) -> list[Flag
     """Topics of high interest the group wants outside input on, with no expert yet."""
     from . import needs, ranking
 
-    latest = needs.latest_round(session, group_id, today)
+    latest = needs.planning_round(session, group_id, today)
     if latest is None or latest.id is None:
         return []
     wanted = {

@@ -250,8 +250,8 @@ def save_ratings(
         if not text.isdigit() or not 1 <= int(text) <= 5:
             raise InputError(
                 label,
-                f"{text[:20]!r} is not a rating for {topic.title!r}; type 1 (not interested) "
-                "to 5 (very interested), or leave it empty.",
+                f"{text[:20]!r} is not a rating; type 1 (not interested) to 5 (very "
+                "interested), or leave it empty.",
             )
         clean[topic_id] = int(text)
     note = validate.optional_line("suggestion", suggestion, SUGGESTION_MAX)
@@ -368,6 +368,39 @@ def latest_round(session: Session, group_id: int, today: dt.date) -> NeedsRound 
     """The round whose results count now: the newest that has opened."""
     started = [r for r in rounds(session, group_id) if r.opens_on <= today]
     return started[-1] if started else None
+
+
+def planning_round(session: Session, group_id: int, today: dt.date) -> NeedsRound | None:
+    """The round the planner follows: the newest closed one (a round still open has
+    only some answers), else the one under way."""
+    closed = [r for r in rounds(session, group_id) if round_state(r, today) == "closed"]
+    return closed[-1] if closed else latest_round(session, group_id, today)
+
+
+@dataclass(frozen=True)
+class RoundForm:
+    round_id: int | None  # None: a new round
+    opens_on: dt.date
+    closes_on: dt.date
+    state: str  # "new" | "upcoming" | "open"
+    title: str
+
+
+def round_form(session: Session, group_id: int, today: dt.date | None = None) -> RoundForm:
+    """The round still open (or waiting to open) to change, else a new one: today
+    to two weeks on."""
+    today = today or clock.today()
+    for r in rounds(session, group_id):
+        state = round_state(r, today)
+        if state != "closed" and r.id is not None:
+            return RoundForm(r.id, r.opens_on, r.closes_on, state, round_title(r, today))
+    return RoundForm(None, today, today + dt.timedelta(days=14), "new", "A new needs assessment")
+
+
+def open_round_id(session: Session, group_id: int, today: dt.date | None = None) -> int | None:
+    """The round members can rate in today, if any."""
+    today = today or clock.today()
+    return next((r.id for r in rounds(session, group_id) if round_state(r, today) == "open"), None)
 
 
 def round_title(r: NeedsRound, today: dt.date) -> str:

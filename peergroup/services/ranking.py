@@ -149,3 +149,13 @@ def compare(session: Session, earlier_id: int, later_id: int) -> Comparison:
     ]
     rows = [c for c in rows if (c.before and c.before.count) or (c.after and c.after.count)]
     return Comparison(round_label(a), round_label(b), tuple(rows))
+
+
+def compare_latest(session: Session, group_id: int, today: dt.date) -> Comparison | None:
+    """The newest round that has opened beside the one before it; None with fewer than two."""
+    from .needs import rounds
+
+    started = [r for r in rounds(session, group_id) if r.opens_on <= today and r.id is not None]
+    if len(started) < 2:
+        return None
+    return compare(session, started[-2].id or 0, started[-1].id or 0)
