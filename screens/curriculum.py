@@ -36,7 +36,7 @@ HOW_STYLE = {"by hand": "", "planner": "", "open": "magenta", "ad hoc": "magenta
 HOW_SAID = {
     "by hand": "set by hand: planning again keeps it (d hands it to the planner)",
     "planner": "proposed by the planner",
-    "open": "an open slot for whatever comes up",
+    "open": "an open slot for whatever comes up (✎: set by hand, kept when planning again)",
     "ad hoc": "an ad hoc meeting with its own title (set on the calendar)",
     "": "no topic yet: g proposes one, e sets one by hand",
 }
@@ -103,7 +103,7 @@ class CurriculumScreen(StepScreen):
         for r in view.rows:
             cancelled = r.status == "cancelled"
             style = "strike dim" if cancelled else HOW_STYLE.get(r.how, "yellow")
-            mark = Text("✘", "red") if cancelled else Text("✎" if r.how == "by hand" else "")
+            mark = Text("✘", "red") if cancelled else Text("✎" if r.manual else "")
             if r.flagged:
                 mark.append("⚑", "bold red")
             table.add_row(

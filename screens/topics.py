@@ -94,14 +94,19 @@ class TopicsScreen(StepScreen):
         table.clear()
         for r in view.rows:
             style = "dim" if r.retired else ""
-            title = r.title + (" (retired)" if r.retired else "")
+            if r.retired:
+                covered: str | Text = Text("retired", "dim")
+            elif r.last_covered:
+                covered = f"{r.last_covered:%b %Y}"
+            else:
+                covered = Text("not yet", "yellow")
             table.add_row(
-                one_line(title, 34, style),
+                one_line(r.title, 34, style),
                 one_line(r.family_key.capitalize(), 10, "dim"),
                 f"{r.mean:.1f}" if r.mean is not None else "–",
                 str(r.count) if r.count else "",
                 Text(histogram(r.dist) if r.count else "", style="cyan"),
-                f"{r.last_covered:%b %Y}" if r.last_covered else Text("not yet", "yellow"),
+                covered,
                 Text("⚑", "bold red") if r.flagged else ("⚑" if r.needs_expert else ""),
                 key=str(r.topic_id),
             )
@@ -152,6 +157,8 @@ class TopicsScreen(StepScreen):
             if row.count:
                 text.append(f"{row.mean:.1f} from {row.count}: {row.split}", "bold")
                 text.append(f" (spread {row.spread:.1f})  ")
+            if row.retired:
+                text.append("retired: d brings it back  ", "bold")
             if row.parts > 1:
                 text.append(f"a series of {row.parts} meetings  ", "cyan")
             if row.flagged:

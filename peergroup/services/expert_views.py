@@ -223,8 +223,13 @@ def invitation_form(
     )
     if row is None:
         statuses = tuple((s, s) for s in ("idea", "invited", "confirmed"))
+        linked = session.exec(
+            select(ExpertTopic.topic_id)
+            .where(ExpertTopic.expert_id == expert_id)
+            .order_by(col(ExpertTopic.id))
+        ).first()
         return InvitationForm(
-            None, expert_id, 0, None, "idea", "", "", experts, meetings, topics, statuses
+            None, expert_id, 0, linked, "idea", "", "", experts, meetings, topics, statuses
         )
     allowed = (row.status, *TRANSITIONS[row.status])
     return InvitationForm(

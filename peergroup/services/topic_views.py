@@ -132,6 +132,7 @@ class PlanRow:
     family: str
     lead: str  # the discussion lead from the role rotation
     how: str  # "by hand" | "planner" | "open" | "ad hoc" | "" (nothing yet)
+    manual: bool  # set by hand: planning again keeps it
     guests: tuple[str, ...]
     flagged: bool  # its topic needs outside input and has no expert
 
@@ -187,6 +188,7 @@ def plan_view(session: Session, group_id: int, today: dt.date | None = None) -> 
                 family=labels.get(t.family, "") if t else "",
                 lead=lead.member_name if lead else "",
                 how=_how(m, e),
+                manual=(e.manual if e is not None else m.topic_id is not None),
                 guests=tuple(visitors.get(m.id, [])),
                 flagged=m.topic_id in flagged_ids,
             )
