@@ -281,10 +281,11 @@ class CatalogScreen(StepScreen):
     step_key = "topics"
     CSS_PATH = "topics.tcss"
     BINDINGS = [
+        Binding("escape", "back", "Topics"),
         Binding("enter", "adopt", "Adopt"),
         Binding("a", "add", "Own topic"),
-        Binding("left_square_bracket", "previous", "Family"),
-        Binding("right_square_bracket", "next", "Family"),
+        Binding("left_square_bracket", "previous", "Previous family", show=False),
+        Binding("right_square_bracket", "next", "Next family"),
     ]
     view: CatalogView | None = None
     family = 0
@@ -443,9 +444,11 @@ class RespondentsScreen(DbWork, ModalScreen[None]):
         first_missing = next(
             (i for i, r in enumerate(view.respondents) if r.answered_on is None), 0
         )
-        restore_cursor(table, keep, fallback=first_missing)
-        if keep <= 0:
+        # The keyboard goes round: after each save, on to the next who has not answered.
+        if any(r.answered_on is None for r in view.respondents):
             table.move_cursor(row=first_missing)
+        else:
+            restore_cursor(table, keep)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_rate()
