@@ -35,6 +35,7 @@ def meeting_events(
 ) -> list[IcsEvent]:
     from .experts import guests
 
+    assert group.id is not None
     lines_by_meeting = topic_lines(session, group.id)
     guests_by_meeting = guests(session, group.id)
     prompts = {p["key"]: p["text"] for p in content.prompts()}

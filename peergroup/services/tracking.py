@@ -57,6 +57,7 @@ def running_list(session: Session, group: Group) -> list[RunningRow]:
     """Every meeting of the group with its topic, scribe and the state of its minutes."""
     from .topics import topic_lines
 
+    assert group.id is not None
     held = roles_svc.holders_by_meeting(session, group)
     lines = topic_lines(session, group.id)
     stmt = (
