@@ -7,8 +7,8 @@ repeat_months = 12          # planner: no topic again within this many months
 open_every = 0              # planner: every Nth meeting an open slot (0: none)
 through = 2027-05-11        # plan the schedule at least this far, for the plan below
 
-[[topics]]                  # from the catalog, by key ...
-catalog = "scholarly-manuscript-critique"
+[[topics]]                  # from the catalog, by key (title, family and
+catalog = "scholarly-manuscript-critique"   # description may be given to change them)
 parts = 3                   # optional: meetings one run takes
 outside_input = false       # optional: the group wants an outside expert for it
 [[topics]]                  # ... or the group's own
@@ -177,15 +177,13 @@ def _load_topics(session: Session, doc: dict, ctx: ImportContext) -> _Topics:
         _known(t, TOP["topics"], where)
         try:
             if "catalog" in t:
-                if "title" in t:
-                    raise InputError("title", "give either catalog or title, not both.")
                 key = _str(t["catalog"], "catalog")
                 if key not in {c["key"] for c in content.topics()}:
                     raise InputError("catalog", f"{key!r} is not a key of the bundled catalog.")
                 tid = topics_svc.adopt(session, ctx.group.id, key)
                 topic = topics_svc.get_topic(session, tid)
                 data = topics_svc.TopicInput(
-                    topic.title,
+                    _str(t.get("title", topic.title), "title"),
                     _str(t.get("family", topic.family), "family"),
                     _str(t.get("description", topic.description), "description"),
                     _int(t.get("parts"), "parts", topic.parts) or 1,

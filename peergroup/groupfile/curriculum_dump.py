@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from .. import content
 from ..models import (
     CurriculumSetting,
     Expert,
@@ -67,27 +68,34 @@ def dump(session: Session, group_id: int) -> dict[str, Any]:
     plan = []
     for m, e in session.exec(
         select(Meeting, PlanEntry)
-        .join(PlanEntry, col(PlanEntry.meeting_id) == Meeting.id)
-        .where(Meeting.group_id == group_id)
+        .outerjoin(PlanEntry, col(PlanEntry.meeting_id) == Meeting.id)
+        .where(Meeting.group_id == group_id, Meeting.status == "scheduled")
         .order_by(col(Meeting.on))
     ):
         item: dict[str, Any] = {"on": m.on}
-        if e.kind == "open":
+        if e is None:  # a topic given without the planner: kept as set by hand
+            if m.topic_id is None:
+                continue
+            item.update({"topic": ref[m.topic_id], "part": 1, "parts": 1})
+        elif e.kind == "open":
             item["open"] = True
         else:
             item.update({"topic": ref[m.topic_id], "part": e.part, "parts": e.parts})
-        plan.append({**item, "manual": e.manual})
+        plan.append({**item, "manual": e.manual if e is not None else True})
     out["plan"] = plan
     out["experts"] = _dump_experts(session, group_id, ref)
     return out
 
 
 def _dump_topic(t: Topic) -> dict[str, Any]:
-    item: dict[str, Any] = (
-        {"catalog": t.catalog_key}
-        if t.catalog_key
-        else {"title": t.title, "family": t.family, "description": t.description}
-    )
+    """A catalog topic by its key, plus whatever the group changed; its own in full."""
+    mine = {"title": t.title, "family": t.family, "description": t.description}
+    if not t.catalog_key:
+        item: dict[str, Any] = mine
+    else:
+        bundled = next((c for c in content.topics() if c["key"] == t.catalog_key), {})
+        item = {"catalog": t.catalog_key}
+        item.update({k: v for k, v in mine.items() if bundled.get(k) != v})
     item.update({"parts": t.parts, "outside_input": t.needs_expert})
     if t.retired_on is not None:
         item["retired"] = t.retired_on

@@ -83,6 +83,42 @@ def test_a_group_file_round_trip_keeps_topics_ratings_plan_and_experts(demo_db, 
     assert [e["name"] for e in first["experts"]] == ["Dr. Renee Castillo", "Dr. Samuel Adeyemi"]
 
 
+def test_a_round_trip_keeps_renamed_and_retired_topics_a_second_round_and_open_slots(
+    demo_db, make_db
+):
+    from peergroup.services import topics
+
+    day = dt.date(2027, 9, 20)
+    with demo_db.write() as s:
+        gid = groups.find_group(s, None).id
+        tid = next(t.id for t in topics.active_topics(s, gid) if t.catalog_key == "career-leave")
+        form = topics.topic_form(s, tid)
+        topics.edit_topic(
+            s, tid, topics.TopicInput("Leave and coming back", form.family, "Our own words.")
+        )
+        spanish = next(t.id for t in topics.active_topics(s, gid) if not t.catalog_key)
+        topics.retire(s, spanish, DEMO_TODAY)
+        rid = needs.open_round(s, gid, day, day + dt.timedelta(days=10), day)
+        people = needs.round_view(s, rid, day).respondents
+        needs.save_ratings(s, rid, people[0].member_id, {tid: 5}, "Night shifts", day)
+        june = curriculum.upcoming(s, gid, DEMO_TODAY)[-1]
+        curriculum.set_meeting_plan(s, june.id, "open", today=DEMO_TODAY)
+        first = dump(s, gid)
+    doc = {k: v for k, v in _doc().items() if k not in first}
+    doc.update(copy.deepcopy(first))
+    doc["curriculum"]["through"] = dt.date(2027, 6, 8)
+    other = make_db()
+    with other.write() as s:
+        again = dump(s, groupfile.import_group(s, doc).id)
+    assert again == first
+    leave = next(t for t in first["topics"] if t.get("catalog") == "career-leave")
+    assert (leave["title"], leave["description"]) == ("Leave and coming back", "Our own words.")
+    assert "family" not in leave  # unchanged from the catalog
+    assert next(t for t in first["topics"] if "catalog" not in t)["retired"] == DEMO_TODAY
+    assert first["needs_rounds"][1]["answers"][0]["ratings"] == {"career-leave": 5}
+    assert first["plan"][-1] == {"on": dt.date(2027, 6, 8), "open": True, "manual": True}
+
+
 def test_importing_on_different_days_gives_the_same_curriculum_and_calendar(make_db, monkeypatch):
     from peergroup.clock import FixedClock
 
