@@ -42,7 +42,7 @@ def meeting_events(
     roles = holders_by_meeting(session, group)
     events = []
     for m in meetings:
-        topic = lines_by_meeting.get(m.id, "")
+        topic = lines_by_meeting.get(m.id or 0, "")
         held = roles.get(m.id, {})
         mine = [
             h.role_name for h in held.values() if member is not None and h.member_id == member.id
@@ -56,7 +56,7 @@ def meeting_events(
         for key in (SCRIBE, LEAD):
             if h := held_by_key(held, key):
                 lines.append(f"{h.role_name}: {h.member_name}")
-        for guest in guests_by_meeting.get(m.id, []):
+        for guest in guests_by_meeting.get(m.id or 0, []):
             lines.append(f"Guest expert: {guest}")
         place = m.place or group.place
         if place:
