@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, output],
         help="the running list of meeting dates and topics (Markdown)",
     )
+    exp_sub.add_parser(
+        "curriculum",
+        parents=[group_after, output],
+        help="the curriculum plan and the needs-assessment ranking (Markdown)",
+    )
     rep = sub.add_parser("report", help="write a report built from the group's records")
     rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
     rep_sub.add_parser(
@@ -309,6 +314,14 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             text = minutes_md.running_list_markdown(session, _group(session, args))
         _write(args, db, text)
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    if args.what == "curriculum":
+        from .export import curriculum_md
+
+        with db.read() as session:
+            text = curriculum_md.curriculum_markdown(session, _group(session, args))
+        _write(args, db, text)
+        _say(f"Wrote the curriculum to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 

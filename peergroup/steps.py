@@ -116,8 +116,8 @@ def all_steps() -> tuple[Step, ...]:
         Step(3, "goals", goals.step_status, "screens.goals:GoalsScreen"),
         Step(4, "logistics", meetings.step_status, "screens.calendar:CalendarScreen"),
         Step(5, "support", support.step_status, "screens.support:SupportScreen"),
-        Step(6, "topics", topics.step_status, None),
-        Step(7, "experts", experts.step_status, None),
+        Step(6, "topics", topics.step_status, "screens.topics:TopicsScreen"),
+        Step(7, "experts", experts.step_status, "screens.experts:ExpertsScreen"),
         Step(8, "reflection", reflections.step_status, "screens.reflection:ReflectionScreen"),
         Step(
             9, "consequences", consequences.step_status, "screens.consequences:ConsequencesScreen"

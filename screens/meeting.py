@@ -253,6 +253,9 @@ class MeetingScreen(DbWork, Screen):
         t.append_text(literal(d.discussion_lead or "(none)"))
         t.append("\nScribe: ", style="bold")
         t.append_text(literal(d.scribe_name or "(nobody yet: F6)"))
+        for guest in d.guests:  # outside experts who confirmed (step 7)
+            t.append("\nGuest: ", style="bold")
+            t.append_text(literal(guest))
         for h in d.handovers:  # "Ben Osei took over from Ada Lin at 10:15"
             t.append("\n  ")
             t.append_text(literal(h.sentence(), "italic"))

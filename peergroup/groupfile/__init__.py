@@ -9,8 +9,11 @@ each later step registers its own sections (``core.register``).
 
 from __future__ import annotations
 
+from . import (
+    curriculum,  # noqa: F401  (steps 6 and 7 register their sections)
+    review,  # noqa: E402,F401  (step 10: survey items and yearly reviews)
+)
 from . import reflection as _reflection  # noqa: F401  (steps 5, 8, 9: registers its sections)
-from . import review  # noqa: E402,F401  (step 10: survey items and yearly reviews)
 from .core import AREAS, SECTIONS, Area, ImportContext, import_group, register
 from .reader import MAX_BYTES, read
 

@@ -11,17 +11,18 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .. import clock
 from ..calendar.ics import IcsEvent, build_calendar
-from ..models import Group, Meeting, Member, Topic
+from ..models import Group, Meeting, Member
 from . import meetings as meetings_svc
 from . import reflections
 from ._ids import id_of
 from .groups import get_group
 from .membership import find_member, get_member, list_members
 from .roles import LEAD, SCRIBE, held_by_key, holders_by_meeting, is_member_on
+from .topics import topic_lines
 
 
 def export_time() -> dt.datetime:
@@ -34,19 +35,21 @@ def export_time() -> dt.datetime:
 def meeting_events(
     session: Session, group: Group, meetings: list[Meeting], member: Member | None = None
 ) -> list[IcsEvent]:
-    topics = {t.id: t.title for t in session.exec(select(Topic).where(Topic.group_id == group.id))}
-    prompts = reflections.prompt_texts(session, group.id or 0)
+    from .experts import guests
+
+    group_id = id_of(group)
+    lines_by_meeting = topic_lines(session, group_id)
+    guests_by_meeting = guests(session, group_id)
+    prompts = reflections.prompt_texts(session, group_id)
     roles = holders_by_meeting(session, group)
     events = []
     for m in meetings:
-        topic = topics.get(m.topic_id, "") if m.topic_id else ""
+        topic = lines_by_meeting.get(id_of(m), "")
         held = roles.get(id_of(m), {})
         mine = [
             h.role_name for h in held.values() if member is not None and h.member_id == member.id
         ]
-        summary = (
-            f"{group.name}: {m.title or topic}" if (m.title or topic) else f"{group.name} meeting"
-        )
+        summary = f"{group.name}: {topic}" if topic else f"{group.name} meeting"
         if mine:
             summary += f" (you: {', '.join(sorted(mine)).lower()})"
         lines = []
@@ -55,6 +58,8 @@ def meeting_events(
         for key in (SCRIBE, LEAD):
             if h := held_by_key(held, key):
                 lines.append(f"{h.role_name}: {h.member_name}")
+        for guest in guests_by_meeting.get(id_of(m), []):
+            lines.append(f"Guest expert: {guest}")
         place = m.place or group.place
         if place:
             lines.append(f"Place: {place}")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .. import clock
 from ..calendar import recurrence
 from ..errors import InputError
-from ..models import Topic
 from . import meetings, reflections, roles
 from ._ids import id_of
 from .groups import get_group
 from .meetings import day_label
+from .topics import topic_lines
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class CalendarRow:
     mark: str  # "✘" cancelled, "↷" moved by hand, "" otherwise
     past: bool
     scribe: str  # from the meeting's scribe assignment
-    topic: str  # the meeting's own topic line, else the curriculum topic's title
+    topic: str  # the meeting's topic line (services.topics.topic_line)
 
     @property
     def label(self) -> str:
@@ -59,9 +59,7 @@ def calendar_view(session: Session, group_id: int, today: dt.date | None = None)
     schedule = meetings.schedule_for(session, group)
     rows_db = meetings.list_meetings(session, group)
     held = roles.holders_by_meeting(session, group)
-    topics = dict(
-        session.exec(select(Topic.id, Topic.title).where(Topic.group_id == group.id)).all()
-    )
+    lines = topic_lines(session, group_id)
     rows = []
     first_upcoming = None
     for i, m in enumerate(rows_db):
@@ -80,7 +78,7 @@ def calendar_view(session: Session, group_id: int, today: dt.date | None = None)
                 mark="✘" if cancelled else ("↷" if moved else ""),
                 past=m.on < today,
                 scribe=scribe.member_name if scribe else "",
-                topic=m.title or topics.get(m.topic_id, ""),
+                topic=lines.get(m.id, ""),
             )
         )
     upcoming = [r for r in rows if not r.past and r.status == "scheduled"]

@@ -29,7 +29,6 @@ from ..models import (
     Minutes,
     MinutesAmendment,
     MinutesConflict,
-    Topic,
     utcnow,
 )
 from ..text import without_lone_surrogates
@@ -110,8 +109,16 @@ def refuse_if_finalised(session: Session, meeting: Meeting, what: str) -> None:
 
 
 def topic_title(session: Session, meeting: Meeting) -> str:
-    topic = session.get(Topic, meeting.topic_id) if meeting.topic_id else None
-    return topic.title if topic else meeting.title
+    """The meeting's topic line (one rule for every view: services.topics.topic_line)."""
+    from .topics import topic_line
+
+    return topic_line(session, meeting)
+
+
+def _guests(session: Session, meeting: Meeting) -> list[str]:
+    from .experts import meeting_guests
+
+    return meeting_guests(session, meeting)
 
 
 def is_finalised(session: Session, meeting_id: int) -> bool:

@@ -72,10 +72,17 @@ class MeetingDay:
     action_items: list[ActionRow]  # raised at this meeting
     amendments: list[AmendmentRow]
     kept_conflicts: int  # saves that lost a race, kept for comparison
+    guests: tuple[str, ...] = ()  # outside experts who confirmed (services.experts)
 
     @property
     def finalised(self) -> bool:
         return self.finalised_at is not None
+
+
+def _guests(session: Session, meeting: Meeting) -> list[str]:
+    from .experts import meeting_guests
+
+    return meeting_guests(session, meeting)
 
 
 def _prompt_text(session: Session, meeting: Meeting) -> str:
@@ -140,6 +147,7 @@ def open_meeting(
             AmendmentRow(id_of(a), name or "", a.text, a.created_at) for a, name in amendments
         ],
         kept_conflicts=kept,
+        guests=tuple(_guests(session, meeting)),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, func, select
 
 from .. import clock
-from ..models import Group, Meeting, Minutes, Topic
+from ..models import Group, Meeting, Minutes
 from ..steps import StepStatus
 from . import actions
 from . import roles as roles_svc
@@ -54,23 +54,26 @@ class TrackingView:
 
 def running_list(session: Session, group: Group) -> list[RunningRow]:
     """Every meeting of the group with its topic, scribe and the state of its minutes."""
+    from .topics import topic_lines
+
+    assert group.id is not None
     held = roles_svc.holders_by_meeting(session, group)
+    lines = topic_lines(session, group.id)
     stmt = (
-        select(Meeting, Topic.title, Minutes)
-        .outerjoin(Topic, Topic.id == Meeting.topic_id)
+        select(Meeting, Minutes)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(Meeting.group_id == group.id)
         .order_by(Meeting.on, Meeting.start_time, Meeting.id)
     )
     rows = []
-    for m, title, minutes in session.exec(stmt):
+    for m, minutes in session.exec(stmt):
         scribe = roles_svc.held_by_key(held.get(m.id, {}), roles_svc.SCRIBE)
         rows.append(
             RunningRow(
                 meeting_id=m.id,
                 on=m.on,
                 status=m.status,
-                topic_title=title or m.title,
+                topic_title=lines.get(m.id, ""),
                 scribe_name=scribe.member_name if scribe else "",
                 has_minutes=bool(minutes and minutes.text.strip()),
                 finalised=bool(minutes and minutes.finalised_at),

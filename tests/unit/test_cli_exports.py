@@ -40,7 +40,7 @@ def test_import_then_export_ics_gives_a_deterministic_calendar(tmp_path, monkeyp
         dt.date(2026, 11, 10),
     ]
     assert dt.date(2027, 1, 12) not in [d.date() for d in starts]  # the skipped date
-    assert "Wrote 5 meeting(s)" in capsys.readouterr().out
+    assert "Wrote 9 meeting(s)" in capsys.readouterr().out
 
 
 def test_export_ics_for_one_member_and_unknown_member(tmp_path, capsys):

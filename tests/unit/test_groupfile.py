@@ -133,6 +133,11 @@ DEMO_MEETINGS = [
     dt.date(2026, 12, 8),
     # 2027-01-12 is a skip date (interview season)
     dt.date(2027, 2, 9),
+    # [curriculum] through = 2027-06-08: the plan's meetings to June
+    dt.date(2027, 3, 9),
+    dt.date(2027, 4, 13),
+    dt.date(2027, 5, 11),
+    dt.date(2027, 6, 8),
 ]
 
 
@@ -401,8 +406,10 @@ def test_a_file_without_joining_dates_imports_the_same_on_any_day(
     assert set(member_ics) == set(after[2]) and len(member_ics) == 10
     for name, data in member_ics.items():
         assert data == after[2][name], f"{name}'s calendar differs between the two imports"
-    assert member_ics["Priya Raman"].count(b"BEGIN:VEVENT") == 5  # every planned meeting
-    assert role_lines == after[3] and len(role_lines) == 10  # scribe and lead, five meetings
+    assert member_ics["Priya Raman"].count(b"BEGIN:VEVENT") == len(
+        DEMO_MEETINGS
+    )  # every planned one
+    assert role_lines == after[3] and len(role_lines) == 2 * len(DEMO_MEETINGS)  # scribe, lead
     assert before == after
 
 

@@ -81,6 +81,8 @@ def _insert(con: sqlite3.Connection, table: str, values: dict[str, object]) -> i
     for _cid, name, declared, notnull, default, pk in con.execute(f'pragma table_info("{table}")'):
         if notnull and default is None and not pk and name not in row:
             row[name] = _filler(declared)
+    if "name_key" in row:  # from 0003 on, the folded name the app looks groups up by
+        row["name_key"] = str(row["name"]).strip().casefold()
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
     return con.execute(

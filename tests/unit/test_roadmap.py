@@ -135,7 +135,9 @@ def test_the_demo_groups_roadmap(demo_db):
     assert (steps[1].state, steps[2].state) == ("done", "done")
     assert steps[3].state == "partial"
     assert "2 goal(s) are not fully SMART" in steps[3].missing[0]
-    assert steps[7].state == "optional"
+    # The demo's curriculum is planned; its wanted IRB topic still lacks an expert.
+    assert steps[6].state == "done"
+    assert steps[7].state == "partial" and "IRB basics" in steps[7].missing[0]
     assert roadmap_svc.next_step(list(steps.values())).number == 3
 
 

@@ -1,7 +1,7 @@
 """reflection journal with passphrases, anonymous consequence checks, support requests
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 * ``reflection``: encrypted text (``cipher``), a revision for the autosave,
   when it was shared, when it was last changed. Existing reflections stay as
@@ -31,7 +31,7 @@ import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel.sql.sqltypes.AutoS
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
