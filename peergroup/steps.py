@@ -74,7 +74,7 @@ class Step:
     number: int
     key: str
     status: StatusFn
-    screen: str | None  # "module:Class" of the step's screen; None: a guide for now
+    screen: str  # "module:Class" of the step's screen (the domain never imports it)
 
     @property
     def home_key(self) -> str:

@@ -8,22 +8,18 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .base import DbWork
 from .safe import literal
 
 
 def screen_for(key: str) -> Screen:
-    """The step's own screen (named in the registry), or its guide while it has none."""
+    """The step's own screen (named in the registry)."""
     from peergroup.steps import step
 
-    target = step(key).screen
-    if target is None:
-        return StepGuideScreen(key)
-    module, _, name = target.partition(":")
+    module, _, name = step(key).screen.partition(":")
     return getattr(importlib.import_module(module), name)()
 
 
@@ -84,38 +80,3 @@ class StepScreen(DbWork, Screen):
         """Callback for dialogs: refresh when they saved something."""
         if result is not None:
             self.refresh_data()
-
-
-class StepGuideScreen(StepScreen):
-    """Guidance and live status for a step whose own screen comes later."""
-
-    CSS_PATH = "steps.tcss"
-
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.step_key = key
-
-    def compose(self) -> ComposeResult:
-        yield from self.heading()
-        with VerticalScroll(id="guide"):
-            yield Static("", id="guide-status")
-            yield Static("", id="guide-help")
-        yield Footer(compact=True)
-
-    def load(self, session: Any, group_id: int, today: Any) -> Any:
-        from peergroup.services import groups as groups_svc
-        from peergroup.steps import step
-
-        return step(self.step_key).status(session, groups_svc.get_group(session, group_id), today)
-
-    def show(self, status: Any) -> None:
-        from peergroup import content
-
-        text = Text()
-        text.append(f"Status: {status.state}\n", style="bold")
-        for item in status.missing:
-            text.append("• ")
-            text.append_text(literal(item))
-            text.append("\n")
-        self.query_one("#guide-status", Static).update(text)
-        self.query_one("#guide-help", Static).update(literal(content.step(self.step_key)["help"]))

@@ -78,7 +78,7 @@ def calendar_view(session: Session, group_id: int, today: dt.date | None = None)
                 mark="✘" if cancelled else ("↷" if moved else ""),
                 past=m.on < today,
                 scribe=scribe.member_name if scribe else "",
-                topic=lines.get(m.id, ""),
+                topic=lines.get(m.id or 0, ""),
             )
         )
     upcoming = [r for r in rows if not r.past and r.status == "scheduled"]

@@ -119,7 +119,7 @@ def clean_scores(scores: dict[str, object]) -> dict[str, int]:
     for key, raw in scores.items():
         if key not in known:
             raise InputError(key, "is not one of the check's questions.")
-        value = validate.int_in_range(key, raw, 1, 5)  # type: ignore[arg-type]
+        value = validate.int_in_range(key, raw, 1, 5)  # type: ignore[call-overload]
         if value is not None:
             out[key] = value
     if not out:

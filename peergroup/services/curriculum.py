@@ -43,8 +43,8 @@ def settings_form(session: Session, group_id: int) -> tuple[int, int]:
 def save_settings(
     session: Session, group_id: int, repeat_months: object, open_every: object
 ) -> CurriculumSetting:
-    months = validate.int_in_range("repeat_months", repeat_months, 1, 60, required=True)  # type: ignore[arg-type]
-    every = validate.int_in_range("open_every", open_every, 0, 12, required=True)  # type: ignore[arg-type]
+    months = validate.int_in_range("repeat_months", repeat_months, 1, 60, required=True)  # type: ignore[call-overload]
+    every = validate.int_in_range("open_every", open_every, 0, 12, required=True)  # type: ignore[call-overload]
     row = settings(session, group_id)
     assert months is not None and every is not None
     row.repeat_months, row.open_every = months, every
@@ -308,7 +308,7 @@ def set_meeting_plan(
     topic = group_topic(session, meeting.group_id, topic_id, "topic")
     if topic.retired_on is not None:
         raise InputError("topic", f"{topic.title!r} is retired; restore it first.")
-    n = validate.int_in_range("parts", parts, 1, 6) if parts not in (None, "") else topic.parts  # type: ignore[arg-type]
+    n = validate.int_in_range("parts", parts, 1, 6) if parts not in (None, "") else topic.parts  # type: ignore[call-overload]
     assert n is not None
     ahead = upcoming(session, meeting.group_id, meeting.on)
     ids = [m.id for m in ahead]

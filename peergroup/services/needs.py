@@ -86,8 +86,8 @@ def missing_members(session: Session, r: NeedsRound) -> list[str]:
 
 
 def _dates(opens_on: object, closes_on: object) -> tuple[dt.date, dt.date]:
-    opens = validate.parse_date("opens_on", opens_on, required=True)  # type: ignore[arg-type]
-    closes = validate.parse_date("closes_on", closes_on, required=True)  # type: ignore[arg-type]
+    opens = validate.parse_date("opens_on", opens_on, required=True)  # type: ignore[call-overload]
+    closes = validate.parse_date("closes_on", closes_on, required=True)  # type: ignore[call-overload]
     assert opens is not None and closes is not None
     if closes < opens:
         raise InputError("closes_on", f"{closes} is before the opening date; choose a later day.")

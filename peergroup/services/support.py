@@ -281,15 +281,19 @@ def outcome_tallies(session: Session, group_id: int) -> list[tuple[str, int]]:
     only totals per kind leave here, never a member's own line.
     """
     rows = session.exec(
-        select(col(OutcomeTally.kind), func.sum(OutcomeTally.count))
+        select(col(OutcomeTally.kind), col(OutcomeTally.label), func.sum(OutcomeTally.count))
         .join(Evaluation, col(Evaluation.id) == OutcomeTally.evaluation_id)
         .where(Evaluation.group_id == group_id)
-        .group_by(col(OutcomeTally.kind))
+        .group_by(col(OutcomeTally.kind), col(OutcomeTally.label))
     ).all()
-    totals = {kind: int(total or 0) for kind, total in rows}
     labels = {o["key"]: o["label"] for o in content.outcome_kinds()}
+    totals: dict[str, int] = {}
+    for kind, label, total in rows:
+        # An "other" outcome goes by the name the review gave it ("Grants submitted").
+        key = kind if kind in labels else (label.strip() or kind.replace("_", " ").capitalize())
+        totals[key] = totals.get(key, 0) + int(total or 0)
     ordered = [k for k in labels if k in totals] + sorted(k for k in totals if k not in labels)
-    return [(labels.get(k, k.replace("_", " ")), totals[k]) for k in ordered if totals[k]]
+    return [(labels.get(k, k), totals[k]) for k in ordered if totals[k]]
 
 
 # --- step status --------------------------------------------------------------------------

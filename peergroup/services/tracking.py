@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .. import clock
 from ..models import Group, Meeting, Minutes
@@ -61,12 +61,13 @@ def running_list(session: Session, group: Group) -> list[RunningRow]:
     lines = topic_lines(session, group.id)
     stmt = (
         select(Meeting, Minutes)
-        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .outerjoin(Minutes, col(Minutes.meeting_id) == col(Meeting.id))
         .where(Meeting.group_id == group.id)
-        .order_by(Meeting.on, Meeting.start_time, Meeting.id)
+        .order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id))
     )
     rows = []
     for m, minutes in session.exec(stmt):
+        assert m.id is not None
         scribe = roles_svc.held_by_key(held.get(m.id, {}), roles_svc.SCRIBE)
         rows.append(
             RunningRow(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlmodel import select
 
 from peergroup.models import Group, MissionVersion
@@ -54,23 +53,27 @@ async def test_overdue_mission_is_flagged_on_home(demo_db):
         assert "Next:  Step 3: The mission was due for a revisit on 2025-01-10" in text
 
 
-async def test_enter_on_a_step_without_its_own_screen_shows_its_guide(demo_db):
+async def test_enter_on_each_step_opens_that_steps_own_screen(demo_db):
     from peergroup.steps import all_steps
 
-    guided = [s for s in all_steps() if s.screen is None]
-    if not guided:
-        pytest.skip("every step has its own screen now")
-    step = guided[0]
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#roadmap")
-        table.move_cursor(row=step.number - 1)
-        await pilot.press("enter")
-        await settle(pilot)
-        text = screen_text(app)
-        assert f"Step {step.number}:" in text
-        assert "Status: " in text
+        for step in all_steps():
+            table = app.screen.query_one("#roadmap")
+            table.move_cursor(row=step.number - 1)
+            await pilot.press("enter")
+            await settle(pilot)
+            from textual.screen import ModalScreen
+
+            while isinstance(app.screen, ModalScreen):  # e.g. the journal asks who "I" am
+                await pilot.press("escape")
+                await settle(pilot)
+            assert getattr(app.screen, "step_key", None) == step.key, step.key
+            assert f"Step {step.number}:" in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "HomeScreen"
 
 
 async def test_command_palette_opens_a_step_by_name(demo_db):

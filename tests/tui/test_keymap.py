@@ -19,7 +19,11 @@ from textual.screen import Screen
 import screens
 from screens import keymap
 
-QUESTIONS = {"ConfirmDialog", "SchedulePreviewDialog"}  # yes/no questions may use y and n
+QUESTIONS = {
+    "ConfirmDialog",
+    "SchedulePreviewDialog",
+    "PlanPreviewDialog",
+}  # yes/no questions may use y and n
 
 
 def _screen_classes() -> list[type[Screen]]:

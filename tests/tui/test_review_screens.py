@@ -139,7 +139,7 @@ async def test_a_whole_review_of_the_demo_group_by_keys(demo_db):
         # 4. figures
         await _keys(pilot, "n")
         text = screen_text(app)
-        assert "3 held of 5 planned, 0 cancelled, 2 still to come" in text
+        assert "3 held of 9 planned, 0 cancelled, 6 still to come" in text
         assert "(2025-26: 71%)" in text
 
         # 5. mission reaffirmed, opt-in round started, one answer

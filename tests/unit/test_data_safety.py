@@ -346,7 +346,7 @@ def test_cli_writers_on_a_full_disk_say_so_in_one_line(tmp_path, capsys):
         ),
         encoding="utf-8",
     )
-    with _tiny_disk(tmp_path) as disk:
+    with _tiny_disk(tmp_path, "1150k") as disk:
         db = disk / "g.db"
         assert run(["--db", str(db), "import", DEMO]) == 0
         capsys.readouterr()

@@ -52,6 +52,7 @@ CLI_PATHS: dict[str, list[str]] = {
         "export", "minutes", "--from", "2000-01-01", "--to", "2100-12-31", "-o", "{out}.md",
     ],
     "export list": ["export", "list", "-o", "{out}.md"],
+    "export curriculum": ["export", "curriculum", "-o", "{out}.md"],
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
