@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import PeergroupError
+from .errors import InputError, PeergroupError
 from .text import visible
 
 
@@ -384,6 +384,17 @@ def _demo(args: argparse.Namespace) -> int:
     from . import content, groupfile
     from .db import open_database
 
+    if args.db:
+        from .dbfile import inspect_database
+
+        path = _db_path(args)[0]
+        if inspect_database(path).kind in ("current", "older"):
+            # The demo adds a made-up group: never into a database someone uses.
+            raise InputError(
+                str(path),
+                "already exists; the demo only goes into a new file. Give a new "
+                "--db path, or leave --db out for a throwaway copy.",
+            )
     folder = Path(tempfile.mkdtemp(prefix="peergroup-demo-"))
     path = _db_path(args)[0] if args.db else folder / "demo.db"
     db = open_database(path, create=True)

@@ -68,6 +68,13 @@ def inspect_database(path: Path) -> DatabaseState:
         raise DatabaseProblem(
             f"{path} is a folder, not a database file. Give the path of a file, e.g. {path / 'peergroup.db'}."
         )
+    if not path.is_file():
+        # /dev/null, a FIFO (opening it would wait forever), a socket or a device:
+        # never opened, never chmod'ed.
+        raise DatabaseProblem(
+            f"{path} is not a regular file (a device, pipe or socket). It was left "
+            "untouched; give the path of a .db file."
+        )
     # A read-only look at a WAL database still creates a -shm file. When no
     # -wal/-shm exists, no connection has the file open, so it is read as
     # immutable (no locks, no side files); otherwise those files are already

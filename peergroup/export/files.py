@@ -38,7 +38,7 @@ def database_files(db_path: Path | None) -> list[Path]:
     return [db_path] + [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
-def _is_protected(target: Path, protected: Iterable[Path]) -> bool:
+def is_protected(target: Path, protected: Iterable[Path]) -> bool:
     try:
         real = target.resolve()
     except OSError:
@@ -82,7 +82,7 @@ def check_target(
                 f"is a link to {os.path.realpath(path)}; write to that file directly, "
                 "or say that following the link is wanted.",
             )
-    if _is_protected(path, protected):
+    if is_protected(path, protected):
         raise InputError(
             name, "is the database (or one of its own files); choose another file name."
         )

@@ -7,12 +7,18 @@ from pathlib import Path
 
 from ..db import Database, copy_database, translate_operational_error
 from ..errors import InputError
+from ..export.files import database_files, is_protected
 
 
 def backup_to(db: Database, target: Path) -> Path:
     target = Path(target).expanduser()
     if target.resolve() == db.path.resolve():
         raise InputError(str(target), "is the database itself; choose another file.")
+    if is_protected(target, database_files(db.path)):
+        # A copy written as g.db-journal or g.db-wal would be replayed into g.db.
+        raise InputError(str(target), "is one of the database's own files; choose another name.")
+    if target.is_symlink():
+        raise InputError(str(target), "is a link; give the real file name.")
     if target.exists():
         raise InputError(
             str(target), "already exists; choose a new file name so nothing is overwritten."

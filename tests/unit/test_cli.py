@@ -170,6 +170,15 @@ def test_backup_writes_a_copy_and_will_not_overwrite_it(
     assert "already exists" in capsys.readouterr().err
     assert out.read_bytes() == before
 
+    # A copy named like the database's own journal or WAL would be replayed into it.
+    for suffix in ("-journal", "-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        assert run(["--db", str(path), "backup", "-o", str(companion)]) == 2
+        assert "database's own files" in capsys.readouterr().err
+        # (SQLite's own -wal/-shm may exist while the database is open; never a copy.)
+        assert not companion.exists() or companion.read_bytes()[:16] != b"SQLite format 3\0"
+    assert _group_names(path) == [DEMO_NAME]
+
 
 @pytest.mark.parametrize("command", [["groups"], ["init"], ["backup", "-o", "copy.db"]])
 def test_a_file_that_is_not_a_peergroup_database_exits_2_and_is_untouched(
@@ -190,3 +199,16 @@ def test_a_file_that_is_not_a_peergroup_database_exits_2_and_is_untouched(
     assert (notes.read_bytes(), notes.stat().st_mtime_ns) == before
     assert _companions(notes) == []
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_demo_never_goes_into_a_database_in_use(tmp_path: Path, capsys):
+    path = tmp_path / "ours.db"
+    assert run(["--db", str(path), "init"]) == 0
+    capsys.readouterr()
+    before = path.read_bytes()
+    assert run(["--db", str(path), "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "already exists; the demo only goes into a new file" in err
+    assert "Traceback" not in err
+    assert path.read_bytes() == before
+    assert _group_names(path) == []

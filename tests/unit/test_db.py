@@ -285,6 +285,19 @@ def test_a_folder_given_as_the_database_is_refused(tmp_path: Path):
     assert list(folder.iterdir()) == []
 
 
+def test_a_pipe_or_device_given_as_the_database_is_refused_untouched(tmp_path: Path):
+    # A FIFO would block an open() forever; /dev/null must never be chmod'ed.
+    fifo = tmp_path / "a-pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(DatabaseProblem, match="not a regular file"):
+        open_database(fifo, create=True)
+    before = os.stat("/dev/null")
+    with pytest.raises(DatabaseProblem, match="not a regular file"):
+        open_database(Path("/dev/null"), create=True)
+    after = os.stat("/dev/null")
+    assert (after.st_mode, after.st_uid) == (before.st_mode, before.st_uid)
+
+
 # --- one file, several groups --------------------------------------------------
 
 
