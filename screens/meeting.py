@@ -55,6 +55,7 @@ SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
 RETRY_BUSY_EVERY = 0.5  # seconds between attempts while another program holds the lock
 RETRY_FAILED_EVERY = 5.0  # after a read-only database, a full disk or an unexpected error
 FINAL_FLUSH_WAIT = 2.0  # leaving the screen waits at most this long for a locked database
+ASK_WITHIN = 1.5  # seconds: a dialog asked for (F7, F9) opens only this soon after the key
 PLACEHOLDER = "Type the minutes here. They save as you type."
 WAITING = "Waiting for the database (another program is writing); your text is kept here…"
 
@@ -709,7 +710,24 @@ class MeetingScreen(DbWork, Screen):
                 severity="warning",
             )
             return
-        self._when_saved(self._ask_finalise)
+        self._ask_when_saved(self._ask_finalise, "F7", "finalise")
+
+    def _ask_when_saved(self, open_question: Callable[[], Any], key: str, what: str) -> None:
+        """Open a dialog once the minutes are saved, unless the scribe typed on meanwhile.
+
+        A save that waits (a busy database) must not pop a dialog up later into
+        the middle of the scribe's typing, where the next keys would answer it.
+        """
+        asked = time.monotonic()
+
+        def when_saved() -> None:
+            late = self._last_keystroke > asked or time.monotonic() - asked > ASK_WITHIN
+            if late or self.app.screen is not self:
+                self.notify(f"The minutes are saved. Press {key} again to {what}.", timeout=6)
+                return
+            open_question()
+
+        self._when_saved(when_saved)
 
     def _ask_finalise(self) -> None:
         from peergroup.services import minutes as minutes_svc
@@ -739,7 +757,7 @@ class MeetingScreen(DbWork, Screen):
         if self._in_conflict:
             self.notify("Save the minutes first (choose which text to keep).", severity="warning")
             return
-        self._when_saved(self._open_export)
+        self._ask_when_saved(self._open_export, "F9", "export them")
 
     def _open_export(self) -> None:
         from .tracking import ExportMinutesDialog

@@ -377,6 +377,30 @@ async def test_a_locked_database_leaves_the_text_pending_and_it_is_saved_later(d
         assert await _until(pilot, lambda: "Saved (revision 1)" in screen_text(app))
 
 
+async def test_f7_during_a_locked_save_never_pops_a_question_into_the_typing(demo_db):
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _open(pilot, app)
+        with WriteLock(demo_db.path):
+            await type_text(pilot, "Before F7")
+            await pilot.press("f7")  # waits for the save, which waits for the lock
+            await pilot.pause(0.3)
+            await type_text(pilot, " yes and more")  # 'y', space: would answer a dialog
+            await pilot.pause(0.5)
+        assert await _until(pilot, lambda: _stored(demo_db) == "Before F7 yes and more")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "MeetingScreen"  # no question popped up later
+        assert await _until(pilot, lambda: "Press F7 again to finalise" in _toasts(app), 3)
+        with demo_db.read() as s:
+            mid = _meeting(demo_db).id
+            row = s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one()
+            assert row.finalised_at is None
+        # Asked again with nothing pending, the question opens at once.
+        await pilot.press("f7")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+
+
 async def test_leaving_while_the_database_stays_locked_keeps_the_text_in_a_recovery_file(
     demo_db,
 ):
