@@ -188,6 +188,11 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
             return
         self._saving = True
         values = self.values()
+        # The fields hold still while the save runs (it may wait for a lock held
+        # elsewhere): what is on screen is what gets saved, and nothing typed in
+        # the meantime is silently dropped when the dialog closes.
+        self._focused_before_save = self.focused
+        self._hold_fields(True)
         self.query_one("#form-error", Static).update(Text("Saving…", style="dim"))
         self.run_db(
             lambda session: self.save(session, values),
@@ -206,10 +211,18 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
         from peergroup.errors import InputError
 
         self._saving = False
+        self._hold_fields(False)
+        focused = getattr(self, "_focused_before_save", None)
+        if focused is not None and focused.is_attached:
+            focused.focus()
         if isinstance(exc, InputError):
             self.show_error(exc.field, exc.message)
         else:
             self.show_error(None, str(exc))
+
+    def _hold_fields(self, hold: bool) -> None:
+        for widget in self.query("#form-fields Input, #form-fields Select, #form-fields TextArea"):
+            widget.disabled = hold
 
     def has_unsaved(self) -> bool:
         """Whether something was typed here that ctrl+s has not saved."""

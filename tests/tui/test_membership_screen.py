@@ -341,3 +341,35 @@ async def test_j_on_an_active_member_says_so_and_changes_nothing(demo_db):
     with demo_db.read() as s:
         marcus = s.exec(select(Member).where(Member.name == "Marcus Bell")).one()
         assert str(marcus.joined_on) == "2024-09-10"
+
+
+async def test_a_form_saved_while_another_copy_writes_holds_still_until_it_is_saved(demo_db):
+    """ctrl+s waits for a lock held by another process: the fields hold still, so what
+    closes the dialog is exactly what was on screen, and typing is not silently dropped."""
+    import asyncio
+    import time
+
+    from ..process.terminal import WriteLock
+
+    before = _count(demo_db)
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Zora Quinn")
+        with WriteLock(demo_db.path):
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            name = app.screen.query_one("#field-name")
+            assert name.disabled  # held while the save waits
+            await type_text(pilot, " Jr")  # goes nowhere, visibly
+            await pilot.pause(0.3)
+            assert name.value == "Zora Quinn"
+            assert type(app.screen).__name__ == "NewMemberDialog"
+        deadline = time.monotonic() + 15
+        while type(app.screen).__name__ == "NewMemberDialog" and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        await settle(pilot)
+        assert "Zora Quinn" in screen_text(app)
+    assert _count(demo_db) == before + 1
