@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -250,12 +250,39 @@ class PeergroupApp(DbWork, App[int]):
     def set_group(self, group_id: int) -> None:
         if self._unsaved_conflict():
             return
-        self.flush_all()
-        self.group_id = group_id
-        # Leave step screens of the old group behind.
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.refresh_group()
+
+        def switch() -> None:
+            self.flush_all()
+            self.group_id = group_id
+            # Leave step screens of the old group behind.
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.refresh_group()
+
+        self._unless_forms_lose_typing(switch, "Switch groups")
+
+    def _unless_forms_lose_typing(self, go: Callable[[], None], verb: str) -> None:
+        """Run ``go`` (which closes screens) at once, or after asking when an open
+        form holds typing that closing it would throw away."""
+        unsaved = self.unsaved_forms()
+        if not unsaved:
+            go()
+            return
+        from .widgets.confirm import ConfirmDialog
+
+        def answered(anyway: bool | None) -> None:
+            if anyway:
+                go()
+
+        names = "; ".join(f"\u201c{n}\u201d" for n in unsaved[:2])
+        self.push_screen(
+            ConfirmDialog(
+                f"{verb} without saving what you typed in {names}? (ctrl+s in the form saves it.)",
+                f"{verb} anyway",
+                "Keep editing",
+            ),
+            answered,
+        )
 
     # --- actions ------------------------------------------------------------
 
@@ -522,10 +549,14 @@ class PeergroupApp(DbWork, App[int]):
     def action_go_home(self) -> None:
         if self._unsaved_conflict():
             return
-        self.flush_all()
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.refresh_group()
+
+        def home() -> None:
+            self.flush_all()
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.refresh_group()
+
+        self._unless_forms_lose_typing(home, "Go home")
 
 
 def terminal_gone(fd: int | None = None) -> bool:

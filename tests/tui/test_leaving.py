@@ -35,6 +35,29 @@ async def test_ctrl_q_in_a_form_with_typing_asks_and_keeps_it(demo_db):
         assert s.exec(select(Member).where(Member.name == "Noor Haddad")).first() is not None
 
 
+async def test_going_home_from_the_palette_over_a_form_with_typing_asks_first(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "Noor Haddad")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Roadmap (home)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Go home without saving what you typed" in flat(screen_text(app))
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert app.screen.query_one("#field-name").value == "Noor Haddad"
+        await type_text(pilot, " Jr")  # typing goes on into the form
+        assert app.screen.query_one("#field-name").value == "Noor Haddad Jr"
+
+
 async def test_ctrl_q_with_nothing_typed_quits_at_once(demo_db):
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
