@@ -162,18 +162,39 @@ class MeetingScreen(DbWork, Screen):
         from peergroup.services import recovery
 
         meeting_id, db_path, today = self.meeting_id, self.app.db.path, self.app.clock.today()
-        first = not self._loaded
+        first = not self._loaded and recovery.has_recovery(db_path, meeting_id)
 
         def load(session: Session) -> tuple[Any, Any]:
-            # A recovery file left by an earlier exit is kept as a copy first.
+            # A recovery file left by an earlier exit is kept as a copy first
+            # (the only write here: a plain open is a read, so a read-only or
+            # busy database still opens the meeting at once).
             recovered = recovery.keep_recovered(session, db_path, meeting_id) if first else None
             return minutes_svc.open_meeting(session, meeting_id, today=today), recovered
 
+        def read_only(session: Session) -> tuple[Any, Any]:
+            return minutes_svc.open_meeting(session, meeting_id, today=today), None
+
+        def keep_failed(exc: Exception) -> None:
+            # The recovery file stays where it is (kept next time); open the meeting anyway.
+            self.notify(
+                f"Text typed here earlier is still in a recovery file ({exc}).",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            self.run_db(
+                read_only,
+                lambda loaded: self._show(loaded, reload_text),
+                failed=self._load_failed,
+                group=f"meeting-load-{id(self)}",
+                exclusive=True,
+            )
+
         self.run_db(
-            load,
+            load if first else read_only,
             lambda loaded: self._show(loaded, reload_text),
             write=first,
-            failed=self._load_failed,
+            failed=keep_failed if first else self._load_failed,
             group=f"meeting-load-{id(self)}",
             exclusive=True,
         )

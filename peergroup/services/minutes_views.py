@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import clock
 from ..errors import InputError
-from ..models import Meeting, Member, MinutesAmendment, MinutesConflict
+from ..models import Meeting, Member, Minutes, MinutesAmendment, MinutesConflict
 from . import actions, attendance, decisions
 from . import roles as roles_svc
 from ._ids import id_of
@@ -57,7 +57,7 @@ class MeetingDay:
     discussion_lead: str
     prompt_text: str
     agenda_note: str
-    minutes_id: int
+    minutes_id: int | None  # None until the first save
     text: str
     revision: int  # pass back to save_minutes as base_revision
     scribe_id: int | None
@@ -94,7 +94,7 @@ def _prompt_text(session: Session, meeting: Meeting) -> str:
 def open_meeting(
     session: Session, meeting: Meeting | int, today: dt.date | None = None
 ) -> MeetingDay:
-    """Everything the scribe needs on the day; creates the minutes if missing."""
+    """Everything the scribe needs on the day (read only: the first save writes the minutes)."""
     meeting = as_meeting(session, meeting)
     if meeting.status == "cancelled":
         raise InputError(
@@ -103,8 +103,10 @@ def open_meeting(
         )
     today = today or clock.today()
     meeting_id = id_of(meeting)
-    minutes = minutes_row(session, meeting, create=True)
-    minutes_id = id_of(minutes)
+    # Opening only reads (a busy or read-only database still opens the day);
+    # the first save creates the row.
+    minutes = minutes_row(session, meeting, create=False) or Minutes(meeting_id=meeting_id)
+    minutes_id = minutes.id
     lead = roles_svc.holder(session, meeting_id, roles_svc.LEAD)
     scribe = roles_svc.holder(session, meeting_id, roles_svc.SCRIBE)
     earlier = actions.earlier_items(session, meeting, today)

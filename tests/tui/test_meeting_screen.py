@@ -377,6 +377,18 @@ async def test_a_locked_database_leaves_the_text_pending_and_it_is_saved_later(d
         assert await _until(pilot, lambda: "Saved (revision 1)" in screen_text(app))
 
 
+async def test_the_meeting_opens_at_once_while_another_copy_holds_the_write_lock(demo_db):
+    """Opening the scribe's screen only reads: another program writing does not delay it."""
+    with WriteLock(demo_db.path):
+        app = app_for(demo_db.path, start_meeting=DAY)
+        async with app.run_test(size=SIZE) as pilot:
+            # Shown while the lock is still held (a write would wait for it, then fail).
+            assert await _until(pilot, lambda: "Scribe:" in screen_text(app), 5)
+            assert type(app.screen).__name__ == "MeetingScreen"
+            await type_text(pilot, "Typed while another copy writes")
+            assert app.screen.editor.text == "Typed while another copy writes"
+
+
 async def test_f7_during_a_locked_save_never_pops_a_question_into_the_typing(demo_db):
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

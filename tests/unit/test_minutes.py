@@ -165,6 +165,26 @@ def test_reopened_item_is_back_on_the_agenda(world):
         assert item.closed_at is None and item.closed_meeting_id is None
 
 
+def test_two_copies_saving_a_meetings_first_minutes_lose_nothing(world, db_path):
+    """No minutes row yet (opening only reads): both copies save from revision 0."""
+    from peergroup.db import open_database
+
+    db, _group, _people, (m1, *_r) = world
+    other = open_database(db_path)
+    try:
+        with db.read() as s:
+            base = minutes_svc.open_meeting(s, m1).revision
+        with other.read() as s:
+            assert minutes_svc.open_meeting(s, m1.id).revision == base == 0
+        with db.write() as s:
+            first = minutes_svc.save_minutes(s, m1.id, "Ada's notes", base)
+        with other.write() as s:
+            second = minutes_svc.save_minutes(s, m1.id, "Ben's notes", base)
+    finally:
+        other.close()
+    assert first.saved and second.conflict and second.their_text == "Ada's notes"
+
+
 def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
     from peergroup.db import open_database
 
@@ -172,6 +192,7 @@ def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
     other = open_database(db_path)  # a second copy of the app on the same file
     try:
         with db.write() as s:
+            minutes_svc.minutes_row(s, m1, create=True)  # an earlier save made the row
             base = minutes_svc.open_meeting(s, m1).revision
         copy_a, copy_b = db.session(), other.session()
         try:
@@ -331,7 +352,9 @@ def test_open_meeting_shows_the_agenda(world):
         s.add(m1)
         assign(s, m1, "Discussion lead", people["cleo"])
         day = minutes_svc.open_meeting(s, m1)
-        assert s.exec(select(Minutes)).one().meeting_id == m1.id  # created on first open
+        # Opening only reads: the minutes row comes with the first save.
+        assert s.exec(select(Minutes)).first() is None
+        assert (day.text, day.revision, day.minutes_id) == ("", 0, None)
     assert (day.topic_title, day.discussion_lead, day.agenda_note) == (
         "Promotion dossiers",
         "Cleo Park",
