@@ -159,5 +159,6 @@ def record_attendance(
         group = session.get(Group, meeting.group_id)
         if group is None:  # pragma: no cover - a meeting always has its group
             raise InputError("meeting", "its group no longer exists.")
-        return roles_svc.rotate(session, group)
+        # Only the roles of someone who sent apologies move; others keep theirs.
+        return roles_svc.rotate(session, group, keep_current=True)
     return 0

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from .. import clock
 from ..errors import InputError, NotFound
-from ..models import Group, Member, OptInRound
+from ..models import Group, Meeting, Member, OptInRound, RoleAssignment
 from ..steps import StepStatus
 from ..text import fold
 from . import validate
@@ -151,7 +151,33 @@ def member_leaves(session: Session, member: Member, on: dt.date | str | None = N
     member.left_on = left
     session.add(member)
     session.flush()
+    _hand_on_roles_after(session, member, left)
     return member
+
+
+def _hand_on_roles_after(session: Session, member: Member, left: dt.date) -> None:
+    """Someone who leaves holds no role at a meeting after they left (chosen by hand
+    or not); those roles go to others, everyone else's stay as planned."""
+    from . import roles as roles_svc
+    from .meetings import touch_meeting
+
+    rows = session.exec(
+        select(RoleAssignment, Meeting)
+        .join(Meeting, col(Meeting.id) == RoleAssignment.meeting_id)
+        .where(
+            RoleAssignment.member_id == member.id,
+            Meeting.on > left,
+            Meeting.on >= clock.today(),  # what was held at past meetings stays history
+        )
+    ).all()
+    if not rows:
+        return
+    for row, meeting in rows:
+        session.delete(row)
+        touch_meeting(meeting)  # the calendar names the role holders
+        session.add(meeting)
+    session.flush()
+    roles_svc.rotate(session, get_group(session, member.group_id), keep_current=True)
 
 
 def activate(session: Session, member: Member, on: dt.date | None = None) -> Member:

@@ -269,9 +269,19 @@ def _apologies(session: Session, meeting_ids: list[int]) -> set[tuple[int, int]]
 
 
 def rotate(
-    session: Session, group: Group, today: dt.date | None = None, *, touch: bool = True
+    session: Session,
+    group: Group,
+    today: dt.date | None = None,
+    *,
+    touch: bool = True,
+    keep_current: bool = False,
 ) -> int:
     """(Re)assign rotating roles for upcoming meetings. Returns how many were set.
+
+    ``keep_current`` only fills what is missing: a role nobody holds, or one
+    held by someone who cannot be there (left, or sent apologies). Holders the
+    group already knows about stay put; the roles screen's "plan" rebalances
+    everything that was not chosen by hand.
 
     The roles of one meeting are chosen together (``choose_holders``): nobody
     gets two rotating roles at a meeting while someone available has none, and
@@ -329,6 +339,18 @@ def rotate(
             if is_member_on(p, m.on) and (meeting_id, id_of(p)) not in away
         ]
         busy = {a.member_id for a in current.values() if a.manual}
+        if keep_current:
+            can_come = {p.id for p in eligible}
+            kept = []
+            for rid in free:
+                row = current.get(rid)
+                if row is not None and row.member_id in can_come and row.member_id not in busy:
+                    kept.append(rid)
+                    busy.add(row.member_id)
+                    turns.took(rid, row.member_id, order[meeting_id])
+            free = [rid for rid in free if rid not in kept]
+            if not free:
+                continue
         picks = choose_holders(free, eligible, busy, turns)
         touched = False
         for role_id in free:

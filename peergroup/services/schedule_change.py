@@ -184,7 +184,8 @@ def apply_schedule_change(
     if rotate:
         from . import roles
 
-        rotated = roles.rotate(session, group, today)
+        # New and freed meetings get holders; planned ones keep theirs.
+        rotated = roles.rotate(session, group, today, keep_current=True)
     return ScheduleApplied(
         cancelled=len(plan.cancel),
         added=len(plan.add),

@@ -247,3 +247,57 @@ def test_pickers_offer_current_members_only_and_tell_same_names_apart(make_db):
     assert f"{people[0].name} <twin@example.org>" in standing
     assert f"{people[0].name} <first@example.org>" in at_meeting
     assert twin.id in standing.values()
+
+
+def _holders(s, g) -> dict[tuple[int, str], str]:  # noqa: ANN001
+    return {
+        (m.id, role): roles.holder_name(s, m, role)
+        for m in meetings.list_meetings(s, g)
+        if m.status == "scheduled"
+        for role in ("Scribe", "Discussion lead")
+    }
+
+
+def test_a_member_who_leaves_hands_on_their_later_roles_and_nobody_elses_move(db, clock):
+    with db.write() as s:
+        g, people, created = _group(s, 5, 8)
+        roles.rotate(s, g, today=START)
+        before = _holders(s, g)
+        leaver = people[3]
+        # a role given to them by hand, after they leave, goes too
+        roles.assign(s, created[6], roles.find_role(s, g, "Scribe"), leaver)
+        before[(created[6].id, "Scribe")] = "Member 03"
+        membership.member_leaves(s, leaver, created[2].on)
+        after = _holders(s, g)
+    assert any(name == "Member 03" for (mid, _r), name in before.items() if mid != created[0].id)
+    for m in created:
+        for role in ("Scribe", "Discussion lead"):
+            old, new = before[(m.id, role)], after[(m.id, role)]
+            if m.on > created[2].on:
+                assert new != "Member 03" and new  # handed on to someone
+                if old != "Member 03":
+                    assert new == old or new in {  # kept, unless the handover needed them
+                        before[(m.id, r)] for r in ("Scribe", "Discussion lead")
+                    }
+            else:
+                assert new == old  # held before they left: history
+
+
+def test_planning_more_meetings_keeps_the_holders_already_planned(db, clock):
+    from peergroup.services import schedule_change
+
+    with db.write() as s:
+        g, _people, _created = _group(s, 5, 12)
+        for extra in meetings.list_meetings(s, g):
+            if extra.status == "cancelled":
+                s.delete(extra)  # as if only twelve were ever planned
+        s.flush()
+        roles.rotate(s, g, today=START)
+        before = _holders(s, g)
+        # Someone joins: a full rebalance would now reshuffle every planned turn.
+        membership.add_member(s, g, membership.MemberInput(name="Newcomer", joined_on=START))
+        applied = schedule_change.apply_schedule_change(s, g.id, START, extend=True, months=3)
+        after = _holders(s, g)
+    assert applied.added > 0
+    assert {k: after[k] for k in before} == before
+    assert all(after[k] for k in after)  # the new meetings got holders
