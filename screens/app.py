@@ -63,6 +63,8 @@ class PeergroupApp(DbWork, App[int]):
         Binding(
             "f1", "show_help", "Help", show=False
         ),  # named on the home screen and in the palette
+        # One key for search on every screen (a text field keeps its own "/").
+        Binding("slash", "search", "Search", show=False),
     ]
 
     def __init__(
@@ -415,10 +417,13 @@ class PeergroupApp(DbWork, App[int]):
         self.open_meeting()
 
     def action_search(self) -> None:
+        from textual.screen import ModalScreen
+
         from .tracking import SearchScreen
 
-        if self.db is not None:
-            self.push_screen(SearchScreen())
+        if self.db is None or isinstance(self.screen, (SearchScreen, ModalScreen)):
+            return  # already searching, or a dialog waits for an answer
+        self.push_screen(SearchScreen())
 
     def action_my_items(self) -> None:
         from .tracking import MyItemsScreen

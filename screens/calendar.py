@@ -86,7 +86,7 @@ class CalendarScreen(FitsTables, StepScreen):
         norms = Text()
         for label, body in view.norms:
             norms.append(label + "\n", style="bold")
-            norms.append_text(literal(body or "(not written yet: press e)"))
+            norms.append_text(literal(body or "(not written yet: press b)"))
             norms.append("\n\n")
         self.query_one("#norms-text", Static).update(norms)
 
@@ -111,7 +111,7 @@ class CalendarScreen(FitsTables, StepScreen):
         text = Text()
         if view.schedule is None:
             text.append(
-                "No schedule yet: press l to set how often, when and where you meet.",
+                "No schedule yet: press u to set how often, when and where you meet.",
                 style="yellow",
             )
             return text
@@ -168,7 +168,7 @@ class CalendarScreen(FitsTables, StepScreen):
     def _plan(self, extend: bool) -> None:
         if self.view is not None and self.view.schedule is None:
             self.notify(
-                "Set the schedule first (l): how often, when and where the group meets.",
+                "Set the schedule first (u): how often, when and where the group meets.",
                 severity="warning",
             )
             return

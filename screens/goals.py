@@ -71,7 +71,7 @@ class GoalsScreen(FitsTables, StepScreen):
         mission = view.mission
         text = Text()
         if mission is None:
-            text.append("No mission statement yet: press m to write one.", style="yellow")
+            text.append("No mission statement yet: press w to write one.", style="yellow")
         else:
             text.append("Mission ", style="bold")
             text.append(f"(adopted {mission.adopted_on}, revisit by {mission.revisit_by}")
@@ -79,7 +79,7 @@ class GoalsScreen(FitsTables, StepScreen):
                 f", {view.earlier_missions} earlier version(s))" if view.earlier_missions else ")"
             )
             if mission.overdue:
-                text.append("  ⚠ OVERDUE for a revisit: press m", style="bold red")
+                text.append("  ⚠ OVERDUE for a revisit: press w", style="bold red")
             text.append("\n")
             text.append_text(literal(mission.text))
         self.query_one("#mission", Static).update(text)

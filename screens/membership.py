@@ -62,7 +62,7 @@ class MembershipScreen(FitsTables, StepScreen):
         self._view = view
         summary = view.summary
         text = Text()
-        target = f"target {summary.target}" if summary.target else "no target size yet (press r)"
+        target = f"target {summary.target}" if summary.target else "no target size yet (press u)"
         text.append(
             f"{summary.active} active, {summary.prospective} on the recruitment list, "
             f"{summary.alumni} alumni · {target}"

@@ -1,6 +1,6 @@
 """Step 4: planning meetings from the schedule, one operation that recomputes.
 
-"Plan" (g) and "extend" (x) on the calendar, the group-file import and the CLI
+"Plan" (g) and "extend" (+) on the calendar, the group-file import and the CLI
 all come here. ``plan_schedule_change`` compares the meetings planned from
 ``today`` on with what the group's schedule gives over the horizon and says
 what would change, saving nothing:
@@ -211,7 +211,7 @@ def _plan(
     if schedule is None:
         raise InputError(
             "frequency",
-            "set how often and when the group meets first (l on the calendar), "
+            "set how often and when the group meets first (u on the calendar), "
             "then plan the meetings.",
         )
     months = validate.int_in_range("months", months, 1, 120, required=True)
@@ -245,7 +245,7 @@ def _plan(
     if later:
         notes.append(
             f"{_count(len(later), 'date')} after {until.isoformat()} {_are(later)} not planned "
-            "yet; they will be added when you extend (x)."
+            "yet; they will be added when you extend (+)."
         )
 
     wanted_set = set(wanted)

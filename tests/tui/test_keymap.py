@@ -86,3 +86,60 @@ def test_the_map_itself_has_one_meaning_per_key():
     assert len(keys) == len(set(keys))
     # A key that is a screen's own is not also a verb or global.
     assert not {k.key for k in keymap.SPECIFIC} & {k.key for k in keymap.VERBS + keymap.GLOBAL}
+
+
+_NAMES = {"+": "plus", "/": "slash", "esc": "escape", "?": "question_mark"}
+
+
+# A dialog's notice, shown once it has closed, names a key of the screen beneath.
+_BENEATH = {
+    "screens.dialogs.calendar": "screens.calendar",
+    "screens.dialogs.topics": "screens.topics",
+}
+
+
+def _bound_in(module) -> set[str]:  # noqa: ANN001
+    keys = {k.key for k in keymap.GLOBAL}
+    from screens.app import PeergroupApp
+
+    for b in PeergroupApp.BINDINGS:
+        keys |= {k.strip() for k in (b if isinstance(b, Binding) else Binding(*b)).key.split(",")}
+    for cls in CLASSES:
+        if cls.__module__ in (module.__name__, _BENEATH.get(module.__name__)):
+            keys |= {k for k, _a in _bindings(cls)}
+    return keys
+
+
+@pytest.mark.parametrize(
+    "name", sorted({cls.__module__ for cls in CLASSES}), ids=lambda n: n.removeprefix("screens.")
+)
+def test_a_key_a_screen_tells_the_user_to_press_is_bound_there(name):
+    """Hints such as "press u to set the schedule" name the key that does it today."""
+    import re
+
+    module = importlib.import_module(name)
+    said = re.findall(r"\b[Pp]ress ((?:ctrl\+)?[A-Za-z0-9+/?]+)\b", inspect.getsource(module))
+    said += re.findall(r"first \(([a-z+])\)", inspect.getsource(module))
+    bound = _bound_in(module)
+    stale = sorted(
+        {k for k in said if _NAMES.get(k.lower(), k.lower()) not in bound and k.lower() != "enter"}
+    )
+    assert stale == [], f"{name} tells the user to press keys it does not bind: {stale}"
+
+
+async def test_slash_searches_from_any_screen(demo_db):
+    from .helpers import SIZE, app_for, settle
+
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for step in ("2", "4"):  # members, calendar: neither binds "/" itself
+            await pilot.press(step)
+            await settle(pilot)
+            await pilot.press("slash")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "SearchScreen"
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)

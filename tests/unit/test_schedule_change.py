@@ -157,7 +157,7 @@ def test_a_date_list_past_the_horizon_is_reported_and_added_on_extend(db):
         assert plan.until == dt.date(2027, 7, 3)
         assert [p.on for p in plan.add] == dates[:6]
         assert plan.notes == (
-            "3 dates after 2027-07-03 are not planned yet; they will be added when you extend (x).",
+            "3 dates after 2027-07-03 are not planned yet; they will be added when you extend (+).",
         )
         apply_schedule_change(s, g.id, TODAY)
         extended = plan_schedule_change(s, g.id, TODAY, extend=True)
