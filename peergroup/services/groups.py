@@ -107,6 +107,10 @@ def create_group(session: Session, name: str, *, timezone: str | None = None) ->
 def rename_group(session: Session, group: Group, name: str) -> Group:
     name = validate.required_line("name", name)
     _check_unique_name(session, name, exclude_id=group.id)
+    if name != group.name:
+        from .meetings import touch_upcoming
+
+        touch_upcoming(session, id_of(group))  # every event's summary names the group
     group.name = name
     session.add(group)
     session.flush()

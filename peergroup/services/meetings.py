@@ -200,6 +200,28 @@ def touch_meeting(meeting: Meeting) -> None:
     meeting.updated_at = utcnow()
 
 
+def touch_upcoming(
+    session: Session,
+    group_id: int,
+    *,
+    meeting_ids: set[int] | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Touch the group's meetings from ``today`` on (or only ``meeting_ids`` of them)
+    after a change every such event shows, e.g. the group's or a role holder's
+    name: calendars that imported them take the new text. Returns how many."""
+    today = today or clock.today()
+    n = 0
+    for m in session.exec(
+        select(Meeting).where(Meeting.group_id == group_id, Meeting.on >= today)
+    ):
+        if meeting_ids is None or m.id in meeting_ids:
+            touch_meeting(m)
+            session.add(m)
+            n += 1
+    return n
+
+
 def overlapping(
     session: Session,
     group_id: int,

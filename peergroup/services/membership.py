@@ -136,9 +136,20 @@ def add_member(session: Session, group: Group, data: MemberInput) -> Member:
 def update_member(session: Session, member: Member, data: MemberInput) -> Member:
     group = get_group(session, member.group_id)
     values = _clean(session, group, data, member.id)
+    renamed = values.get("name", member.name) != member.name
     for key, value in values.items():
         setattr(member, key, value)
     session.add(member)
+    if renamed:  # events name their scribe and discussion lead
+        from .meetings import touch_upcoming
+
+        held = set(
+            session.exec(
+                select(RoleAssignment.meeting_id).where(RoleAssignment.member_id == member.id)
+            )
+        )
+        if held:
+            touch_upcoming(session, group.id or 0, meeting_ids=held)
     session.flush()
     return member
 

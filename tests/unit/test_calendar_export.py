@@ -168,3 +168,50 @@ def test_a_new_start_time_raises_the_sequence_only_where_the_start_changes(db):
     for uid in untouched:
         assert after[uid].sequence.value == before[uid].sequence.value
         assert after[uid].dtstart.value == before[uid].dtstart.value
+
+
+def test_renaming_the_group_or_a_role_holder_raises_the_sequence_of_what_shows_it(demo_db):
+    """A calendar that imported the events shows the new name only if SEQUENCE rises."""
+    from sqlmodel import select
+
+    from peergroup.models import Member, RoleAssignment
+
+    today = dt.date(2026, 11, 25)  # the pinned clock
+    with demo_db.write() as s:
+        g = groups.find_group(s, None)
+        before = _events(calendar_export.group_calendar(s, g)[0])
+        groups.rename_group(s, g, "Northbridge Educators' Circle")
+        renamed = _events(calendar_export.group_calendar(s, g)[0])
+        upcoming = {m.uid for m in meetings.list_meetings(s, g) if m.on >= today}
+        # A member who holds a role at one upcoming meeting changes their name.
+        soon = next(m for m in meetings.list_meetings(s, g) if m.on >= today)
+        holder = s.exec(select(RoleAssignment).where(RoleAssignment.meeting_id == soon.id)).first()
+        member = s.get(Member, holder.member_id)
+        held = {
+            m.uid
+            for m in meetings.list_meetings(s, g)
+            if m.on >= today
+            and s.exec(
+                select(RoleAssignment).where(
+                    RoleAssignment.meeting_id == m.id, RoleAssignment.member_id == member.id
+                )
+            ).first()
+        }
+        membership.update_member(
+            s,
+            member,
+            membership.MemberInput(
+                name=member.name + " Jr", email=member.email, joined_on=member.joined_on
+            ),
+        )
+        after = _events(calendar_export.group_calendar(s, g)[0])
+    for uid in upcoming:
+        assert int(renamed[uid].sequence.value) > int(before[uid].sequence.value), uid
+        assert "Northbridge Educators' Circle" in renamed[uid].summary.value
+        if uid in held:
+            assert int(after[uid].sequence.value) > int(renamed[uid].sequence.value), uid
+            assert member.name in after[uid].description.value
+        else:
+            assert after[uid].sequence.value == renamed[uid].sequence.value
+    past = set(before) - upcoming
+    assert past and all(after[u].sequence.value == before[u].sequence.value for u in past)
