@@ -212,9 +212,7 @@ def touch_upcoming(
     name: calendars that imported them take the new text. Returns how many."""
     today = today or clock.today()
     n = 0
-    for m in session.exec(
-        select(Meeting).where(Meeting.group_id == group_id, Meeting.on >= today)
-    ):
+    for m in session.exec(select(Meeting).where(Meeting.group_id == group_id, Meeting.on >= today)):
         if meeting_ids is None or m.id in meeting_ids:
             touch_meeting(m)
             session.add(m)

@@ -76,6 +76,8 @@ class MinutesSaver(TextSaver):
             return SaveOutcome("busy", text, error=exc)
         except PeergroupError as exc:
             return SaveOutcome("failed", text, error=exc)
+        except Exception as exc:  # noqa: BLE001 - as in _attempt: reported, text stays pending
+            return SaveOutcome("failed", text, error=exc)
         self.stored_text = text  # kept: not to be saved again
         return SaveOutcome("kept", text, error=refused, finalised=finalised)
 

@@ -81,19 +81,24 @@ def keep_recovered(session: Session, db_path: Path, meeting_id: int) -> Path | N
     once: there is nothing to offer. Otherwise the file stays until
     ``discard_recovery`` (called once the user has seen the kept copies).
     """
-    found = pending_recovery(db_path, meeting_id)
-    if found is None:
-        return None
-    path, text = found
-    meeting = minutes_svc.get_meeting(session, meeting_id)
-    stored = minutes_svc.minutes_row(session, meeting, create=True)
-    if not text.strip() or text == stored.text:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        return None
-    if not any(c.text == text for c in minutes_svc.conflicts(session, meeting_id)):
-        minutes_svc.keep_copy(session, meeting_id, text, stored.revision)
-    return path
+    # Both places are looked at: a text in the fallback file is kept too before
+    # discard_recovery removes every candidate.
+    news: Path | None = None
+    for path in _candidates(db_path, meeting_id):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # missing, or unreadable: nothing to offer from there
+            continue
+        meeting = minutes_svc.get_meeting(session, meeting_id)
+        stored = minutes_svc.minutes_row(session, meeting, create=True)
+        if not text.strip() or text == stored.text:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            continue
+        if not any(c.text == text for c in minutes_svc.conflicts(session, meeting_id)):
+            minutes_svc.keep_copy(session, meeting_id, text, stored.revision)
+        news = news or path
+    return news
 
 
 def discard_recovery(db_path: Path, meeting_id: int) -> None:

@@ -606,6 +606,26 @@ def test_a_recovery_file_is_kept_as_a_copy_and_removed_once_seen(world):
     assert not path.exists() and recovery.pending_recovery(db.path, m1.id) is None
 
 
+def test_recovery_files_in_both_places_are_each_kept_before_either_is_removed(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    first = recovery.recovery_file(db.path, m1.id)
+    fallback = recovery._fallback_file(db.path, m1.id)
+    assert first != fallback
+    recovery._write_private(first, "Beside the database")
+    recovery._write_private(fallback, "In the fallback folder (the database's was read-only)")
+    with db.write() as s:
+        assert recovery.keep_recovered(s, db.path, m1.id) == first
+        kept = sorted(c.text for c in minutes_svc.conflicts(s, m1.id))
+    assert kept == [
+        "Beside the database",
+        "In the fallback folder (the database's was read-only)",
+    ]
+    recovery.discard_recovery(db.path, m1.id)
+    assert not first.exists() and not fallback.exists()
+
+
 def test_a_recovery_file_with_the_stored_text_is_simply_removed(world):
     from peergroup.services import recovery
 
