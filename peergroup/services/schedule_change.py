@@ -49,7 +49,9 @@ class PlannedMeeting:
     on: dt.date
     start_time: dt.time
     meeting_id: int | None = None  # None: a meeting to create
-    reason: str = ""  # why it is kept ("has minutes", "moved by hand"), or brought back
+    # why it is kept ("has minutes", "moved by hand"), or brought back; for one to
+    # cancel, what was planned for it ("topic 'X', an agenda note")
+    reason: str = ""
 
     @property
     def label(self) -> str:
@@ -261,7 +263,10 @@ def _plan(
         reason = records.get(id_of(m), "")
         if not reason and not after_end and meetings.moved_by_hand(m, group):
             reason = "moved by hand" if m.series_date else "restored or added by hand"
-        (keep if reason else cancel).append(PlannedMeeting(m.on, m.start_time, id_of(m), reason))
+        if reason:
+            keep.append(PlannedMeeting(m.on, m.start_time, id_of(m), reason))
+        else:
+            cancel.append(PlannedMeeting(m.on, m.start_time, id_of(m), _planned(session, m)))
 
     going = {c.meeting_id for c in cancel}
     staying = [m for m in everything if m.status == "scheduled" and m.id not in going]
@@ -311,6 +316,29 @@ def _clash(staying: list[Meeting], day: dt.date, start: dt.time, minutes: int) -
         if other < end and begin < other + dt.timedelta(minutes=m.duration_minutes):
             return m
     return None
+
+
+def _planned(session: Session, m: Meeting) -> str:
+    """What was planned for a meeting about to be cancelled ("topic 'X', agenda note"),
+    so the preview says what goes with it (restoring the meeting brings it back)."""
+    from ..models import ExpertInvitation, RoleAssignment, Topic
+
+    what = []
+    if m.topic_id is not None and (topic := session.get(Topic, m.topic_id)) is not None:
+        what.append(f"topic \u201c{topic.title}\u201d")
+    if m.agenda_note.strip():
+        what.append("an agenda note")
+    if m.prompt_key:
+        what.append("a reflection prompt")
+    if session.exec(
+        select(RoleAssignment.id).where(
+            RoleAssignment.meeting_id == m.id, col(RoleAssignment.manual).is_(True)
+        )
+    ).first():
+        what.append("roles given by hand")
+    if session.exec(select(ExpertInvitation.id).where(ExpertInvitation.meeting_id == m.id)).first():
+        what.append("an invited expert")
+    return ", ".join(what)
 
 
 def _records(session: Session, meeting_ids: list[int]) -> dict[int, str]:

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..safe import literal
 from ..widgets.export import ExportFileDialog, default_folder
 from ..widgets.form import FormDialog, FormField
 
@@ -165,6 +166,10 @@ def describe_plan(plan: ScheduleChange) -> Text:
         if plan.cancel:
             text.append("To cancel (calendars show them as cancelled):\n", style="bold red")
             text.append_text(_by_month(plan.cancel))
+            for c in plan.cancel:
+                if c.reason:  # planning that goes with it; restoring brings it back
+                    text.append(f"  {c.label}: ", style="yellow")
+                    text.append_text(literal(f"{c.reason} (kept with the cancelled meeting)\n"))
         if plan.add:
             text.append("To add:\n", style="bold green")
             text.append_text(_by_month(plan.add))

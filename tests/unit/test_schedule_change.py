@@ -269,3 +269,32 @@ def test_the_roadmap_asks_a_time_limited_group_only_for_dates_up_to_its_end(db):
         assert wanted in meetings.step_status(s, g, TODAY).missing
         apply_schedule_change(s, g.id, TODAY)
         assert wanted not in meetings.step_status(s, g, TODAY).missing
+
+
+def test_the_preview_names_what_was_planned_for_a_meeting_it_cancels(db):
+    from peergroup.models import Topic
+
+    with db.write() as s:
+        g = _group(s)
+        apply_schedule_change(s, g.id, TODAY)
+        by_day = {m.on: m for m in meetings.list_meetings(s, g)}
+        topic = Topic(group_id=g.id, family="career", title="Promotion <dossiers>")
+        s.add(topic)
+        s.flush()
+        planned = by_day[dt.date(2027, 2, 9)]
+        planned.topic_id, planned.agenda_note = topic.id, "Bring your CV"
+        s.add(planned)
+        roles.assign(
+            s, planned, roles.find_role(s, g, "Scribe"), membership.find_member(s, g, "Dee")
+        )
+        _schedule(s, g, weekday="thursday")
+        plan = plan_schedule_change(s, g.id, TODAY)
+    going = {c.on: c.reason for c in plan.cancel}
+    assert going[dt.date(2027, 2, 9)] == (
+        "topic \u201cPromotion <dossiers>\u201d, an agenda note, roles given by hand"
+    )
+    assert going[dt.date(2027, 3, 9)] == ""  # nothing planned there
+    from screens.dialogs.calendar import describe_plan
+
+    shown = describe_plan(plan).plain
+    assert "Promotion <dossiers>" in shown and "(kept with the cancelled meeting)" in shown
