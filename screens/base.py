@@ -142,7 +142,10 @@ def call_db(
                 result = fn(session)
         except DatabaseBusy as exc:
             waited = time.monotonic() - started
-            if cancelled():
+            # A read for a screen that has gone can stop; a write the user asked
+            # for (a member joins, a form saved) goes in once the lock is free,
+            # even if they left that screen meanwhile.
+            if cancelled() and not write:
                 raise
             if waited > BUSY_GIVE_UP:
                 raise DatabaseBusy(

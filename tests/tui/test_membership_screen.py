@@ -373,3 +373,36 @@ async def test_a_form_saved_while_another_copy_writes_holds_still_until_it_is_sa
         await settle(pilot)
         assert "Zora Quinn" in screen_text(app)
     assert _count(demo_db) == before + 1
+
+
+async def test_a_join_asked_for_while_another_copy_writes_goes_in_after_leaving_the_screen(
+    demo_db,
+):
+    """The write waits for the lock in a worker; leaving the screen does not drop it."""
+    import asyncio
+    import time
+
+    from ..process.terminal import WriteLock
+
+    with demo_db.read() as s:
+        prospect = s.exec(select(Member).where(Member.status == "prospective")).first()
+        name = prospect.name
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        with WriteLock(demo_db.path):
+            table = app.screen.query_one("DataTable")
+            row = next(i for i, key in enumerate(table.rows) if key.value == str(prospect.id))
+            table.move_cursor(row=row)
+            await pilot.press("j")
+            await pilot.pause(0.3)
+            await pilot.press("escape")  # back home while the write still waits
+            await pilot.pause(0.3)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with demo_db.read() as s:
+                if s.get(Member, prospect.id).status == "active":
+                    break
+            await asyncio.sleep(0.2)
+    with demo_db.read() as s:
+        assert s.get(Member, prospect.id).status == "active", name
