@@ -59,6 +59,7 @@ class DbWork:
         group: str = "db",
         exclusive: bool = False,
         description: str = "database",
+        outlive: bool | None = None,
     ) -> Worker[None]:
         return run_db(
             self,  # type: ignore[arg-type]
@@ -69,6 +70,7 @@ class DbWork:
             group=group,
             exclusive=exclusive,
             description=description,
+            outlive=outlive,
         )
 
 
@@ -82,21 +84,30 @@ def run_db(
     group: str = "db",
     exclusive: bool = False,
     description: str = "database",
+    outlive: bool | None = None,
 ) -> Worker[None]:
     """Run ``fn(session)`` in a thread worker; deliver its result to ``then`` on ``node``.
+
+    ``outlive`` (default: for writes) lets a write that waits for another
+    program's lock go in after its screen has gone: a key the user pressed
+    ("this member joins") is not undone by going back. A form passes False: its
+    Discard must stop a waiting save. Nothing outlives the app itself.
 
     ``failed`` receives a ``PeergroupError`` (bad input, a lock that never went
     away, a read-only database); without it the app shows the message. Any
     other exception is reported by the app and does not end it.
     """
     app = node.app  # type: ignore[attr-defined]
+    outlives = write if outlive is None else outlive
 
     def job() -> None:
         from peergroup.errors import PeergroupError
 
         worker = get_current_worker()
         try:
-            result = call_db(app, fn, write=write, cancelled=lambda: worker.is_cancelled)
+            result = call_db(
+                app, fn, write=write, cancelled=lambda: worker.is_cancelled, outlive=outlives
+            )
         except PeergroupError as exc:
             if failed is not None:
                 node.post_message(DbDone(failed, exc))
@@ -105,6 +116,8 @@ def run_db(
             return
         except Exception as exc:  # noqa: BLE001 - reported to the user, the app keeps running
             app.post_message(DbDone(app.report_crash, exc))
+            if failed is not None:  # and the caller gets to undo its waiting state
+                node.post_message(DbDone(failed, exc))
             return
         if then is not None and not worker.is_cancelled:
             node.post_message(DbDone(then, result))
@@ -125,6 +138,7 @@ def call_db(
     *,
     write: bool,
     cancelled: Callable[[], bool] = lambda: False,
+    outlive: bool = False,
 ) -> T:
     """Run one unit of work, retrying while another process holds the lock.
 
@@ -142,10 +156,11 @@ def call_db(
                 result = fn(session)
         except DatabaseBusy as exc:
             waited = time.monotonic() - started
-            # A read for a screen that has gone can stop; a write the user asked
-            # for (a member joins, a form saved) goes in once the lock is free,
-            # even if they left that screen meanwhile.
-            if cancelled() and not write:
+            # A unit of work for a screen that has gone stops here, unless it
+            # is a write the user asked for that must outlive the screen (a
+            # member joins, then the user goes back home): that goes in once the
+            # lock is free, but never keeps a quitting app alive.
+            if cancelled() and not (outlive and app.is_running):
                 raise
             if waited > BUSY_GIVE_UP:
                 raise DatabaseBusy(

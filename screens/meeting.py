@@ -162,41 +162,59 @@ class MeetingScreen(DbWork, Screen):
         from peergroup.services import recovery
 
         meeting_id, db_path, today = self.meeting_id, self.app.db.path, self.app.clock.today()
-        first = not self._loaded and recovery.has_recovery(db_path, meeting_id)
-
-        def load(session: Session) -> tuple[Any, Any]:
-            # A recovery file left by an earlier exit is kept as a copy first
-            # (the only write here: a plain open is a read, so a read-only or
-            # busy database still opens the meeting at once).
-            recovered = recovery.keep_recovered(session, db_path, meeting_id) if first else None
-            return minutes_svc.open_meeting(session, meeting_id, today=today), recovered
+        recover = not self._loaded and recovery.has_recovery(db_path, meeting_id)
 
         def read_only(session: Session) -> tuple[Any, Any]:
             return minutes_svc.open_meeting(session, meeting_id, today=today), None
 
-        def keep_failed(exc: Exception) -> None:
-            # The recovery file stays where it is (kept next time); open the meeting anyway.
+        def shown(loaded: tuple[Any, Any]) -> None:
+            self._show(loaded, reload_text)
+            if recover:
+                self._keep_recovered()
+
+        # Opening is a read: a busy or read-only database still opens the day at once.
+        self.run_db(
+            read_only,
+            shown,
+            failed=self._load_failed,
+            group=f"meeting-load-{id(self)}",
+            exclusive=True,
+        )
+
+    def _keep_recovered(self) -> None:
+        """A recovery file left by an earlier exit becomes a kept copy, in its own
+        write after the meeting is on screen (it may wait for the lock; typing goes on)."""
+        from peergroup.services import recovery
+
+        meeting_id, db_path = self.meeting_id, self.app.db.path
+
+        def kept(path: Any) -> None:
+            if path is None:
+                return
             self.notify(
-                f"Text typed here earlier is still in a recovery file ({exc}).",
+                f"Text typed here earlier could not be saved then and was kept in {path}. "
+                "It is now a kept copy of these minutes: press ctrl+r to read it.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            self.refresh_data()  # the count of kept copies
+
+        def not_kept(exc: Exception) -> None:
+            self.notify(
+                f"Text typed here earlier is still in a recovery file; it will be offered "
+                f"again next time ({exc}).",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
-            self.run_db(
-                read_only,
-                lambda loaded: self._show(loaded, reload_text),
-                failed=self._load_failed,
-                group=f"meeting-load-{id(self)}",
-                exclusive=True,
-            )
 
         self.run_db(
-            load if first else read_only,
-            lambda loaded: self._show(loaded, reload_text),
-            write=first,
-            failed=keep_failed if first else self._load_failed,
-            group=f"meeting-load-{id(self)}",
-            exclusive=True,
+            lambda session: recovery.keep_recovered(session, db_path, meeting_id),
+            kept,
+            write=True,
+            failed=not_kept,
+            group=f"meeting-recover-{id(self)}",
         )
 
     def _load_text(self, text: str, *, cursor_at_end: bool = False) -> None:
@@ -211,7 +229,7 @@ class MeetingScreen(DbWork, Screen):
             self.app.pop_screen()  # nothing was typed: the editor never opened
 
     def _show(self, loaded: tuple[Any, Any], reload_text: bool) -> None:
-        day, recovered = loaded
+        day, _recovered = loaded
         if day.finalised and not self.finalised and self._loaded:
             # Finalised by another copy: whatever is typed here and not yet saved
             # is kept beside the minutes, then the final text is shown.
@@ -236,14 +254,6 @@ class MeetingScreen(DbWork, Screen):
         self._render_head()
         self._render_agenda()
         self._render_state()
-        if recovered is not None:
-            self.notify(
-                f"Text typed here earlier could not be saved then and was kept in {recovered}. "
-                "It is now a kept copy of these minutes: press ctrl+r to read it.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
 
     def _render_head(self) -> None:
         d = self.day

@@ -42,6 +42,9 @@ def _write_private(path: Path, text: str) -> None:
     write_private_file(path, without_lone_surrogates(text).encode("utf-8"))
 
 
+LATER = "--- typed later, while the database was still locked ---"
+
+
 def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:
     """Write ``text`` to the meeting's recovery file; returns where it went.
 
@@ -50,6 +53,14 @@ def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:
     """
     last: OSError | None = None
     for path in _candidates(db_path, meeting_id):
+        try:
+            earlier = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            earlier = ""
+        if earlier.strip() and not text.startswith(earlier):
+            # A file from an earlier session not yet kept in the database (it was
+            # locked then too): both texts stay, the earlier one first.
+            text = f"{earlier.rstrip()}\n\n{LATER}\n{text}"
         try:
             _write_private(path, text)
         except OSError as exc:

@@ -200,6 +200,7 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
             write=self.WRITES,
             failed=self._save_failed,
             group="form-save",
+            outlive=False,  # Discard (or quitting) while it waits must stop it
         )
 
     def _save_done(self, result: T) -> None:
@@ -230,19 +231,24 @@ class FormDialog(DbWork, ModalScreen[T], Generic[T]):
 
     def action_cancel(self) -> None:
         """Close; if something was typed, ask first so it is not thrown away by a stray Esc."""
-        if not self.has_unsaved():
+        if not self.has_unsaved() and not self._saving:
             self.dismiss(None)
             return
         from .confirm import ConfirmDialog
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.workers.cancel_group(self, "form-save")  # a waiting save stops
                 self.dismiss(None)
 
-        self.app.push_screen(
-            ConfirmDialog("Discard what you typed in this form?", "Discard", "Keep editing"),
-            answered,
-        )
+        question, stay = "Discard what you typed in this form?", "Keep editing"
+        if self._saving:
+            question, stay = (
+                "The save is waiting for the database (another program is writing). "
+                "Stop it and discard what you typed?",
+                "Keep waiting",
+            )
+        self.app.push_screen(ConfirmDialog(question, "Discard", stay), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

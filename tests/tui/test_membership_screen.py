@@ -406,3 +406,29 @@ async def test_a_join_asked_for_while_another_copy_writes_goes_in_after_leaving_
             await asyncio.sleep(0.2)
     with demo_db.read() as s:
         assert s.get(Member, prospect.id).status == "active", name
+
+
+async def test_discarding_a_form_whose_save_waits_for_the_lock_stops_the_save(demo_db):
+    import asyncio
+
+    from ..process.terminal import WriteLock
+
+    before = _count(demo_db)
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Zora Quinn")
+        with WriteLock(demo_db.path):
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            assert "Stop it and discard what you typed?" in flat(screen_text(app))
+            await pilot.press("y")
+            await pilot.pause(0.3)
+            assert type(app.screen).__name__ == "MembershipScreen"
+        await asyncio.sleep(2.0)  # the lock is gone: a save still waiting would go in now
+        await settle(pilot)
+    assert _count(demo_db) == before
