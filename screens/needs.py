@@ -58,7 +58,7 @@ class RespondentsScreen(DbWork, ModalScreen[None]):
     def _show(self, view: RoundView | None) -> None:
         if view is None:
             self.app.notify(
-                "No needs assessment is open today: esc, then o on the topics screen opens one.",
+                "No needs assessment is open today: press o to open one (or change its dates).",
                 severity="warning",
             )
             self.dismiss(None)

@@ -14,7 +14,7 @@ def backup_to(db: Database, target: Path) -> Path:
     target = Path(target).expanduser()
     if target.resolve() == db.path.resolve():
         raise InputError(str(target), "is the database itself; choose another file.")
-    if is_protected(target, database_files(db.path)):
+    if is_protected(target, database_files(db.path)[1:]):  # -wal, -shm, -journal
         # A copy written as g.db-journal or g.db-wal would be replayed into g.db.
         raise InputError(str(target), "is one of the database's own files; choose another name.")
     if target.is_symlink():

@@ -177,12 +177,10 @@ def _hand_on_roles_after(session: Session, member: Member, left: dt.date) -> Non
         .join(Meeting, col(Meeting.id) == RoleAssignment.meeting_id)
         .where(
             RoleAssignment.member_id == member.id,
-            Meeting.on > left,
+            Meeting.on >= left,  # gone on the day they leave (roles.is_member_on)
             Meeting.on >= clock.today(),  # what was held at past meetings stays history
         )
     ).all()
-    if not rows:
-        return
     for row, meeting in rows:
         session.delete(row)
         touch_meeting(meeting)  # the calendar names the role holders

@@ -178,6 +178,10 @@ def test_backup_writes_a_copy_and_will_not_overwrite_it(
         # (SQLite's own -wal/-shm may exist while the database is open; never a copy.)
         assert not companion.exists() or companion.read_bytes()[:16] != b"SQLite format 3\0"
     assert _group_names(path) == [DEMO_NAME]
+    # An ordinary name next to it is fine, .bak included.
+    bak = path.with_name(path.name + ".2026-11-27.bak")
+    assert run(["--db", str(path), "backup", "-o", str(bak)]) == 0
+    assert _group_names(bak) == [DEMO_NAME]
 
 
 @pytest.mark.parametrize("command", [["groups"], ["init"], ["backup", "-o", "copy.db"]])
