@@ -1,0 +1,60 @@
+"""One-on-ones by keyboard: members (2), pairs (.), plan a round (g, ctrl+s), set a date (e),
+mark it held (t), and the notes dialog says whose they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from peergroup.models import PairCheckin, PairRound
+
+from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
+
+
+async def test_schedule_a_pair_check_in_by_keyboard(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert "No round yet" in flat(screen_text(app))
+        await pilot.press("g")
+        await settle(pilot)
+        preview = flat(screen_text(app))
+        assert "Round 1 of one-on-ones" in preview and "Sitting out this round" in preview
+        with demo_db.read() as s:
+            assert s.exec(select(PairRound)).first() is None  # a preview saves nothing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Round 1" in text and "no date yet" in text
+        with demo_db.read() as s:
+            r = s.exec(select(PairRound)).one()
+            first = s.exec(select(PairCheckin).order_by(PairCheckin.id)).first()
+        day = r.after_on + dt.timedelta(days=4)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "meet one-on-one" in flat(screen_text(app))
+        await type_text(pilot, day.isoformat())
+        await pilot.press("tab")
+        await type_text(pilot, "12:15")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"{day:%a %d %b} 12:15" in screen_text(app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "done" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "private to" in flat(screen_text(app))  # this copy has no owner: nothing shown
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "No earlier rounds yet" in flat(screen_text(app))
+    with demo_db.read() as s:
+        c = s.get(PairCheckin, first.id)
+        assert (c.on, c.at, c.status) == (day, dt.time(12, 15), "done")
