@@ -293,6 +293,7 @@ class NotesDialog(FormDialog[int]):
             "calendar, export, report, search or group file."
         )
         self.query_one("#form-extra", Static).update(literal(extra))
+        self.query_one("#save").display = form.readable  # nothing to save for anyone else
 
     def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.services import pair_notes
