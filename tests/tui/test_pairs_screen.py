@@ -58,3 +58,34 @@ async def test_schedule_a_pair_check_in_by_keyboard(demo_db):
     with demo_db.read() as s:
         c = s.get(PairCheckin, first.id)
         assert (c.on, c.at, c.status) == (day, dt.time(12, 15), "done")
+
+
+async def test_one_of_the_pair_writes_private_notes(demo_db):
+    from peergroup import config
+    from peergroup.models import Group, PairNote
+    from peergroup.services import pairs
+
+    with demo_db.write() as s:
+        group = s.exec(select(Group)).one()
+        shown = pairs.propose(s, group.id, dt.date(2026, 11, 25))
+        pairs.accept(s, group.id, shown, dt.date(2026, 11, 25))
+        first = s.exec(select(PairCheckin).order_by(PairCheckin.id)).first()
+        me, uuid = first.first_id, group.uuid
+    config.put(config.owner_key(demo_db.path, uuid), {"member_id": me, "name": "me"})
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("full_stop")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Only the two of you can read these" in flat(screen_text(app))
+        await type_text(pilot, "Talked about the K award")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Round 1" in screen_text(app)  # the dialog closed
+    with demo_db.read() as s:
+        note = s.exec(select(PairNote)).one()
+        assert (note.checkin_id, note.text) == (first.id, "Talked about the K award")
