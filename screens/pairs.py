@@ -53,9 +53,9 @@ class PairsScreen(StepScreen):
     step_key = "membership"
     CSS_PATH = "pairs.tcss"
     BINDINGS = [
-        Binding("g", "plan", "Next round", tooltip="Propose the pairs for the next gap"),
+        Binding("g", "plan", "Plan round", tooltip="Propose the pairs for the next gap"),
         Binding("e", "edit", "Date", tooltip="The date (and time, place) the pair chose"),
-        Binding("t", "toggle", "Done/not held", tooltip="Held, not held, or still planned"),
+        Binding("t", "toggle", "Held", tooltip="Done, not held, or still planned"),
         Binding("enter", "notes", "Notes", tooltip="The pair's private notes"),
         Binding("h", "history", "History", tooltip="Earlier rounds, or back to this one"),
     ]

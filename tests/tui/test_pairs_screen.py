@@ -89,3 +89,29 @@ async def test_one_of_the_pair_writes_private_notes(demo_db):
     with demo_db.read() as s:
         note = s.exec(select(PairNote)).one()
         assert (note.checkin_id, note.text) == (first.id, "Talked about the K award")
+
+
+async def test_names_with_markup_are_shown_literally_and_the_footer_fits_60_columns(demo_db):
+    from peergroup.services import groups, membership
+
+    with demo_db.write() as s:
+        g = groups.list_groups(s)[0]
+        for name in ("[/]", "[b]Bo[/b]", "Red \x1b[31mAlert"):
+            membership.add_member(s, g, membership.MemberInput(name=name, joined_on="2026-01-01"))
+    app = app_for(demo_db.path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("full_stop")
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.rstrip().endswith("^p palette") and "esc Back" in footer, footer
+        await pilot.press("g")
+        await settle(pilot)
+        preview = screen_text(app)
+        assert "[b]Bo[/b]" in preview and "[/]" in preview and "\\x1b[31m" in preview
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "[b]Bo[/b]" in screen_text(app)
+    assert app.return_code in (None, 0)
