@@ -35,7 +35,14 @@ class MembershipScreen(FitsTables, StepScreen):
         Binding("d", "remove", "Leaves", tooltip="The selected member leaves the group"),
         Binding("j", "join", "Joins", tooltip="The selected person becomes an active member"),
         Binding("u", "setup", "Rules", tooltip="Size, time limit and the yearly opt-in month"),
-        Binding("full_stop", "pairs", "Pairs", key_display=".", tooltip="One-on-one check-ins"),
+        Binding(
+            "full_stop",
+            "pairs",
+            "Pairs",
+            key_display=".",
+            show=False,
+            tooltip="One-on-one check-ins",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -84,6 +91,7 @@ class MembershipScreen(FitsTables, StepScreen):
         )
         if summary.next_opt_in:
             text.append(f" (next {summary.next_opt_in:%b %Y})")
+        text.append(" · one-on-ones: press .", style="dim")  # the footer has no room at 60
         if summary.size_warning:
             text.append("\n⚠ " + summary.size_warning, style="yellow")
         if summary.recruits_short:
