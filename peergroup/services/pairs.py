@@ -205,7 +205,13 @@ def propose(session: Session, group_id: int, today: dt.date | None = None) -> Pr
     after_on, before_on = _next_gap(session, group, today, last)
     first_day, last_day = after_on, max(after_on, before_on - dt.timedelta(days=1))
     people = list(session.exec(select(Member).where(Member.group_id == group_id)))
-    available = [m for m in people if is_member_on(m, first_day) and is_member_on(m, last_day)]
+    available = [
+        m
+        for m in people
+        if is_member_on(m, first_day)
+        and is_member_on(m, last_day)
+        and not (m.status == "alumni" and m.left_on is None)  # gone, date unknown
+    ]
     skipped = sorted(m.name for m in people if m.status == "active" and m not in available)
     if len(available) < 2:
         raise InputError(

@@ -179,3 +179,21 @@ def test_notes_are_for_the_pair_only(demo_db):
         form = pair_notes.notes_form(s, cid, path)
         assert not form.readable and form.text == "" and "private to" in form.reason
         assert s.exec(select(PairNote)).one().text == "We talked about the grant."
+
+
+def test_alumni_without_a_leaving_date_and_future_members_are_not_paired(demo_db):
+    with demo_db.write() as s:
+        gid = _group(s).id
+        names = _members(s, gid)
+        rachel = s.get(Member, names["Rachel Goldberg"])
+        rachel.left_on = None  # an old record: alumni, date unknown
+        mei = s.get(Member, names["Mei-Lin Zhou"])
+        mei.joined_on = dt.date(2027, 1, 5)  # joins after this gap
+        s.add_all([rachel, mei])
+    with demo_db.read() as s:
+        shown = pairs.propose(s, gid, TODAY)
+    taking_part = {m for p in shown.pairs for m in (p.first_id, p.second_id)}
+    taking_part |= {shown.sitting_out_id} - {None}
+    assert names["Rachel Goldberg"] not in taking_part
+    assert names["Mei-Lin Zhou"] not in taking_part and "Mei-Lin Zhou" in shown.skipped
+    assert len(taking_part) == 6 and shown.sitting_out_id is None
