@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from sqlmodel import Session
 
-    from peergroup.services.pair_notes import NotesForm
+    from peergroup.services.journal_crypto import Unlocked
+    from peergroup.services.pair_notes import NotesAccess, NotesForm
     from peergroup.services.pairs import CheckinForm, CheckinRow, PairsView, Proposal, RoundView
 
 STATUS_STYLE = {"planned": "yellow", "done": "green", "not-held": "dim"}
@@ -174,9 +175,33 @@ class PairsScreen(StepScreen):
         self.refresh_data()
 
     def action_notes(self) -> None:
-        if (row := self._selected()) is not None:
-            app: Any = self.app
-            self.app.push_screen(NotesDialog(row.checkin_id, app.db.path), self.after_dialog)
+        """The pair's notes; with a journal passphrase, the journal is unlocked first."""
+        from peergroup.services import pair_notes
+
+        from .journal import journal_session
+
+        if (row := self._selected()) is None:
+            return
+        app: Any = self.app
+        path, keys = app.db.path, journal_session(app).keys
+
+        def open_notes() -> None:
+            self.app.push_screen(NotesDialog(row.checkin_id, path, dict(keys)), self.after_dialog)
+
+        def unlocked(key: Any) -> None:
+            if key is not None:
+                keys[key.member_id] = key
+                open_notes()
+
+        def decide(a: NotesAccess) -> None:
+            if a.needs_passphrase and a.owner_id is not None and a.owner_id not in keys:
+                from .dialogs.reflection import UnlockDialog
+
+                self.app.push_screen(UnlockDialog(a.owner_id, a.owner_name), unlocked)
+            else:
+                open_notes()
+
+        self.run_db(lambda s: pair_notes.access(s, row.checkin_id, path), decide)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -266,16 +291,17 @@ class DateDialog(FormDialog["CheckinRow"]):
 class NotesDialog(FormDialog[int]):
     """The pair's own notes; nobody else is shown them (the service checks who this copy is)."""
 
-    def __init__(self, checkin_id: int, db_path: Any) -> None:
+    def __init__(self, checkin_id: int, db_path: Any, keys: dict[int, Unlocked]) -> None:
         super().__init__()
         self.checkin_id = checkin_id
         self.db_path = db_path
+        self.keys = keys  # journal keys unlocked in this session (in memory only)
         self.title_text = "Private notes of this check-in"
 
     def load(self, session: Session) -> NotesForm:
         from peergroup.services import pair_notes
 
-        return pair_notes.notes_form(session, self.checkin_id, self.db_path)
+        return pair_notes.notes_form(session, self.checkin_id, self.db_path, self.keys)
 
     def fields(self) -> list[FormField]:
         form: NotesForm = self.data
@@ -291,6 +317,7 @@ class NotesDialog(FormDialog[int]):
             if not form.readable
             else "Only the two of you can read these, and only here: they are in no "
             "calendar, export, report, search or group file."
+            + (" Kept encrypted with your journal passphrase." if form.encrypted else "")
         )
         self.query_one("#form-extra", Static).update(literal(extra))
         self.query_one("#save").display = form.readable  # nothing to save for anyone else
@@ -299,5 +326,5 @@ class NotesDialog(FormDialog[int]):
         from peergroup.services import pair_notes
 
         return pair_notes.save_notes(
-            session, self.checkin_id, self.db_path, values.get("notes", "")
+            session, self.checkin_id, self.db_path, values.get("notes", ""), self.keys
         )

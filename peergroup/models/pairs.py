@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..clock import utcnow
@@ -62,10 +62,16 @@ class PairNote(SQLModel, table=True):
 
     Kept apart from ``PairCheckin`` so that no query for the schedule, the
     calendar or any export ever carries it; only ``services.pairs.notes_*`` read
-    it, and only for this copy's owner when they are one of the pair.
+    it, and only for this copy's owner when they are one of the pair. With a
+    journal passphrase the text is encrypted like a private reflection.
     """
 
+    __table_args__ = (CheckConstraint("cipher IS NULL OR text = ''", name="cipher_or_text"),)
     id: int | None = Field(default=None, primary_key=True)
     checkin_id: int = Field(foreign_key="paircheckin.id", unique=True, ondelete="CASCADE")
     text: str = ""
+    # Written by a member with a journal passphrase: the text only as AES-GCM with
+    # their journal key (nonce + ciphertext), and ``text`` stays empty.
+    cipher: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    sealed_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
     updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -115,3 +115,37 @@ async def test_names_with_markup_are_shown_literally_and_the_footer_fits_60_colu
         await settle(pilot)
         assert "[b]Bo[/b]" in screen_text(app)
     assert app.return_code in (None, 0)
+
+
+async def test_with_a_passphrase_the_journal_is_unlocked_before_the_notes_open(demo_db):
+    from peergroup import config
+    from peergroup.models import Group, PairNote
+    from peergroup.services import journal, pairs
+
+    phrase = "the tide comes in twice"
+    with demo_db.write() as s:
+        group = s.exec(select(Group)).one()
+        shown = pairs.propose(s, group.id, dt.date(2026, 11, 25))
+        pairs.accept(s, group.id, shown, dt.date(2026, 11, 25))
+        first = s.exec(select(PairCheckin).order_by(PairCheckin.id)).first()
+        me, uuid = first.first_id, group.uuid
+        journal.set_passphrase(s, group.id, me, phrase, phrase)
+    config.put(config.owner_key(demo_db.path, uuid), {"member_id": me, "name": "me"})
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_pairs()  # as from the palette
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Unlock the journal" in flat(screen_text(app))
+        await type_text(pilot, phrase)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Kept encrypted with your journal passphrase" in flat(screen_text(app))
+        await type_text(pilot, "sealed words")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with demo_db.read() as s:
+        note = s.exec(select(PairNote)).one()
+        assert note.text == "" and note.cipher and note.sealed_by_id == me

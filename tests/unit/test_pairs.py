@@ -4,6 +4,7 @@ it shows in both members' calendars (and only theirs), and they record whether i
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -197,3 +198,40 @@ def test_alumni_without_a_leaving_date_and_future_members_are_not_paired(demo_db
     assert names["Rachel Goldberg"] not in taking_part
     assert names["Mei-Lin Zhou"] not in taking_part and "Mei-Lin Zhou" in shown.skipped
     assert len(taking_part) == 6 and shown.sitting_out_id is None
+
+
+def test_with_a_journal_passphrase_the_notes_are_encrypted_and_need_the_key(demo_db):
+    from peergroup.services import journal as journal_svc
+
+    gid, shown = _saved_round(demo_db)
+    pair = shown.pairs[0]
+    secret = "kqvpairsecretzz"
+    with demo_db.read() as s:
+        cid = s.exec(select(PairCheckin).where(PairCheckin.first_id == pair.first_id)).one().id
+        group_uuid = _group(s).uuid
+    path = demo_db.path
+    config.put(config.owner_key(path, group_uuid), {"member_id": pair.first_id, "name": "x"})
+    phrase = "our long walk by the river"
+    with demo_db.write() as s:
+        key = journal_svc.set_passphrase(s, gid, pair.first_id, phrase, phrase)
+    with demo_db.write() as s:
+        locked = pair_notes.notes_form(s, cid, path)
+        assert not locked.readable and "locked" in locked.reason
+        with pytest.raises(InputError, match="locked"):
+            pair_notes.save_notes(s, cid, path, secret)
+        pair_notes.save_notes(s, cid, path, f"Notes {secret}", {pair.first_id: key})
+    assert journal_svc.scrub(demo_db)
+    wal = Path(f"{path}-wal")
+    assert secret.encode() not in path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    with demo_db.read() as s:
+        note = s.exec(select(PairNote)).one()
+        assert note.text == "" and note.cipher and note.sealed_by_id == pair.first_id
+        unlocked = journal_svc.unlock(s, pair.first_id, phrase)
+        assert pair_notes.notes_form(s, cid, path, {pair.first_id: unlocked}).text == (
+            f"Notes {secret}"
+        )
+    # The partner's copy cannot open what was sealed with the other journal's key.
+    config.put(config.owner_key(path, group_uuid), {"member_id": pair.second_id, "name": "y"})
+    with demo_db.read() as s:
+        other = pair_notes.notes_form(s, cid, path)
+        assert not other.readable and "other member" in other.reason and other.text == ""

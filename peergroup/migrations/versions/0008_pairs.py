@@ -103,7 +103,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("checkin_id", sa.Integer(), nullable=False),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("cipher", sa.LargeBinary(), nullable=True),
+        sa.Column("sealed_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("cipher IS NULL OR text = ''", name=op.f("ck_pairnote_cipher_or_text")),
+        sa.ForeignKeyConstraint(
+            ["sealed_by_id"],
+            ["member.id"],
+            name=op.f("fk_pairnote_sealed_by_id_member"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["checkin_id"],
             ["paircheckin.id"],
