@@ -2,7 +2,7 @@
 
 One VEVENT per meeting, cancelled meetings included with STATUS:CANCELLED so
 that re-importing removes them for everyone. A member's calendar also holds
-that member's own dated pair check-ins (``pairs.checkin_events``): they are
+that member's own dated pair check-ins (``pair_calendar.checkin_events``): they are
 arrangements between two people, so the group calendar leaves them out. The DTSTAMP is the export time,
 or SOURCE_DATE_EPOCH when set (reproducible output).
 """
@@ -103,7 +103,7 @@ def group_calendar(
         meetings = [m for m in meetings if is_member_on(member, m.on)]
     events = meeting_events(session, group, meetings, member)
     if member is not None:  # a member's own one-on-ones; the group calendar has none
-        from .pairs import checkin_events
+        from .pair_calendar import checkin_events
 
         events += checkin_events(session, group, member)
     name = group.name if member is None else f"{group.name} ({member.name})"
