@@ -59,6 +59,9 @@ class PairsScreen(StepScreen):
         Binding("t", "toggle", "Held", tooltip="Done, not held, or still planned"),
         Binding("enter", "notes", "Notes", tooltip="The pair's private notes"),
         Binding("h", "history", "History", tooltip="Earlier rounds, or back to this one"),
+        Binding(
+            "d", "remove", "Take back", show=False, tooltip="Take back the latest round (asks)"
+        ),
     ]
     view: PairsView | None = None
     history = False
@@ -153,6 +156,36 @@ class PairsScreen(StepScreen):
     def _round_saved(self, result: object) -> None:
         self.history = False
         self.after_dialog(result)
+
+    def action_remove(self) -> None:
+        from .widgets.confirm import ConfirmDialog
+
+        current = self.view.current if self.view else None
+        if current is None:
+            self.notify("There is no round to take back.", severity="warning")
+            return
+        question = (
+            f"Take back round {current.number} (between {current.after_on:%d %b} and "
+            f"{current.before_on:%d %b})? Its pairs are forgotten; the rotation proposes it again."
+        )
+        self.app.push_screen(ConfirmDialog(question, "Take back", "Keep it"), self._remove)
+
+    def _remove(self, yes: bool | None) -> None:
+        from peergroup.services import pairs
+
+        if not yes:
+            return
+        app: Any = self.app
+        group_id = app.group_id
+        self.run_db(
+            lambda s: pairs.remove_latest_round(s, group_id),
+            self._removed,
+            write=True,
+        )
+
+    def _removed(self, number: int) -> None:
+        self.notify(f"Round {number} taken back.", markup=False)
+        self.refresh_data()
 
     def action_edit(self) -> None:
         if (row := self._selected()) is not None:

@@ -4,7 +4,8 @@ The rotation itself is ``pair_rotation`` (no database). A round covers the gap
 between two consecutive planned meetings; the facilitator previews it and
 saves it; each pair then picks its own date (and, if they like, a time and a
 place) and records whether the check-in was held. What a pair writes about it
-lives in ``pair_notes`` and is never read here.
+lives in ``pair_notes`` and is never read here (only whether there is any,
+before a round is taken back).
 
 Who takes part: members who belong to the group over the whole gap
 (``roles.is_member_on`` on its first and last day). The member model has no
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 from .. import clock
 from ..calendar.parse import parse_time
 from ..errors import InputError, NotFound
-from ..models import Group, Member, PairCheckin, PairRound
+from ..models import Group, Member, PairCheckin, PairNote, PairRound
 from . import meetings as meetings_svc
 from . import validate
 from ._ids import id_of
@@ -349,3 +350,26 @@ def _set_status(session: Session, c: PairCheckin, r: PairRound, status: str) -> 
         session.add(c)
         session.flush()
     return _row(c, member_names(session, r.group_id))
+
+
+def remove_latest_round(session: Session, group_id: int) -> int:
+    """Take back the latest round (saved by mistake, or before the members changed);
+    only while none of its pairs has set a date or recorded anything. Returns its number."""
+    rounds = _rounds(session, group_id)
+    if not rounds:
+        raise InputError("round", "there is no round to take back.")
+    last = rounds[0]
+    checkins = _checkins(session, id_of(last))
+    ids = [id_of(c) for c in checkins]
+    noted = session.exec(select(PairNote).where(col(PairNote.checkin_id).in_(ids))).first()
+    if noted is not None or any(c.on is not None or c.status != "planned" for c in checkins):
+        raise InputError(
+            "round",
+            f"round {last.number} is already in use (a pair set its date, recorded it or "
+            "wrote notes), so it stays; change single check-ins instead (e, t).",
+        )
+    for c in checkins:
+        session.delete(c)
+    session.delete(last)
+    session.flush()
+    return last.number

@@ -149,3 +149,23 @@ async def test_with_a_passphrase_the_journal_is_unlocked_before_the_notes_open(d
     with demo_db.read() as s:
         note = s.exec(select(PairNote)).one()
         assert note.text == "" and note.cipher and note.sealed_by_id == me
+
+
+async def test_a_round_saved_by_mistake_is_taken_back_after_a_question(demo_db):
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_pairs()
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Take back round 1" in flat(screen_text(app))
+        await pilot.press("y")
+        await settle(pilot)
+        assert "No round yet" in flat(screen_text(app))
+    with demo_db.read() as s:
+        assert s.exec(select(PairRound)).first() is None

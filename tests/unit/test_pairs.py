@@ -235,3 +235,19 @@ def test_with_a_journal_passphrase_the_notes_are_encrypted_and_need_the_key(demo
     with demo_db.read() as s:
         other = pair_notes.notes_form(s, cid, path)
         assert not other.readable and "other member" in other.reason and other.text == ""
+
+
+def test_the_latest_round_can_be_taken_back_only_while_unused(demo_db):
+    gid, first = _saved_round(demo_db)
+    with demo_db.write() as s:
+        assert pairs.remove_latest_round(s, gid) == 1
+        assert s.exec(select(PairRound)).first() is None
+        assert s.exec(select(PairCheckin)).first() is None
+    gid, first = _saved_round(demo_db)
+    with demo_db.write() as s:
+        cid = s.exec(select(PairCheckin)).first().id
+        pairs.set_date(s, cid, first.after_on)
+    with demo_db.write() as s, pytest.raises(InputError, match="already in use"):
+        pairs.remove_latest_round(s, gid)
+    with demo_db.read() as s:
+        assert s.exec(select(PairRound)).one().number == 1
