@@ -477,6 +477,11 @@ class PeergroupApp(DbWork, App[int]):
             )
         yield SystemCommand("Roles", "Who takes which role, rotated fairly", self.action_roles)
         yield SystemCommand(
+            "Pair check-ins (one-on-ones)",
+            "Rotating one-on-one check-ins between group meetings, booked ahead",
+            self.action_pairs,
+        )
+        yield SystemCommand(
             "Yearly review",
             "Goals, survey, outcomes and the annual report (step 10)",
             self.action_yearly_review,
@@ -535,6 +540,12 @@ class PeergroupApp(DbWork, App[int]):
 
         if self.db is not None and self.group_id is not None:
             self.push_screen(ReviewScreen())
+
+    def action_pairs(self) -> None:
+        from .pairs import PairsScreen
+
+        if self.db is not None and self.group_id is not None:
+            self.push_screen(PairsScreen())
 
     def action_roles(self) -> None:
         from .roles import RolesScreen

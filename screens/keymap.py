@@ -82,6 +82,7 @@ SPECIFIC: tuple[Key, ...] = (
     Key("b", "norms", "calendar: what members expect of each other"),
     Key("l", "roles", "calendar: roles and who holds them"),
     Key("j", "join", "members: the selected person becomes an active member"),
+    Key("full_stop", "pairs", "members: one-on-one pair check-ins"),
     Key("c", "checkin", "goals: record progress on the selected goal"),
     Key("w", "mission", "goals: the mission statement"),
     Key("s", "assign", "roles: give the selected role at a meeting to someone"),

@@ -35,6 +35,14 @@ class MembershipScreen(FitsTables, StepScreen):
         Binding("d", "remove", "Leaves", tooltip="The selected member leaves the group"),
         Binding("j", "join", "Joins", tooltip="The selected person becomes an active member"),
         Binding("u", "setup", "Rules", tooltip="Size, time limit and the yearly opt-in month"),
+        Binding(
+            "full_stop",
+            "pairs",
+            "Pairs",
+            key_display=".",
+            show=False,
+            tooltip="One-on-one check-ins",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -83,6 +91,7 @@ class MembershipScreen(FitsTables, StepScreen):
         )
         if summary.next_opt_in:
             text.append(f" (next {summary.next_opt_in:%b %Y})")
+        text.append(" · one-on-ones: press .", style="dim")  # the footer has no room at 60
         if summary.size_warning:
             text.append("\n⚠ " + summary.size_warning, style="yellow")
         if summary.recruits_short:
@@ -147,6 +156,11 @@ class MembershipScreen(FitsTables, StepScreen):
             return
         self.notify(f"{joined.name} is now an active member.", markup=False)
         self.refresh_data()
+
+    def action_pairs(self) -> None:
+        from .pairs import PairsScreen
+
+        self.app.push_screen(PairsScreen())
 
     def action_setup(self) -> None:
         if self._view is not None:

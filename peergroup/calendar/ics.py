@@ -53,6 +53,7 @@ class IcsEvent:
     cancelled: bool = False
     sequence: int = 0  # bump whenever the meeting changes, so apps take the update
     last_modified: dt.datetime | None = None  # aware; written in UTC
+    all_day: bool = False  # a whole day (DTSTART;VALUE=DATE): only the date of local_start
 
 
 class _Text(vText):
@@ -130,8 +131,13 @@ def _vevent(
         raise ValueError("Every meeting in a calendar needs a UID.")
     ev.add("UID", _Text(uid))
     ev.add("DTSTAMP", stamp)
-    _add_time(ev, "DTSTART", start, tzid)
-    _add_time(ev, "DTEND", end, tzid)
+    if e.all_day:  # a floating date: the same day wherever the reader is
+        day = e.local_start.date()
+        ev.add("DTSTART", day)
+        ev.add("DTEND", day + dt.timedelta(days=1))
+    else:
+        _add_time(ev, "DTSTART", start, tzid)
+        _add_time(ev, "DTEND", end, tzid)
     ev.add("SUMMARY", _Text(plain_text(e.summary)))
     if e.description:
         ev.add("DESCRIPTION", _Text(plain_text(e.description)))

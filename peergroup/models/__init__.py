@@ -47,6 +47,7 @@ from .minutes import (
     MinutesConflict,
     ScribeChange,
 )
+from .pairs import PAIR_STATUSES, PairCheckin, PairNote, PairRound
 from .reflection import GroupPrompt, JournalKey, Reflection
 from .support import SUPPORT_FORUMS, SUPPORT_KINDS, SUPPORT_STATUSES, SupportRequest
 from .topics import (
@@ -72,6 +73,7 @@ __all__ = [
     "INVITATION_STATUSES",
     "MEETING_STATUSES",
     "MEMBER_STATUSES",
+    "PAIR_STATUSES",
     "PLAN_KINDS",
     "ROLE_KEYS",
     "SUPPORT_FORUMS",
@@ -107,6 +109,9 @@ __all__ = [
     "NeedsRound",
     "OptInRound",
     "OutcomeTally",
+    "PairCheckin",
+    "PairNote",
+    "PairRound",
     "PeerTrait",
     "PlanEntry",
     "Reflection",

@@ -1,7 +1,9 @@
 """The group's meetings as an .ics calendar, for the group or for one member.
 
 One VEVENT per meeting, cancelled meetings included with STATUS:CANCELLED so
-that re-importing removes them for everyone. The DTSTAMP is the export time,
+that re-importing removes them for everyone. A member's calendar also holds
+that member's own dated pair check-ins (``pair_calendar.checkin_events``): they are
+arrangements between two people, so the group calendar leaves them out. The DTSTAMP is the export time,
 or SOURCE_DATE_EPOCH when set (reproducible output).
 """
 
@@ -100,6 +102,10 @@ def group_calendar(
     if member is not None:
         meetings = [m for m in meetings if is_member_on(member, m.on)]
     events = meeting_events(session, group, meetings, member)
+    if member is not None:  # a member's own one-on-ones; the group calendar has none
+        from .pair_calendar import checkin_events
+
+        events += checkin_events(session, group, member)
     name = group.name if member is None else f"{group.name} ({member.name})"
     return build_calendar(name, group.timezone, events, export_time()), len(events)
 

@@ -7,6 +7,11 @@ database itself (and a backup, which is a copy of it) may hold the text, and
 with a journal passphrase not even those: the raw bytes of the file, its
 -wal, and a backup are checked after a checkpoint.
 
+The private notes of a one-on-one pair check-in make the same promise: a note
+of Priya's and Marcus's check-in holds a second canary (PAIR_CANARY, not
+encrypted, so it stays out of the raw-bytes check) and every path is checked
+for it too; Priya's and Marcus's calendars do hold their check-in.
+
 Controls make sure the test can fail: the author's own journal shows the
 canary, the database file holds it while there is no passphrase, and a
 *shared* reflection does show up in the minutes export.
@@ -28,7 +33,7 @@ from sqlmodel import select
 from peergroup import config
 from peergroup.cli import run
 from peergroup.clock import FixedClock
-from peergroup.models import Meeting, Member, Reflection
+from peergroup.models import Meeting, Member, PairCheckin, PairNote, PairRound, Reflection
 from peergroup.services import groups as groups_svc
 from peergroup.services import journal as journal_svc
 from peergroup.services import journal_view
@@ -39,6 +44,8 @@ AUTHOR = "Priya Raman"
 CANARY = "zqxcanaryvwq"  # one token, so full-text search would find it if it were indexed
 SHARED_MARK = "sharedmarkerplk"
 PASSPHRASE = "the harbour bell rings twice"
+PAIR_CANARY = "pqzpairnotecanaryx"  # in the private notes of a pair check-in
+PARTNER = "Marcus Bell"
 
 # --- every path, one line each --------------------------------------------------------------
 # "{out}" is replaced by a fresh file name; what the command prints and writes is checked.
@@ -46,6 +53,9 @@ PASSPHRASE = "the harbour bell rings twice"
 CLI_PATHS: dict[str, list[str]] = {
     "export ics": ["export", "ics", "-o", "{out}.ics"],
     "export ics for the author": ["export", "ics", "--member", AUTHOR, "-o", "{out}.ics"],
+    "export ics for the author's pair partner": [
+        "export", "ics", "--member", PARTNER, "-o", "{out}.ics",
+    ],
     "export ics to stdout": ["export", "ics", "-o", "-"],
     "export minutes": ["export", "minutes", "-o", "{out}.md"],
     "export minutes, every date": [
@@ -56,6 +66,7 @@ CLI_PATHS: dict[str, list[str]] = {
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
+    "search, the pair note": ["search", PAIR_CANARY],
     "groups": ["groups"],
     "report support (Markdown)": ["report", "support", "-o", "{out}.md"],
     "report support (HTML)": ["report", "support", "-o", "{out}.html"],
@@ -92,6 +103,24 @@ def private_world(demo_db, tmp_path: Path):
                 shared=True,
             )
         )
+        # A one-on-one of Priya and Marcus, dated (so it is in both their calendars),
+        # with private notes.
+        pair_round = PairRound(
+            group_id=group.id,
+            number=1,
+            cycle=1,
+            after_on=nov.on,
+            before_on=dt.date(2026, 12, 8),
+        )
+        s.add(pair_round)
+        s.flush()
+        first, second = sorted((members[AUTHOR], members[PARTNER]))
+        checkin = PairCheckin(
+            round_id=pair_round.id, first_id=first, second_id=second, on=dt.date(2026, 11, 30)
+        )
+        s.add(checkin)
+        s.flush()
+        s.add(PairNote(checkin_id=checkin.id, text=f"Between us: {PAIR_CANARY} and the grant."))
         group_uuid, group_id = group.uuid, group.id
     config.put(
         config.owner_key(demo_db.path, group_uuid),
@@ -131,6 +160,9 @@ def test_no_cli_path_shows_a_private_reflection(
     produced = _run_cli(path, CLI_PATHS[name], tmp_path / "out", capsys)
     assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
     assert CANARY not in produced
+    assert PAIR_CANARY not in produced
+    if "pair partner" in name or "for the author" in name:  # the check-in itself is there
+        assert f"One-on-one with {AUTHOR if 'partner' in name else PARTNER}" in produced
     assert "lighthouse of my week" not in produced
 
 
@@ -139,6 +171,7 @@ def test_controls_the_canary_is_really_there_and_shared_text_really_exports(
 ):
     db, group_id, members = private_world
     assert CANARY.encode() in db.path.read_bytes() + _wal(db.path)  # no passphrase yet
+    assert PAIR_CANARY.encode() in db.path.read_bytes() + _wal(db.path)
     minutes = _run_cli(db.path, CLI_PATHS["export minutes"], tmp_path / "m", capsys)
     assert SHARED_MARK in minutes and "**Shared by:** Elena Sokolova" in minutes
     with db.read() as s:
@@ -276,6 +309,22 @@ async def _tracking(pilot, app, tmp: Path) -> str:  # noqa: ANN001
     return await _screen_of(pilot, app, "0")
 
 
+async def _pairs_screen(pilot, app, tmp: Path) -> str:  # noqa: ANN001
+    """The pairs screen, its history, and the notes dialog of every pair (Elena's copy)."""
+    from tests.tui.helpers import settle
+
+    text = await _screen_of(pilot, app, "2")
+    text += await _screen_of(pilot, app, "full_stop")
+    assert "One-on-one" in text and PARTNER in text
+    await pilot.press("enter")
+    await settle(pilot)
+    text += _screen(app)
+    assert "private to" in text  # the dialog opened, and said whose the notes are
+    await pilot.press("escape")
+    await settle(pilot)
+    return text + await _screen_of(pilot, app, "h")
+
+
 TUI_PATHS: dict[str, TuiPath] = {
     "search screen": _search_screen,
     "minutes export dialog": _minutes_export,
@@ -287,6 +336,7 @@ TUI_PATHS: dict[str, TuiPath] = {
     "consequences screen": _consequences,
     "support screen": _support_screen,
     "running list": _tracking,
+    "pairs screen and the notes dialog": _pairs_screen,
 }
 
 
@@ -315,6 +365,7 @@ async def test_no_tui_path_shows_a_private_reflection(
     produced += "".join(p.read_text(encoding="utf-8") for p in work.iterdir() if p.is_file())
     assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
     assert CANARY not in produced
+    assert PAIR_CANARY not in produced
     assert "lighthouse of my week" not in produced
 
 
