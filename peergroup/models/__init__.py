@@ -47,6 +47,7 @@ from .minutes import (
     MinutesConflict,
     ScribeChange,
 )
+from .pulse import PULSE_LINE_MAX, PulseAnswer, PulseRespondent
 from .reflection import GroupPrompt, JournalKey, Reflection
 from .support import SUPPORT_FORUMS, SUPPORT_KINDS, SUPPORT_STATUSES, SupportRequest
 from .topics import (
@@ -73,6 +74,7 @@ __all__ = [
     "MEETING_STATUSES",
     "MEMBER_STATUSES",
     "PLAN_KINDS",
+    "PULSE_LINE_MAX",
     "ROLE_KEYS",
     "SUPPORT_FORUMS",
     "SUPPORT_KINDS",
@@ -109,6 +111,8 @@ __all__ = [
     "OutcomeTally",
     "PeerTrait",
     "PlanEntry",
+    "PulseAnswer",
+    "PulseRespondent",
     "Reflection",
     "ReviewReopening",
     "Role",
