@@ -7,8 +7,10 @@ leadership positions, publications) take years to appear, so they lead only
 after that. ``measure_order`` is the rule (pure); ``headline`` gathers the
 figures the review screen and the annual report show in that order.
 
-The group's age runs from its first held meeting (or the day the group was
-created, if none was held) to the last day of the reviewed twelve months.
+The group's age runs from its first held meeting to the last day of the reviewed
+twelve months. A group file can bring review years from before the group used
+Peergroup, so the start of the first reviewed year counts too if it is earlier;
+with neither, the day the group was created.
 """
 
 from __future__ import annotations
@@ -31,14 +33,12 @@ OUTCOMES = "outcomes"
 YOUNG_YEARS = 2  # a group's first two years
 
 WHY_YOUNG = (
-    "In its first two years a group is judged by whether members keep coming, stay, and "
-    "find the meetings worth their time; promotions and other career outcomes take longer "
-    "to show, so they come second."
+    "In its first two years a group is judged by whether members come and find it worth "
+    "their time; career outcomes such as promotions take longer to show."
 )
 WHY_MATURE = (
-    "After two years a group's value should be showing in members' careers, so promotions, "
-    "leadership positions and publications come first; attendance and how members rate "
-    "the meetings follow."
+    "After two years a group's worth should show in members' careers, so promotions, "
+    "leadership posts and publications lead; attendance and ratings follow."
 )
 
 
@@ -63,13 +63,19 @@ def measure_order(started: dt.date, end: dt.date) -> MeasureOrder:
 
 
 def group_started(session: Session, group: Group, by: dt.date) -> dt.date:
-    """The group's first held meeting on or before ``by``; else the day it was created."""
+    """The group's first held meeting on or before ``by``, or the start of its first
+    reviewed year if that is earlier (a group file can bring years from before the group
+    used Peergroup); with neither, the day the group was created."""
     first = session.exec(
         select(func.min(Meeting.on)).where(
             Meeting.group_id == group.id, Meeting.status == "scheduled", col(Meeting.on) <= by
         )
     ).one()
-    return first or group.created_at.date()
+    reviewed = session.exec(
+        select(func.min(Evaluation.period_start)).where(Evaluation.group_id == group.id)
+    ).one()
+    known = [d for d in (first, reviewed) if d is not None]
+    return min(known) if known else group.created_at.date()
 
 
 def order_for(session: Session, group: Group, ev: Evaluation) -> MeasureOrder:
@@ -94,7 +100,7 @@ class Headline:
 
     def in_order(self) -> tuple[tuple[str, tuple[Measure, ...]], ...]:
         parts = {
-            RELATIONSHIP: ("Relationship and satisfaction", self.relationship),
+            RELATIONSHIP: ("Relationship", self.relationship),
             OUTCOMES: ("Career outcomes", self.outcomes),
         }
         return tuple(parts[k] for k in self.order.order)
@@ -103,12 +109,18 @@ class Headline:
 def retention(
     session: Session, group: Group, start: dt.date, end: dt.date, today: dt.date
 ) -> tuple[int, int]:
-    """(stayed, were members on the first day): members of the first day still members
-    on the last day of the period (or today, if that comes first)."""
+    """(kept, had): of the members who belonged at any time in the period, how many
+    still belong on its last day (or today, if that comes first)."""
     last = min(end, today)
-    members = list(session.exec(select(Member).where(Member.group_id == group.id)))
-    at_start = [m for m in members if is_member_on(m, start)]
-    return sum(1 for m in at_start if is_member_on(m, last)), len(at_start)
+    had = kept = 0
+    for m in session.exec(select(Member).where(Member.group_id == group.id)):
+        if m.status == "prospective" or (m.joined_on and m.joined_on > last):
+            continue
+        if m.left_on and m.left_on <= start:
+            continue
+        had += 1
+        kept += is_member_on(m, last)
+    return kept, had
 
 
 def headline(
@@ -119,28 +131,25 @@ def headline(
     end = period_end(ev.period_start)
     figures = review_figures.figures_for(session, ev, today)
     rate = figures.attendance_rate
-    stayed, were = retention(session, group, ev.period_start, end, today)
+    kept, had = retention(session, group, ev.period_start, end, today)
     trend = pulse_svc.trend(session, group.id or 0, ev.period_start, min(end, today))
     res = survey.results(session, ev_id)
     satisfaction = next((a.mean for a in res.areas if a.area == "satisfaction"), None)
     relationship = [
         Measure("Attendance", f"{rate:.0f}%" if rate is not None else "not taken"),
+        Measure("Members kept", f"{kept} of {had}" if had else "no members"),
         Measure(
-            "Stayed through the year",
-            f"{stayed} of {were} member(s)" if were else "no members at the start",
-        ),
-        Measure(
-            "Meetings rated useful (pulse, 1 to 5)",
+            "Pulse (1-5)",
             f"{trend.mean:.1f} over {len(trend.points)} meeting(s)"
             if trend.mean is not None
-            else "not enough answers to show",
+            else "too few answers",
         ),
     ]
     if res.respondents:
         relationship.append(
             Measure(
-                "Satisfaction (yearly survey, 1 to 5)",
-                f"{satisfaction:.1f}" if satisfaction is not None else "not enough answers to show",
+                "Satisfaction (survey, 1-5)",
+                f"{satisfaction:.1f}" if satisfaction is not None else "too few answers",
             )
         )
     totals = [t for t in tallies.totals(tallies.tally_rows(session, ev_id)) if t.total]
@@ -148,3 +157,12 @@ def headline(
         Measure("Outcomes tallied", "none recorded yet")
     ]
     return Headline(order_for(session, group, ev), tuple(relationship), tuple(outcomes))
+
+
+def headline_for(session: Session, evaluation_id: int, today: dt.date | None = None) -> Headline:
+    """The headline measures of one review, for the review screen."""
+    from .groups import get_group
+    from .review import get_review
+
+    ev = get_review(session, evaluation_id)
+    return headline(session, get_group(session, ev.group_id), ev, today)

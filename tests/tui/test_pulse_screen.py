@@ -139,3 +139,49 @@ async def test_r_on_a_meeting_still_to_come_opens_no_dialog(demo_db):
         assert any("has not been held yet" in m for m in said)
         assert "once it is held" in flat(screen_text(app))
     assert _stored(demo_db) == ([], [])
+
+
+async def test_the_review_leads_with_measures_that_fit_the_groups_age_and_shows_the_pulse(
+    demo_db,
+):
+    from peergroup.services import review as review_svc
+    from peergroup.services import review_measures
+
+    meeting_id, members = _ids(demo_db)
+    with demo_db.write() as s:
+        for name, score in (("Priya Raman", 5), ("Marcus Bell", 4), ("Elena Sokolova", 3)):
+            pulse_svc.give_pulse(s, meeting_id, members[name], score, "", today=TODAY)
+        group_id = s.exec(select(Meeting).where(Meeting.id == meeting_id)).one().group_id
+        review_svc.start_review(s, group_id, "2026-09", TODAY)
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("0", "o"):
+            await pilot.press(key)
+            await settle(pilot)
+        text = flat(screen_text(app))
+        # The demo group's first reviewed year began in September 2024: by August 2027
+        # it is in its third year.
+        assert "Yearly review 2026-27" in text
+        assert text.index("Career outcomes:") < text.index("Relationship:")
+        assert flat(review_measures.WHY_MATURE) in text
+        assert "Pulse (1-5) 4.0 over 1 meeting(s)" in text
+        for _ in range(2):  # 2024-25: the group's first year
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+        text = flat(screen_text(app))
+        assert "Yearly review 2024-25" in text
+        assert text.index("Relationship:") < text.index("Career outcomes:")
+        assert flat(review_measures.WHY_YOUNG) in text
+        for _ in range(2):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        app.screen.query_one("#parts").move_cursor(row=3)  # 4. activity figures
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Pulse (how useful, 1 to 5): 4.0 over 1 meeting(s)" in text
+        nov = next(line for line in text.splitlines() if "Tue 10 Nov 2026" in line)
+        assert "pulse 4.0" in nov and "%" in nov  # beside its attendance
+        sep = next(line for line in text.splitlines() if "Tue 08 Sep 2026" in line)
+        assert "pulse" not in sep  # nobody gave a pulse
