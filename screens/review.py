@@ -144,9 +144,9 @@ class ReviewScreen(StepScreen):
         return hub, head
 
     def show(self, loaded: tuple[HubView, Headline | None]) -> None:
-        view, head = loaded
+        view, measures = loaded
         self.view = view
-        self.query_one("#review-measures", Static).update(measures_text(head))
+        self.query_one("#review-measures", Static).update(measures_text(measures))
         t = self.query_one("#parts", DataTable)
         keep = t.cursor_row
         t.clear()

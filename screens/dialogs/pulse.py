@@ -56,8 +56,9 @@ class PulseDialog(ErrorBesideField, FormDialog[int]):
 
     def ready(self) -> None:
         from rich.text import Text
+        from textual.widgets import Static
 
-        self.query_one("#form-extra").update(Text(ANONYMOUS, style="bold"))
+        self.query_one("#form-extra", Static).update(Text(ANONYMOUS, style="bold"))
 
     def save(self, session: Session, values: dict[str, Any]) -> int:
         from peergroup.errors import InputError
