@@ -29,10 +29,18 @@ def _ids(db) -> tuple[int, dict[str, int]]:  # noqa: ANN001
         return meeting.id, members
 
 
-def _stored(db) -> tuple[list[int], list[tuple[int, str]]]:  # noqa: ANN001
+def _stored(db, meeting_id: int) -> tuple[list[int], list[tuple[int, str]]]:  # noqa: ANN001
+    """Who gave a pulse for the meeting, and what was given (the demo has pulses for
+    September and October, none for November)."""
     with db.read() as s:
-        who = [r.member_id for r in s.exec(select(PulseRespondent))]
-        what = [(a.score, a.line) for a in s.exec(select(PulseAnswer))]
+        who = [
+            r.member_id
+            for r in s.exec(select(PulseRespondent).where(PulseRespondent.meeting_id == meeting_id))
+        ]
+        what = [
+            (a.score, a.line)
+            for a in s.exec(select(PulseAnswer).where(PulseAnswer.meeting_id == meeting_id))
+        ]
         return who, what
 
 
@@ -67,13 +75,13 @@ async def test_a_member_gives_a_pulse_by_keyboard_and_it_is_stored_without_a_nam
         assert "1 answered" in text
         assert "Not enough answers to show without identifying anyone" in text
         assert "More time for cases" not in text  # hidden below three
-    who, what = _stored(demo_db)
+    who, what = _stored(demo_db, meeting_id)
     assert who == [members["Elena Sokolova"]]
     assert what == [(4, "More time for cases please")]
 
 
 async def test_a_score_of_six_is_refused_beside_the_field_and_nothing_is_saved(demo_db):
-    _meeting_id, members = _ids(demo_db)
+    meeting_id, members = _ids(demo_db)
     app = app_for(demo_db.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -85,7 +93,7 @@ async def test_a_score_of_six_is_refused_beside_the_field_and_nothing_is_saved(d
         await settle(pilot)
         assert type(app.screen).__name__ == "PulseDialog"
         assert "6 is out of range" in flat(screen_text(app))
-    assert _stored(demo_db) == ([], [])
+    assert _stored(demo_db, meeting_id) == ([], [])
 
 
 async def test_pulses_show_under_the_list_only_once_three_have_answered(demo_db):
@@ -118,6 +126,8 @@ async def test_pulses_show_under_the_list_only_once_three_have_answered(demo_db)
 
 
 async def test_r_on_a_meeting_still_to_come_opens_no_dialog(demo_db):
+    with demo_db.read() as s:
+        dec = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one().id
     app = app_for(demo_db.path)
     said: list[str] = []
     shown = app.notify
@@ -138,7 +148,7 @@ async def test_r_on_a_meeting_still_to_come_opens_no_dialog(demo_db):
         assert type(app.screen).__name__ == "TrackingScreen"
         assert any("has not been held yet" in m for m in said)
         assert "once it is held" in flat(screen_text(app))
-    assert _stored(demo_db) == ([], [])
+    assert _stored(demo_db, dec) == ([], [])
 
 
 async def test_the_review_leads_with_measures_that_fit_the_groups_age_and_shows_the_pulse(
@@ -165,7 +175,8 @@ async def test_the_review_leads_with_measures_that_fit_the_groups_age_and_shows_
         assert "Yearly review 2026-27" in text
         assert text.index("Career outcomes:") < text.index("Relationship:")
         assert flat(review_measures.WHY_MATURE) in text
-        assert "Pulse (1-5) 4.0 over 1 meeting(s)" in text
+        # September 4.2 (5 answers), October 4.5 (4), November 4.0 (3): 51 / 12
+        assert "Pulse (1-5) 4.2 over 3 meeting(s)" in text
         for _ in range(2):  # 2024-25: the group's first year
             await pilot.press("left_square_bracket")
             await settle(pilot)
@@ -180,8 +191,8 @@ async def test_the_review_leads_with_measures_that_fit_the_groups_age_and_shows_
         await pilot.press("enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "Pulse (how useful, 1 to 5): 4.0 over 1 meeting(s)" in text
+        assert "Pulse (how useful, 1 to 5): 4.2 over 3 meeting(s)" in text
         nov = next(line for line in text.splitlines() if "Tue 10 Nov 2026" in line)
         assert "pulse 4.0" in nov and "%" in nov  # beside its attendance
-        sep = next(line for line in text.splitlines() if "Tue 08 Sep 2026" in line)
-        assert "pulse" not in sep  # nobody gave a pulse
+        octo = next(line for line in text.splitlines() if "Tue 13 Oct 2026" in line)
+        assert "pulse 4.5" in octo

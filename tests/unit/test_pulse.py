@@ -161,3 +161,74 @@ def test_a_pulse_is_stored_without_a_name_even_in_raw_sql(db, built):
     with db.read() as s:
         rows = s.connection().execute(sa.text("SELECT * FROM pulseanswer")).mappings().all()
     assert len(rows) == 1 and set(rows[0].keys()) == {"id", "meeting_id", "score", "line"}
+
+
+def test_the_demo_group_file_brings_pulses_without_names(demo_db):
+    from peergroup.models import Meeting
+
+    with demo_db.read() as s:
+        by_day = {m.on: m for m in s.exec(select(Meeting))}
+        sep = pulse_svc.meeting_pulse(s, by_day[dt.date(2026, 9, 8)].id)
+        octo = pulse_svc.meeting_pulse(s, by_day[dt.date(2026, 10, 13)].id)
+        nov = pulse_svc.meeting_pulse(s, by_day[dt.date(2026, 11, 10)].id)
+    assert (sep.respondents, sep.mean, sep.distribution) == (5, 4.2, (0, 0, 1, 2, 2))
+    assert sep.lines == (
+        "Good to hear everyone's goal out loud.",
+        "The mission discussion ran long.",
+    )
+    assert (octo.respondents, octo.mean) == (4, 4.5)
+    assert nov.respondents == 0 and not nov.shown
+
+
+@pytest.mark.parametrize(
+    ("pulse", "field", "message"),
+    [
+        (
+            {"on": "2026-09-08", "respondents": ["Ada"], "scores": [4, 5]},
+            "pulses[1].scores",
+            "1 respondent",
+        ),
+        (
+            {"on": "2026-09-08", "respondents": ["Ada"], "scores": [6]},
+            "pulses[1].scores",
+            "out of range",
+        ),
+        ({"on": "2026-09-09", "respondents": ["Ada"], "scores": [4]}, "pulses[1].on", "no meeting"),
+        ({"on": "2026-09-08", "respondents": ["Ada"], "scores": [4], "who": 1}, "pulses[1]", "who"),
+    ],
+)
+def test_a_group_file_pulse_that_does_not_add_up_is_refused_with_its_path(
+    db, pulse, field, message
+):
+    import tomllib
+
+    from peergroup import groupfile
+
+    text = f"""
+[group]
+name = "Pulse Test"
+[logistics]
+frequency = "monthly-nth-weekday"
+weekday = "tuesday"
+nth = 2
+start_time = "07:30"
+timezone = "UTC"
+first_meeting = 2026-09-08
+[[members]]
+name = "Ada"
+status = "active"
+joined = 2026-01-01
+[[meetings]]
+on = 2026-09-08
+[[pulses]]
+on = {pulse["on"]}
+respondents = {pulse["respondents"]!r}
+scores = {pulse["scores"]!r}
+""".replace("'", '"')
+    if "who" in pulse:
+        text += "who = 1\n"
+    doc = tomllib.loads(text)
+    with pytest.raises(InputError) as e, db.write() as s:
+        groupfile.import_group(s, doc)
+    assert e.value.field.startswith(field) and message in str(e.value)
+    assert _counts(db) == (0, 0)
