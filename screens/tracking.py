@@ -45,6 +45,7 @@ class TrackingScreen(FitsTables, StepScreen):
             "answer",
             "Pulse",
             tooltip="Say how useful the selected held meeting was (anonymous)",
+            show=False,  # the footer is full at 60 columns; the line under the list says r
         ),
     ]
 
@@ -171,11 +172,11 @@ def pulse_text(row: Any, summary: Any, today: dt.date) -> Text:
         text.append("nobody has said how useful it was yet; r gives an anonymous pulse.")
         return text
     if not summary.shown:
-        text.append(f"{summary.respondents} answered. ")
+        text.append(f"{summary.respondents} answered (r adds yours). ")
         text.append(summary.message, style="dim")
         return text
     spread = "  ".join(f"{n}:{count}" for n, count in enumerate(summary.distribution, start=1))
-    text.append(f"mean {summary.mean:.1f} of 5 from {summary.respondents} · {spread}")
+    text.append(f"mean {summary.mean:.1f} of 5 from {summary.respondents} · {spread} · r: yours")
     for line in summary.lines:
         text.append("\n  “")
         text.append_text(one_line(line, 72))
