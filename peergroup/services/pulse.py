@@ -12,7 +12,8 @@ they were given). The trend over a year is the mean of each meeting that has
 enough pulses.
 
 A meeting takes pulses from its own day on (members answer as they leave), as
-long as it was not cancelled.
+long as it was not cancelled and the yearly review of its year is not finished
+(a finished review's figures are frozen; its pulses stay as they were too).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..errors import InputError
 from ..models import (
     PULSE_LINE_MAX,
     Attendance,
+    Evaluation,
     Meeting,
     Member,
     PulseAnswer,
@@ -67,6 +69,26 @@ def _require_held(meeting: Meeting, today: dt.date) -> None:
             "meeting",
             f"the meeting of {day} has not taken place yet; give a pulse once it has been held.",
         )
+
+
+def _require_open_year(session: Session, meeting: Meeting) -> None:
+    """A finished yearly review keeps its record as decided: its meetings take no new
+    pulse (reopening the review opens them again)."""
+    from .review import label, period_end
+
+    for ev in session.exec(
+        select(Evaluation).where(
+            Evaluation.group_id == meeting.group_id,
+            col(Evaluation.completed_on).is_not(None),
+            col(Evaluation.period_start) <= meeting.on,
+        )
+    ):
+        if meeting.on <= period_end(ev.period_start):
+            raise InputError(
+                "meeting",
+                f"the yearly review of {label(ev)} is finished, so its meetings take no new "
+                "pulses; reopen the review first if one is missing.",
+            )
 
 
 def _respondent_ids(session: Session, meeting_id: int) -> set[int]:
@@ -112,6 +134,7 @@ def pulse_form(session: Session, meeting_id: int, today: dt.date | None = None) 
     today = today or clock.today()
     meeting = _meeting(session, meeting_id)
     _require_held(meeting, today)
+    _require_open_year(session, meeting)
     done = _respondent_ids(session, meeting_id)
     people = tuple(
         Person(m.id or 0, m.name) for m in _eligible(session, meeting) if m.id not in done
@@ -144,6 +167,7 @@ def give_pulse(
     today = today or clock.today()
     meeting = _meeting(session, meeting_id)
     _require_held(meeting, today)
+    _require_open_year(session, meeting)
     value = validate.int_in_range("score", score, 1, 5, required=True)
     text = clean_line(line)
     if member_id is None:

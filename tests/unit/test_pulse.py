@@ -232,3 +232,21 @@ scores = {pulse["scores"]!r}
         groupfile.import_group(s, doc)
     assert e.value.field.startswith(field) and message in str(e.value)
     assert _counts(db) == (0, 0)
+
+
+def test_a_finished_reviews_meetings_take_no_new_pulse_until_it_is_reopened(db, built):
+    from peergroup.services import review
+
+    with db.write() as s:
+        ev_id = review.start_review(s, built.group_id, "2025-09", TODAY).id
+    with db.write() as s:  # finished (as finish_review leaves it)
+        ev = review.get_review(s, ev_id)
+        ev.completed_on = TODAY
+        s.add(ev)
+    with pytest.raises(InputError) as e:
+        _give(db, built, "Ada", 4)
+    assert "review of 2025-26 is finished" in e.value.message
+    assert _counts(db) == (0, 0)
+    with db.write() as s:
+        review.reopen_review(s, ev_id, "A pulse was missing", TODAY)
+    assert _give(db, built, "Ada", 4) == 1
