@@ -28,6 +28,7 @@ from .widgets.tables import restore_cursor
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
+    from peergroup.services.review_measures import Headline
     from peergroup.services.review_parts import PartHeader
     from peergroup.services.review_views import HubView
 
@@ -86,6 +87,21 @@ def finish_or_reopen(node: Any, evaluation_id: int, label: str, finished: bool) 
     )
 
 
+def measures_text(head: Headline | None) -> Text:
+    """The year's headline measures, in the order that fits the group's age, and why."""
+    text = Text()
+    if head is None:
+        return text
+    for title, measures in head.in_order():
+        text.append(f"{title}: ", style="bold")
+        for i, m in enumerate(measures):
+            text.append(" · " if i else "")
+            text.append_text(literal(f"{m.label} {m.value}"))
+        text.append("\n")
+    text.append_text(literal(head.order.why, "dim"))
+    return text
+
+
 class ReviewScreen(StepScreen):
     step_key = "tracking"
     CSS_PATH = REVIEW_TCSS
@@ -108,6 +124,7 @@ class ReviewScreen(StepScreen):
         yield from self.heading()
         yield Static("Loading…", id="review-title")
         yield Static("", id="review-notes", classes="muted")
+        yield Static("", id="review-measures")
         yield DataTable(id="parts", cursor_type="row")
         yield Static("", id="review-help", classes="muted")
         yield Footer()
@@ -119,13 +136,17 @@ class ReviewScreen(StepScreen):
         t.add_column("", width=2)
         t.add_column("Where it stands", width=44)
 
-    def load(self, session: Session, group_id: int, today: Any) -> HubView:
-        from peergroup.services import review_views
+    def load(self, session: Session, group_id: int, today: Any) -> tuple[HubView, Headline | None]:
+        from peergroup.services import review_measures, review_views
 
-        return review_views.hub_view(session, group_id, self.evaluation_id, today)
+        hub = review_views.hub_view(session, group_id, self.evaluation_id, today)
+        head = review_measures.headline_for(session, hub.current.id, today) if hub.current else None
+        return hub, head
 
-    def show(self, view: HubView) -> None:
+    def show(self, loaded: tuple[HubView, Headline | None]) -> None:
+        view, measures = loaded
         self.view = view
+        self.query_one("#review-measures", Static).update(measures_text(measures))
         t = self.query_one("#parts", DataTable)
         keep = t.cursor_row
         t.clear()

@@ -163,13 +163,23 @@ class ReviewFiguresScreen(ReviewPartScreen):
         if view.previous_label:
             before = f"{view.previous_rate:.0f}%" if view.previous_rate is not None else "—"
             text.append(f"  ({view.previous_label}: {before})", style="dim")
+        pulse = view.pulse
+        if pulse is not None:
+            text.append("\nPulse (how useful, 1 to 5): ", style="bold")
+            if pulse.mean is None:
+                text.append("no meeting has three answers yet", style="dim")
+            else:
+                text.append(f"{pulse.mean:.1f} over {len(pulse.points)} meeting(s)")
         for m in f.meetings:
             text.append(f"\n  {m.on:%a %d %b %Y}  ")
             if m.rate is None:
-                text.append("attendance not taken", style="dim")
+                text.append("attendance not taken".ljust(36), style="dim")
             else:
                 text.append_text(bar(m.rate, 100, 20))
-                text.append(f" {m.rate:.0f}%  ({m.present} of {m.expected})")
+                text.append(f" {m.rate:.0f}%  ({m.present} of {m.expected})".ljust(16))
+            point = pulse.mean_on(m.on) if pulse is not None else None
+            if point is not None:
+                text.append(f" pulse {point.mean:.1f}", style="cyan")
         self.query_one("#fig-meetings", Static).update(text)
         self.query_one("#fig-members", Static).update(_members_table(view))
         self.query_one("#fig-rest", Static).update(_rest(view))

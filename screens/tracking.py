@@ -40,12 +40,25 @@ class TrackingScreen(FitsTables, StepScreen):
         Binding("i", "my_items", "My items"),
         Binding("x", "export", "Export", tooltip="Export minutes as Markdown"),
         Binding("o", "open_round", "Review", tooltip="The yearly review (goals, survey, report)"),
+        Binding(
+            "r",
+            "answer",
+            "Pulse",
+            tooltip="Say how useful the selected held meeting was (anonymous)",
+            show=False,  # the footer is full at 60 columns; the line under the list says r
+        ),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[int, Any] = {}  # meeting id -> services.tracking.RunningRow
+        self.pulses: dict[int, Any] = {}  # meeting id -> services.pulse.PulseSummary
 
     def compose(self) -> ComposeResult:
         yield from self.heading()
         yield Static("", id="tracking-summary")
         yield DataTable(id="running", cursor_type="row")
+        yield Static("", id="pulse-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -54,14 +67,21 @@ class TrackingScreen(FitsTables, StepScreen):
         t.add_column("Topic", width=30, key="topic")
         t.add_column("Scribe", width=14, key="scribe")
         t.add_column("Minutes", width=10, key="state")
+        t.add_column("Pulse", width=5, key="pulse")
         super().on_mount()
 
     def load(self, session: Session, group_id: int, today: dt.date) -> Any:
+        from peergroup.services import pulse as pulse_svc
         from peergroup.services import tracking as tracking_svc
 
-        return tracking_svc.tracking_view(session, group_id, today)
+        return (
+            tracking_svc.tracking_view(session, group_id, today),
+            pulse_svc.group_pulses(session, group_id),
+        )
 
-    def show(self, view: Any) -> None:
+    def show(self, loaded: Any) -> None:
+        view, self.pulses = loaded
+        self.rows = {r.meeting_id: r for r in view.rows}
         self.query_one("#tracking-summary", Static).update(
             Text(
                 f"{view.held} meeting(s) held, {view.held_with_minutes} with minutes"
@@ -78,9 +98,22 @@ class TrackingScreen(FitsTables, StepScreen):
                 one_line(r.topic_title),
                 one_line(r.scribe_name),
                 MINUTES_STATE.get(r.minutes_state, r.minutes_state),
+                _pulse_cell(self.pulses.get(r.meeting_id)),
                 key=str(r.meeting_id),
             )
         restore_cursor(t, keep, fallback=view.nearest)
+        self._show_pulse()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_pulse()
+
+    def _show_pulse(self) -> None:
+        """What may be shown of the selected meeting's pulses (anonymous; 3 or more)."""
+        meeting_id = selected_id(self.query_one("#running", DataTable))
+        row = self.rows.get(meeting_id) if meeting_id is not None else None
+        self.query_one("#pulse-detail", Static).update(
+            pulse_text(row, self.pulses.get(meeting_id or 0), self.app.clock.today())
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_meeting(int(event.row_key.value))
@@ -103,6 +136,52 @@ class TrackingScreen(FitsTables, StepScreen):
         from .review import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
+
+    def action_answer(self) -> None:
+        from .dialogs.pulse import PulseDialog
+
+        meeting_id = selected_id(self.query_one("#running", DataTable))
+        row = self.rows.get(meeting_id) if meeting_id is not None else None
+        if row is None:
+            return
+        today = self.app.clock.today()
+        if row.status == "cancelled":
+            self.notify("That meeting was cancelled: a pulse is for a meeting that was held.")
+        elif row.on > today:
+            self.notify("That meeting has not been held yet: give a pulse once it has.")
+        else:
+            self.app.push_screen(PulseDialog(row.meeting_id, row.on, today), self.after_dialog)
+
+
+def _pulse_cell(summary: Any) -> Text:
+    if summary is None:
+        return Text("")
+    if not summary.shown:
+        return Text(f"({summary.respondents})", style="dim")
+    return Text(f"{summary.mean:.1f}")
+
+
+def pulse_text(row: Any, summary: Any, today: dt.date) -> Text:
+    """The pulse line under the running list, for the selected meeting."""
+    if row is None or row.status == "cancelled":
+        return Text("")
+    if row.on > today:
+        return Text("Pulse: members can say how useful it was once it is held.", style="dim")
+    text = Text("Pulse: ", style="bold")
+    if summary is None or summary.respondents == 0:
+        text.append("nobody has said how useful it was yet; r gives an anonymous pulse.")
+        return text
+    if not summary.shown:
+        text.append(f"{summary.respondents} answered (r adds yours). ")
+        text.append(summary.message, style="dim")
+        return text
+    spread = "  ".join(f"{n}:{count}" for n, count in enumerate(summary.distribution, start=1))
+    text.append(f"mean {summary.mean:.1f} of 5 from {summary.respondents} · {spread} · r: yours")
+    for line in summary.lines:
+        text.append("\n  “")
+        text.append_text(one_line(line, 72))
+        text.append("”")
+    return text
 
 
 class SearchScreen(FitsTables, DbWork, Screen):

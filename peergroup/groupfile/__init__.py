@@ -14,6 +14,7 @@ from . import (
     review,  # noqa: E402,F401  (step 10: survey items and yearly reviews)
 )
 from . import pairs as _pairs  # noqa: F401  (one-on-one pair check-ins)
+from . import pulse as _pulse  # noqa: F401  (meeting pulses: registers its section)
 from . import reflection as _reflection  # noqa: F401  (steps 5, 8, 9: registers its sections)
 from .core import AREAS, SECTIONS, Area, ImportContext, import_group, register
 from .reader import MAX_BYTES, read

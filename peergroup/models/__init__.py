@@ -48,6 +48,7 @@ from .minutes import (
     ScribeChange,
 )
 from .pairs import PAIR_STATUSES, PairCheckin, PairNote, PairRound
+from .pulse import PULSE_LINE_MAX, PulseAnswer, PulseRespondent
 from .reflection import GroupPrompt, JournalKey, Reflection
 from .support import SUPPORT_FORUMS, SUPPORT_KINDS, SUPPORT_STATUSES, SupportRequest
 from .topics import (
@@ -75,6 +76,7 @@ __all__ = [
     "MEMBER_STATUSES",
     "PAIR_STATUSES",
     "PLAN_KINDS",
+    "PULSE_LINE_MAX",
     "ROLE_KEYS",
     "SUPPORT_FORUMS",
     "SUPPORT_KINDS",
@@ -114,6 +116,8 @@ __all__ = [
     "PairRound",
     "PeerTrait",
     "PlanEntry",
+    "PulseAnswer",
+    "PulseRespondent",
     "Reflection",
     "ReviewReopening",
     "Role",

@@ -30,8 +30,17 @@ from ..export.document import (
 )
 from ..models import Evaluation, Group
 from . import goals as goals_svc
+from . import pulse as pulse_svc
 from . import review as review_svc
-from . import review_figures, review_goals, review_mission, review_views, survey, tallies
+from . import (
+    review_figures,
+    review_goals,
+    review_measures,
+    review_mission,
+    review_views,
+    survey,
+    tallies,
+)
 from .review import label, period_span
 
 
@@ -69,13 +78,27 @@ def annual_report(
     _mission(doc, session, group, ev, today)
     compare = review_views.comparison(session, group.id or 0, today, up_to=ev_id)
     figures = review_figures.figures_for(session, ev, today)
-    _meetings(doc, figures, compare)
-    _goals(doc, session, ev_id, compare)
-    _survey(doc, session, ev_id, compare)
-    _tallies(doc, session, ev_id, compare)
+    head = review_measures.headline(session, group, ev, today)
+    _headline(doc, head)
+    # The group's age decides which measures lead (services.review_measures).
+    for key in head.order.order:
+        if key == review_measures.RELATIONSHIP:
+            pulses = pulse_svc.trend(session, group.id or 0, figures.start, figures.end)
+            _meetings(doc, figures, compare, pulses)
+            _survey(doc, session, ev_id, compare)
+            _membership(doc, session, ev_id, figures, today)
+        else:
+            _tallies(doc, session, ev_id, compare)
+            _goals(doc, session, ev_id, compare)
     _activity(doc, figures)
-    _membership(doc, session, ev_id, figures, today)
     return doc
+
+
+def _headline(doc: Document, head: review_measures.Headline) -> None:
+    doc.add(Heading("What this year is judged by"))
+    doc.add(Para(head.order.why))
+    for title, measures in head.in_order():
+        doc.add(Heading(title, 3), Facts([(m.label, m.value) for m in measures]))
 
 
 def _section(compare: review_views.Comparison, title: str) -> review_views.CompareSection:
@@ -111,7 +134,10 @@ def _mission(doc: Document, session: Session, group: Group, ev: Evaluation, toda
 
 
 def _meetings(
-    doc: Document, f: review_figures.ActivityFigures, compare: review_views.Comparison
+    doc: Document,
+    f: review_figures.ActivityFigures,
+    compare: review_views.Comparison,
+    pulses: pulse_svc.PulseTrend,
 ) -> None:
     doc.add(Heading("Meetings and attendance"))
     if f.no_meetings:
@@ -127,6 +153,12 @@ def _meetings(
         ("With minutes", f"{f.minutes_recorded} of {f.held}"),
         ("Minutes finalised", str(f.minutes_finalised)),
         ("Attendance rate", _pct(f.attendance_rate)),
+        (
+            "Meetings rated useful (pulse)",
+            f"{pulses.mean:.1f} of 5, over {len(pulses.points)} meeting(s)"
+            if pulses.mean is not None
+            else "no meeting had enough answers to show",
+        ),
     ]
     doc.add(Facts(rows))
     attendance = _section(compare, "Attendance rate").rows[0]
@@ -148,6 +180,44 @@ def _meetings(
                 [Series("Present", [m.rate for m in taken])],
                 unit="%",
                 max_value=100,
+            )
+        )
+    _pulse_beside_attendance(doc, f, pulses)
+
+
+def _pulse_beside_attendance(
+    doc: Document, f: review_figures.ActivityFigures, pulses: pulse_svc.PulseTrend
+) -> None:
+    """Each held meeting's attendance next to how useful members found it (the mean of
+    their anonymous pulses, shown only where at least 3 gave one)."""
+    if not f.meetings:
+        return
+    doc.add(Heading("Attendance and usefulness, meeting by meeting", 3))
+    rows = []
+    for m in f.meetings:
+        point = pulses.mean_on(m.on)
+        rows.append(
+            [
+                f"{m.on:%d %b %Y}",
+                f"{m.rate:.0f}%" if m.rate is not None else "not taken",
+                f"{point.mean:.1f} ({point.respondents})" if point else "—",
+            ]
+        )
+    doc.add(Table(["Meeting", "Attendance", "Pulse, 1 to 5 (answers)"], rows, numeric=[1, 2]))
+    doc.add(
+        Para(
+            "The pulse is the mean of members' anonymous ratings of the meeting; it shows "
+            "only where at least 3 members gave one.",
+            "note",
+        )
+    )
+    if len(pulses.points) > 1:
+        doc.add(
+            Chart(
+                "How useful members found each meeting (mean, 1 to 5)",
+                [f"{p.on:%d %b %Y}" for p in pulses.points],
+                [Series("Pulse", [p.mean for p in pulses.points])],
+                max_value=5,
             )
         )
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from .. import clock
 from . import membership as membership_svc
+from . import pulse as pulse_svc
 from . import review as review_svc
 from . import review_figures, review_goals, survey, tallies
 from .groups import get_group
@@ -150,6 +151,7 @@ class FiguresPart:
     figures: review_figures.ActivityFigures
     previous_rate: float | None  # attendance the year before
     previous_label: str
+    pulse: pulse_svc.PulseTrend | None = None  # how useful each meeting was (3+ answers)
 
 
 def figures_part(session: Session, evaluation_id: int, today: dt.date | None = None) -> FiguresPart:
@@ -158,11 +160,13 @@ def figures_part(session: Session, evaluation_id: int, today: dt.date | None = N
     reviews = review_svc.list_reviews(session, get_group(session, ev.group_id))
     earlier = [r for r in reviews if r.period_start < ev.period_start]
     prev = review_figures.figures_for(session, earlier[-1], today) if earlier else None
+    figures = review_figures.figures_for(session, ev, today)
     return FiguresPart(
         header(session, evaluation_id),
-        review_figures.figures_for(session, ev, today),
+        figures,
         prev.attendance_rate if prev else None,
         label(earlier[-1]) if earlier else "",
+        pulse_svc.trend(session, ev.group_id, figures.start, figures.end),
     )
 
 

@@ -385,3 +385,60 @@ def test_every_cli_export_and_report_command_is_covered():
     for command in ("search", "groups", "backup"):
         assert command in sub.choices
     assert "search" in covered and "groups" in covered
+
+
+# --- meeting pulses: a line is shown only among three or more, never beside a name -----------
+
+PULSE_CANARY = "pulsecanaryqzv"
+
+
+@pytest.fixture
+def pulse_world(private_world):
+    """Two pulses for the November meeting, one of Priya's with a line holding a canary."""
+    from peergroup.services import pulse as pulse_svc
+
+    db, group_id, members = private_world
+    with db.write() as s:
+        nov = s.exec(
+            select(Meeting).where(Meeting.group_id == group_id, Meeting.on == dt.date(2026, 11, 10))
+        ).one()
+        pulse_svc.give_pulse(
+            s, nov.id, members[AUTHOR], 2, f"Too rushed {PULSE_CANARY}", today=TODAY
+        )
+        pulse_svc.give_pulse(s, nov.id, members["Marcus Bell"], 4, "", today=TODAY)
+    return db, group_id, members, nov.id
+
+
+@pytest.mark.parametrize("name", [*CLI_PATHS, "search for the pulse line"])
+def test_no_cli_path_shows_a_pulse_line(pulse_world, tmp_path: Path, capsys, pinned_cli, name):
+    db, _group_id, _members, _nov = pulse_world
+    args = ["search", PULSE_CANARY] if name == "search for the pulse line" else CLI_PATHS[name]
+    produced = _run_cli(db.path, args, tmp_path / "out", capsys)
+    assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
+    assert PULSE_CANARY not in produced
+
+
+async def test_the_running_list_shows_a_pulse_line_only_among_three_and_never_with_a_name(
+    pulse_world, monkeypatch: pytest.MonkeyPatch
+):
+    from peergroup.services import pulse as pulse_svc
+    from tests.tui.helpers import SIZE, app_for, settle
+
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    db, _group_id, members, nov_id = pulse_world
+
+    async def running_list() -> tuple[str, str]:
+        app = app_for(db.path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("0")
+            await settle(pilot)
+            return _screen(app), str(app.screen.query_one("#pulse-detail").content)
+
+    screen, _panel = await running_list()
+    assert PULSE_CANARY not in screen  # two answers: nothing shown
+    with db.write() as s:
+        pulse_svc.give_pulse(s, nov_id, members["Elena Sokolova"], 5, "", today=TODAY)
+    screen, panel = await running_list()
+    assert PULSE_CANARY in screen  # the control: three answers, the line is shown ...
+    assert not [name for name in members if name in panel]  # ... and no name beside it
