@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
@@ -35,6 +36,12 @@ class MembershipScreen(FitsTables, StepScreen):
         Binding("d", "remove", "Leaves", tooltip="The selected member leaves the group"),
         Binding("j", "join", "Joins", tooltip="The selected person becomes an active member"),
         Binding("u", "setup", "Rules", tooltip="Size, time limit and the yearly opt-in month"),
+        Binding(
+            "x",
+            "export",
+            "Statement",
+            tooltip="The selected member's statement of their work in the group, for a dossier",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -147,6 +154,19 @@ class MembershipScreen(FitsTables, StepScreen):
             return
         self.notify(f"{joined.name} is now an active member.", markup=False)
         self.refresh_data()
+
+    def action_export(self) -> None:
+        from .dialogs.statement import MemberStatementDialog
+
+        if (member := self._selected()) is not None:
+            self.app.push_screen(MemberStatementDialog(member.id, member.name))
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Member statement for a dossier",
+            "Export the selected member's attendance, roles, sessions led, goals and outcomes",
+            self.action_export,
+        )
 
     def action_setup(self) -> None:
         if self._view is not None:
