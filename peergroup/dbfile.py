@@ -24,13 +24,17 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def known_revisions() -> list[str]:
-    """Revision ids shipped with this version, oldest first (files ``NNNN_*.py``)."""
-    revs = [
-        m.group(1)
-        for p in (MIGRATIONS_DIR / "versions").glob("*.py")
-        if (m := re.match(r"(\d{4})_", p.name))
-    ]
-    return sorted(revs)
+    """Revision ids shipped with this version, oldest first (files ``NNNN_*.py``,
+    in file-name order; the id is each file's ``revision = "..."`` line, e.g.
+    "0006" or "0007_competencies")."""
+    files = sorted(
+        p for p in (MIGRATIONS_DIR / "versions").glob("*.py") if re.match(r"\d{4}_", p.name)
+    )
+    revs = []
+    for p in files:
+        m = re.search(r'^revision = "([^"]+)"', p.read_text(encoding="utf-8"), re.MULTILINE)
+        revs.append(m.group(1) if m else p.name[:4])
+    return revs
 
 
 def head_revision() -> str:
