@@ -38,7 +38,7 @@ class GoalInput:
     due: str | dt.date | None = None
     status: str = "open"
     # Comma-separated competency keys or labels; None leaves the tags as they are.
-    competencies: str | None = None
+    competencies: str | list[str] | None = None
 
 
 class _GoalFields(TypedDict):

@@ -119,7 +119,7 @@ class TopicInput:
     parts: int | str = 1
     needs_expert: bool = False
     # Comma-separated competency keys or labels; None leaves the tags as they are.
-    competencies: str | None = None
+    competencies: str | list[str] | None = None
 
 
 def _clean(session: Session, group_id: int, data: TopicInput, topic_id: int | None) -> dict:
