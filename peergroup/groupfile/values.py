@@ -66,6 +66,7 @@ SECTIONS: dict[str, set[str]] = {
         "title",
         "agenda",
         "scribe",
+        "lead",
         "present",
         "apologies",
         "minutes",

@@ -38,10 +38,10 @@ from ..models import (
     OutcomeTally,
     Role,
     RoleAssignment,
-    Topic,
 )
 from . import roles as roles_svc
 from . import tallies
+from . import topics as topics_svc
 
 # How each built-in role is named in a statement (a custom role keeps its own name).
 ROLE_WORDING = {
@@ -55,7 +55,7 @@ ROLE_WORDING = {
 @dataclass(frozen=True)
 class LedSession:
     on: dt.date
-    topic: str  # the meeting's topic, else its title, else ""
+    topic: str  # the meeting's topic line (services.topics.topic_line)
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,7 @@ def statement(
     roles = {r.id: r for r in session.exec(select(Role).where(Role.group_id == member.group_id))}
     counts: Counter[str] = Counter()
     led: list[LedSession] = []
-    topic_ids = {m.topic_id for m in held if m.topic_id is not None}
-    titles = (
-        {t.id: t.title for t in session.exec(select(Topic).where(col(Topic.id).in_(topic_ids)))}
-        if topic_ids
-        else {}
-    )
+    lines = topics_svc.topic_lines(session, member.group_id)
     for m in held:
         for role_id in roles_of.get(m.id or 0, []):
             role = roles.get(role_id)
@@ -149,8 +144,7 @@ def statement(
                 continue
             counts[ROLE_WORDING.get(role.key or "", role.name)] += 1
             if role.key == roles_svc.LEAD:
-                topic = titles.get(m.topic_id, "") if m.topic_id is not None else ""
-                led.append(LedSession(m.on, topic or m.title))
+                led.append(LedSession(m.on, lines.get(m.id or 0, "")))
     return Statement(
         group=group.name if group else "",
         member=member.name,
