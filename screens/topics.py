@@ -160,6 +160,9 @@ class TopicsScreen(StepScreen):
                 text.append("⚑ wanted, needs outside input, no expert yet (f)", "bold red")
             elif row.needs_expert:
                 text.append("⚑ needs outside input (t)", "dim")
+            if row.competencies:
+                text.append("\nCompetencies: ", "bold")
+                text.append_text(literal(", ".join(row.competencies)))
             text.append("\n")
             text.append_text(literal(row.description or "(no description)", "italic"))
         elif self.view is not None and self.view.suggestions:

@@ -110,6 +110,20 @@ def topic_tags(session: Session, topic_id: int) -> list[str]:
     return _ordered(rows)
 
 
+def tags_by_topic(session: Session, group_id: int) -> dict[int, list[str]]:
+    """topic id -> its tag keys, for every topic of the group, in one query."""
+    from ..models import Topic
+
+    out: dict[int, set[str]] = {}
+    for topic_id, key in session.exec(
+        select(TopicCompetency.topic_id, TopicCompetency.key)
+        .join(Topic, col(Topic.id) == TopicCompetency.topic_id)
+        .where(Topic.group_id == group_id)
+    ):
+        out.setdefault(topic_id, set()).add(key)
+    return {t: _ordered(keys) for t, keys in out.items()}
+
+
 def goal_tags(session: Session, goal_id: int) -> list[str]:
     rows = set(session.exec(select(GoalCompetency.key).where(GoalCompetency.goal_id == goal_id)))
     return _ordered(rows)
@@ -210,3 +224,20 @@ def coverage(
         for c in available(session, group_id)
     )
     return Coverage(framework_name(), start, end, len(held), tagged, rows)
+
+
+def summary_line(cov: Coverage) -> str:
+    """One plain sentence for a screen: counts per competency, then what was not touched."""
+    if not cov.held:
+        return "No meetings held in this period yet, so no competency is covered."
+    touched = sorted((r for r in cov.rows if r.meetings), key=lambda r: -r.meetings)
+    said = ", ".join(f"{r.label} {r.meetings}" for r in touched) or "none"
+    line = f"{cov.held} meeting(s) held; competencies touched: {said}."
+    if cov.untouched:
+        line += " Not touched: " + ", ".join(cov.untouched) + "."
+    return line
+
+
+def year_span(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar year of ``today``: the curriculum screen's coverage period."""
+    return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
