@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
+from peergroup.models import Topic
+from peergroup.services import competencies
+
 from .helpers import SIZE, app_for, flat, screen_text, settle, type_text
 
 
@@ -34,3 +39,42 @@ async def test_export_a_member_statement_from_the_members_screen(demo_db, tmp_pa
     page = Path(tmp_path / "statement-priya-raman.html").read_text()
     assert "Priya Raman" in page and "the year 2026" in page
     assert "<script" not in page
+
+
+async def _tab_to(pilot, field_id: str) -> None:  # noqa: ANN001
+    for _ in range(12):
+        if pilot.app.focused is not None and pilot.app.focused.id == field_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached {field_id}")
+
+
+async def test_tag_a_topic_by_keyboard_a_wrong_tag_is_named_and_the_right_ones_saved(demo_db):
+    title = "Teaching medical Spanish in clinic"
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await _down_to(pilot, "#topics", "Teaching medical Spanish")
+        await pilot.press("e")
+        await settle(pilot)
+        await _tab_to(pilot, "field-competencies")
+        field = app.screen.query_one("#field-competencies")
+        field.value = ""  # the demo's tags: start from an empty field
+        await type_text(pilot, "scholar, wizardry")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "'wizardry' is not a competency" in text and "health-advocate" in text
+        assert field.value == "scholar, wizardry"  # what was typed stays
+        await pilot.press("end")  # the field is focused again with its text selected
+        for _ in "wizardry":
+            await pilot.press("backspace")
+        await type_text(pilot, "Leader")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Competencies: Leader, Scholar" in flat(screen_text(app))
+    with demo_db.read() as s:
+        topic = s.exec(select(Topic).where(Topic.title == title)).one()
+        assert competencies.topic_tags(s, topic.id) == ["leader", "scholar"]
