@@ -215,8 +215,8 @@ def coverage(
             tags.setdefault(topic_id, set()).add(key)
     counts: Counter[str] = Counter()
     tagged = 0
-    for _mid, topic_id in held:
-        keys = tags.get(topic_id, set()) if topic_id is not None else set()
+    for _mid, held_topic in held:
+        keys = tags.get(held_topic, set()) if held_topic is not None else set()
         tagged += bool(keys)
         counts.update(keys)
     rows = tuple(

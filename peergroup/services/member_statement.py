@@ -175,7 +175,7 @@ def _goals_met(
     out = []
     for g in goals:
         done = session.exec(
-            select(GoalCheckin.on)
+            select(col(GoalCheckin.on))
             .where(GoalCheckin.goal_id == g.id, GoalCheckin.progress == 100)
             .order_by(col(GoalCheckin.on))
         ).first()
