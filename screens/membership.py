@@ -41,6 +41,7 @@ class MembershipScreen(FitsTables, StepScreen):
             "export",
             "Statement",
             tooltip="The selected member's statement of their work in the group, for a dossier",
+            show=False,  # the footer is full at 60 columns; F1 help and the palette list it
         ),
     ]
 
