@@ -39,6 +39,7 @@ from ..models import (
     Role,
     RoleAssignment,
 )
+from . import competencies as comp
 from . import roles as roles_svc
 from . import tallies
 from . import topics as topics_svc
@@ -60,6 +61,7 @@ class LedSession:
 
 @dataclass(frozen=True)
 class GoalMet:
+    goal_id: int
     title: str
     on: dt.date | None  # None: marked achieved with no check-in and no due date
 
@@ -78,7 +80,14 @@ class Statement:
     led: tuple[LedSession, ...]
     goals_met: tuple[GoalMet, ...]
     outcomes: tuple[tuple[str, int], ...]  # (outcome label, count)
-    today: dt.date
+    # Competencies of the topics of the sessions they led and of their goals met
+    # (labels with how many sessions or goals carried each), framework order.
+    competencies: tuple[tuple[str, int], ...] = ()
+    framework: str = ""
+    # Set when the group's meetings are on record only from a day after the
+    # statement's period began (joined, or 1 January of the year): say so.
+    records_from: dt.date | None = None
+    today: dt.date = dt.date.min  # the day it was prepared (always given)
 
 
 def _span(year: int | None) -> tuple[dt.date, dt.date] | None:
@@ -137,6 +146,8 @@ def statement(
     counts: Counter[str] = Counter()
     led: list[LedSession] = []
     lines = topics_svc.topic_lines(session, member.group_id)
+    by_topic = comp.tags_by_topic(session, member.group_id)
+    worked: Counter[str] = Counter()
     for m in held:
         for role_id in roles_of.get(m.id or 0, []):
             role = roles.get(role_id)
@@ -145,6 +156,11 @@ def statement(
             counts[ROLE_WORDING.get(role.key or "", role.name)] += 1
             if role.key == roles_svc.LEAD:
                 led.append(LedSession(m.on, lines.get(m.id or 0, "")))
+                worked.update(by_topic.get(m.topic_id, []) if m.topic_id is not None else [])
+    met = _goals_met(session, member_id, span)
+    for g in met:
+        worked.update(comp.goal_tags(session, g.goal_id))
+    names = comp.available(session, member.group_id)
     return Statement(
         group=group.name if group else "",
         member=member.name,
@@ -156,10 +172,23 @@ def statement(
         attended=sum(1 for m in mine if m.id in present),
         roles=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))),
         led=tuple(led),
-        goals_met=tuple(_goals_met(session, member_id, span)),
+        goals_met=tuple(met),
         outcomes=tuple(_outcomes(session, member_id, year)),
         today=today,
+        competencies=tuple((c.label, worked[c.key]) for c in names if worked[c.key]),
+        framework=comp.framework_name(),
+        records_from=_records_from(session, member, span),
     )
+
+
+def _records_from(
+    session: Session, member: Member, span: tuple[dt.date, dt.date] | None
+) -> dt.date | None:
+    first = session.exec(
+        select(col(Meeting.on)).where(Meeting.group_id == member.group_id).order_by(col(Meeting.on))
+    ).first()
+    begins = max(d for d in (member.joined_on, span[0] if span else None, dt.date.min) if d)
+    return first if first is not None and first > begins else None
 
 
 def _goals_met(
@@ -181,7 +210,7 @@ def _goals_met(
         ).first()
         on = done or g.due
         if _in(on, span):
-            out.append(GoalMet(g.title, on))
+            out.append(GoalMet(g.id or 0, g.title, on))
     out.sort(key=lambda g: (g.on or dt.date.max, g.title.casefold()))
     return out
 
@@ -233,6 +262,14 @@ def document(view: Statement) -> Document:
             ]
         )
     )
+    if view.records_from:
+        doc.add(
+            Para(
+                f"The group's meetings are on record from {_day(view.records_from)}; "
+                "earlier meetings, roles and sessions are not counted here.",
+                "note",
+            )
+        )
     doc.add(Heading("Roles held"))
     if view.roles:
         doc.add(Table(["Role", "Times"], [[name, str(n)] for name, n in view.roles], numeric=[1]))
@@ -243,6 +280,27 @@ def document(view: Statement) -> Document:
         doc.add(Table(["Date", "Topic"], [[_day(s.on), s.topic or "—"] for s in view.led]))
     else:
         doc.add(Para("No sessions led in this period.", "note"))
+    if view.competencies:
+        doc.add(
+            Heading(
+                f"Competencies worked on ({view.framework})"
+                if view.framework
+                else "Competencies worked on"
+            )
+        )
+        doc.add(
+            Para(
+                "From the competency tags of the topics of the sessions led and of the goals met.",
+                "note",
+            )
+        )
+        doc.add(
+            Table(
+                ["Competency", "Sessions and goals"],
+                [[name, str(n)] for name, n in view.competencies],
+                numeric=[1],
+            )
+        )
     doc.add(Heading("Own goals met"))
     if view.goals_met:
         doc.add(Bullets([f"{g.title} ({_day(g.on)})" if g.on else g.title for g in view.goals_met]))

@@ -26,6 +26,7 @@ from peergroup.models import (
     Evaluation,
     Goal,
     GoalCheckin,
+    GoalCompetency,
     Meeting,
     Member,
     OutcomeTally,
@@ -33,6 +34,7 @@ from peergroup.models import (
     Role,
     RoleAssignment,
     Topic,
+    TopicCompetency,
 )
 from peergroup.services import groups as groups_svc
 from peergroup.services import member_statement as ms
@@ -103,6 +105,13 @@ def _build(db):  # noqa: ANN001, ANN202
         )
         s.flush()
         s.add(GoalCheckin(goal_id=r01.id, on=dt.date(2025, 6, 10), progress=100))
+        s.add_all(
+            [
+                TopicCompetency(topic_id=topic.id, key="scholar"),
+                GoalCompetency(goal_id=r01.id, key="scholar"),
+                GoalCompetency(goal_id=award.id, key="leader"),
+            ]
+        )
         ev25 = Evaluation(
             group_id=gid, year=2025, period_start=dt.date(2025, 1, 1), started_on=TODAY
         )
@@ -154,6 +163,9 @@ def test_statement_counts_what_the_records_say(db, tamsin):  # noqa: ANN001
         ("Teaching award", dt.date(2026, 6, 30)),
     ]
     assert dict(view.outcomes) == {"Publications": 3, "Workshops <i>led</i>": 1}
+    # the led session's topic (scholar) and the goals met (scholar, leader)
+    assert view.competencies == (("Leader", 1), ("Scholar", 2))
+    assert view.records_from is None  # the records start before she joined
 
 
 def test_year_restricts_everything(db, tamsin):  # noqa: ANN001
@@ -169,6 +181,7 @@ def test_year_restricts_everything(db, tamsin):  # noqa: ANN001
     }
     assert [g.title for g in y25.goals_met] == ["Submit R01"]
     assert dict(y25.outcomes) == {"Publications": 2, "Workshops <i>led</i>": 1}
+    assert y25.competencies == (("Scholar", 2),)
     assert (y26.attended, y26.held) == (1, 1)
     assert [x.topic for x in y26.led] == ["Open floor"]
     assert [g.title for g in y26.goals_met] == ["Teaching award"]
@@ -205,3 +218,18 @@ def test_cli_writes_the_statement(db, tamsin, tmp_path, capsys):  # noqa: ANN001
     code = run(["--db", str(db.path), "report", "member", "Nobody", "-o", str(out_md)])
     assert code == 2
     assert "Nobody" in capsys.readouterr().err
+
+
+def test_a_member_older_than_the_records_is_told_what_is_not_counted(db, tamsin):  # noqa: ANN001
+    with db.write() as s:
+        group_id = s.get(Member, tamsin).group_id
+        old = Member(group_id=group_id, name="Olwen", joined_on=dt.date(2023, 5, 1))
+        s.add(old)
+        s.flush()
+        old_id = old.id
+    with db.read() as s:
+        whole = ms.statement(s, old_id, today=TODAY)
+        later = ms.statement(s, old_id, 2026, today=TODAY)
+    assert whole.records_from == dt.date(2025, 1, 7)
+    assert later.records_from is None  # 2026 is fully on record
+    assert "on record from 07 Jan 2025" in to_markdown(ms.document(whole))
