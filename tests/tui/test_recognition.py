@@ -78,3 +78,25 @@ async def test_tag_a_topic_by_keyboard_a_wrong_tag_is_named_and_the_right_ones_s
     with demo_db.read() as s:
         topic = s.exec(select(Topic).where(Topic.title == title)).one()
         assert competencies.topic_tags(s, topic.id) == ["leader", "scholar"]
+
+
+async def test_a_group_adds_its_own_competency_from_the_palette(demo_db):
+    from peergroup.models import GroupCompetency
+
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "competency tag of the group")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "Quality improvement")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with demo_db.read() as s:
+        rows = s.exec(select(GroupCompetency.key, GroupCompetency.label)).all()
+    assert rows == [("quality-improvement", "Quality improvement")]
