@@ -238,6 +238,26 @@ def summary_line(cov: Coverage) -> str:
     return line
 
 
+def coverage_blocks(cov: Coverage) -> list:
+    """A report's section on the coverage (nothing when no meeting was held)."""
+    from ..export.document import Heading, Para, Table
+
+    if not cov.held:
+        return []
+    name = f"Competencies covered ({cov.framework})" if cov.framework else "Competencies covered"
+    blocks: list = [
+        Heading(name, 3),
+        Para(
+            f"Of {cov.held} meeting(s) held, {cov.tagged} had a topic tagged with a competency.",
+            "note",
+        ),
+        Table(["Competency", "Meetings"], [[r.label, str(r.meetings)] for r in cov.rows], [1]),
+    ]
+    if cov.untouched:
+        blocks.append(Para("No meeting touched: " + ", ".join(cov.untouched) + "."))
+    return blocks
+
+
 def year_span(today: dt.date) -> tuple[dt.date, dt.date]:
     """The calendar year of ``today``: the curriculum screen's coverage period."""
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)

@@ -149,6 +149,19 @@ def test_coverage_counts_held_meetings_per_competency_and_names_the_untouched(db
     assert cov.untouched == ("Medical expert", "Leader", "Health advocate", "Professional")
     line = comp.summary_line(cov)
     assert "4 meeting(s) held" in line and "Not touched: Medical expert, Leader" in line
+    # ... and the annual report of a review of 2026 has the same section
+    from peergroup.models import Evaluation
+    from peergroup.services import annual_report
+
+    with db.write() as s:
+        ev = Evaluation(group_id=gid, year=2026, period_start=dt.date(2026, 1, 1), started_on=TODAY)
+        s.add(ev)
+        s.flush()
+        text, _label = annual_report.review_report(s, ev.id, "md", TODAY)
+    section = text.split("### Competencies covered (CanMEDS)")[1]
+    assert "Of 4 meeting(s) held, 3 had a topic tagged" in section
+    assert "| Scholar | 2 |" in section and "| Leader | 0 |" in section
+    assert "No meeting touched: Medical expert, Leader, Health advocate, Professional." in section
 
 
 def test_the_curriculum_and_review_views_carry_coverage(demo_db):  # noqa: ANN001
