@@ -11,7 +11,8 @@ What it never reads: reflections (private or shared), the journal, anonymous
 survey or check answers, minutes text. Who invited an outside expert is not
 recorded anywhere, so experts are not credited to anyone.
 
-A meeting is *held* when it was not cancelled and its date has passed. With a
+A meeting is *held* when it was not cancelled and its date has passed;
+attendance counts only held meetings whose attendance was taken. With a
 year, everything is restricted to that calendar year: meetings on its days,
 goals met in it, and the tallies of reviews whose period starts in it. A goal
 counts as met on the day of its first 100% check-in, else on its due date.
@@ -74,7 +75,7 @@ class Statement:
     joined_on: dt.date | None
     left_on: dt.date | None
     status: str
-    held: int  # meetings held while a member (in the year, if any)
+    held: int  # meetings held while a member with attendance taken (in the year, if any)
     attended: int  # of those, present
     roles: tuple[tuple[str, int], ...]  # (role name, times), most first
     led: tuple[LedSession, ...]
@@ -140,8 +141,22 @@ def statement(
             )
         ):
             roles_of.setdefault(ra.meeting_id, []).append(ra.role_id)
-    # Held while a member: on a day they belonged, or one they were recorded at.
-    mine = [m for m in held if roles_svc.is_member_on(member, m.on) or m.id in recorded]
+    # Held while a member (on a day they belonged, or one they were recorded at),
+    # counting only meetings whose attendance was taken, as the yearly review does.
+    taken = (
+        set(
+            session.exec(
+                select(col(Attendance.meeting_id)).where(col(Attendance.meeting_id).in_(held_ids))
+            )
+        )
+        if held_ids
+        else set()
+    )
+    mine = [
+        m
+        for m in held
+        if m.id in taken and (roles_svc.is_member_on(member, m.on) or m.id in recorded)
+    ]
     roles = {r.id: r for r in session.exec(select(Role).where(Role.group_id == member.group_id))}
     counts: Counter[str] = Counter()
     led: list[LedSession] = []
@@ -257,7 +272,8 @@ def document(view: Statement) -> Document:
                 ("Membership", f"{_day(view.joined_on)} to {until}"),
                 (
                     "Meetings attended",
-                    f"{view.attended} of {view.held} held while a member{rate}",
+                    f"{view.attended} of {view.held} held while a member{rate}"
+                    + (" (meetings whose attendance was taken)" if view.held else ""),
                 ),
             ]
         )

@@ -7,7 +7,8 @@ Tamsin joined the Lantern group on 1 Feb 2025. Meetings on the first Tuesday:
     3 Jun 2025  present, facilitator
     3 Feb 2026  present, discussion lead (no topic, title "Open floor")
     1 Dec 2026  after today (2026-11-25): not held
-A meeting on 7 Jan 2025 was before she joined (never expected of her).
+A meeting on 7 Jan 2025 was before she joined (never expected of her); at 2 Sep 2025
+nobody took attendance (not counted either way).
 Goals: "Submit R01" met (100% check-in 10 Jun 2025), "Teaching award" achieved with a due
 date in 2026, "Open goal" still open, a goal of Kai's achieved (not hers).
 Tallies: review 2025 publications 2 and an "other" kind; review 2026 teaching awards 1.
@@ -70,6 +71,7 @@ def _build(db):  # noqa: ANN001, ANN202
         apr = meeting(dt.date(2025, 4, 1))
         may = meeting(dt.date(2025, 5, 6), "cancelled")
         jun = meeting(dt.date(2025, 6, 3))
+        meeting(dt.date(2025, 9, 2))  # held, but nobody took attendance: not counted
         feb = meeting(dt.date(2026, 2, 3), title="Open floor")
         dec = meeting(dt.date(2026, 12, 1))
         for mid, status in ((mar, "present"), (apr, "apologies"), (jun, "present")):
