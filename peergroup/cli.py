@@ -103,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YEAR",
         help="which review, e.g. 2025 or 2025-26 (default: the latest finished one)",
     )
+    member = rep_sub.add_parser(
+        "member",
+        parents=[group_after, output],
+        help="a member's statement of their work in the group (-o FILE.md or FILE.html)",
+    )
+    member.add_argument("name", metavar="NAME", help="the member, by name")
+    member.add_argument(
+        "--year",
+        metavar="YEAR",
+        help="only this calendar year, e.g. 2025 (default: the whole membership)",
+    )
     srch = sub.add_parser(
         "search",
         parents=[group_after],
@@ -350,6 +361,23 @@ def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001
         kind = "HTML" if fmt == "html" else "Markdown"
         _say(
             f"Wrote the annual report of {label} ({kind}) to {args.output}.",
+            to_stderr=str(args.output) == "-",
+        )
+        return 0
+    if args.report == "member":
+        from .export.document import format_for
+        from .services import member_statement, validate
+        from .services.membership import find_member
+
+        year = validate.int_in_range("--year", args.year, validate.YEAR_MIN, validate.YEAR_MAX)
+        fmt = format_for(str(args.output))
+        with db.read() as session:
+            found = find_member(session, _group(session, args), args.name)
+            text, name = member_statement.member_statement(session, found.id or 0, fmt, year)
+        _write(args, db, text)
+        kind = "HTML" if fmt == "html" else "Markdown"
+        _say(
+            f"Wrote the statement of {name} ({kind}) to {args.output}.",
             to_stderr=str(args.output) == "-",
         )
         return 0

@@ -54,6 +54,11 @@ def topic_families() -> dict[str, str]:
     return dict(load("topics.toml")["families"])
 
 
+def competencies() -> list[dict[str, Any]]:
+    """The bundled competency framework (key, label, description), in its order."""
+    return list(load("competencies.toml")["competency"])
+
+
 def prompts() -> list[dict[str, Any]]:
     return list(load("prompts.toml")["prompt"])
 

@@ -21,7 +21,7 @@ from .dialogs.topics import (
     PlanPreviewDialog,
     PlanSetupDialog,
 )
-from .safe import one_line
+from .safe import literal, one_line
 from .steps import StepScreen
 from .widgets.tables import restore_cursor, selected_id
 
@@ -62,6 +62,7 @@ class CurriculumScreen(StepScreen):
             classes="step-heading",
         )
         yield Static("", id="plan-summary")
+        yield Static("", id="plan-coverage")
         yield DataTable(id="plan", cursor_type="row")
         yield Static("", id="plan-detail")
         yield Footer(compact=True, show_command_palette=False)
@@ -96,6 +97,7 @@ class CurriculumScreen(StepScreen):
         else:
             text.append(f"all {view.upcoming} planned", "green")
         self.query_one("#plan-summary", Static).update(text)
+        self._show_coverage(view)
 
         table = self.query_one("#plan", DataTable)
         keep = table.cursor_row
@@ -115,6 +117,17 @@ class CurriculumScreen(StepScreen):
             )
         restore_cursor(table, keep)
         self._show_detail()
+
+    def _show_coverage(self, view: PlanView) -> None:
+        """Which competencies this year's meetings touched (through their topics' tags)."""
+        from peergroup.services.competencies import summary_line
+
+        text = Text()
+        if view.coverage is not None:
+            cov = view.coverage
+            text.append(f"{cov.framework or 'Competencies'} {cov.start.year}: ", "bold")
+            text.append_text(literal(summary_line(cov)))
+        self.query_one("#plan-coverage", Static).update(text)
 
     def _selected(self) -> PlanRow | None:
         mid = selected_id(self.query_one("#plan", DataTable))

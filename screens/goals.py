@@ -218,6 +218,13 @@ class GoalDialog(FormDialog[int]):
                 "select",
                 [("open", "open"), ("achieved", "achieved"), ("dropped", "dropped")],
             ),
+            FormField(
+                "competencies",
+                "Competencies",
+                (g.competencies or "") if g else "",
+                placeholder="e.g. scholar, leader",
+                hint=f"Comma-separated: {form.valid_competencies}.",
+            ),
         ]
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -239,6 +246,7 @@ class GoalDialog(FormDialog[int]):
             relevant=values["relevant"] or "",
             due=values["due"],
             status=values["status"] or "open",
+            competencies=values.get("competencies") or "",
         )
 
     def _update_hints(self) -> None:

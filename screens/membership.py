@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
@@ -42,6 +43,13 @@ class MembershipScreen(FitsTables, StepScreen):
             key_display=".",
             show=False,
             tooltip="One-on-one check-ins",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Statement",
+            tooltip="The selected member's statement of their work in the group, for a dossier",
+            show=False,  # the footer is full at 60 columns; F1 help and the palette list it
         ),
     ]
 
@@ -161,6 +169,19 @@ class MembershipScreen(FitsTables, StepScreen):
         from .pairs import PairsScreen
 
         self.app.push_screen(PairsScreen())
+
+    def action_export(self) -> None:
+        from .dialogs.statement import MemberStatementDialog
+
+        if (member := self._selected()) is not None:
+            self.app.push_screen(MemberStatementDialog(member.id, member.name))
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Member statement for a dossier",
+            "Export the selected member's attendance, roles, sessions led, goals and outcomes",
+            self.action_export,
+        )
 
     def action_setup(self) -> None:
         if self._view is not None:

@@ -8,10 +8,11 @@ The planner is its own screen (``screens.curriculum``, g).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
@@ -160,6 +161,9 @@ class TopicsScreen(StepScreen):
                 text.append("⚑ wanted, needs outside input, no expert yet (f)", "bold red")
             elif row.needs_expert:
                 text.append("⚑ needs outside input (t)", "dim")
+            if row.competencies:
+                text.append("\nCompetencies: ", "bold")
+                text.append_text(literal(", ".join(row.competencies)))
             text.append("\n")
             text.append_text(literal(row.description or "(no description)", "italic"))
         elif self.view is not None and self.view.suggestions:
@@ -252,6 +256,19 @@ class TopicsScreen(StepScreen):
 
     def action_export(self) -> None:
         self.app.push_screen(CurriculumExportDialog(*self._group()))
+
+    def action_own_competency(self) -> None:
+        from .dialogs.competencies import OwnCompetencyDialog
+
+        if self.app.group_id is not None:
+            self.app.push_screen(OwnCompetencyDialog(self.app.group_id), self.after_dialog)
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Add a competency tag of the group's own",
+            "Beside the seven CanMEDS roles; topics and goals can then carry it",
+            self.action_own_competency,
+        )
 
     def action_previous(self) -> None:
         self._step_round(-1)

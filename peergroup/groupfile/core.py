@@ -28,6 +28,7 @@ from .values import (
     _required_date,
     _str,
     _table,
+    _tags,
 )
 
 
@@ -184,6 +185,7 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
                     relevant=_str(gdoc.get("relevant"), f"{where}.relevant"),
                     due=_date(gdoc.get("due"), f"{where}.due"),
                     status=_str(gdoc.get("status", "open"), f"{where}.status"),
+                    competencies=_tags(gdoc.get("competencies"), f"{where}.competencies"),
                 ),
             )
         except InputError as exc:

@@ -7,10 +7,15 @@ repeat_months = 12          # planner: no topic again within this many months
 open_every = 0              # planner: every Nth meeting an open slot (0: none)
 through = 2027-05-11        # plan the schedule at least this far, for the plan below
 
+[competencies]
+own = ["Quality improvement"]   # optional: the group's own competency tags
+
 [[topics]]                  # from the catalog, by key (title, family and
 catalog = "scholarly-manuscript-critique"   # description may be given to change them)
 parts = 3                   # optional: meetings one run takes
 outside_input = false       # optional: the group wants an outside expert for it
+competencies = ["scholar"]  # optional: competency keys or labels (a catalog topic
+                            # without it keeps the catalog's tags)
 [[topics]]                  # ... or the group's own
 title = "Teaching medical Spanish in clinic"
 family = "growth"
@@ -74,11 +79,21 @@ from ..models import (
 )
 from ..text import fold
 from .core import Area, ImportContext, register
-from .values import _bool, _date, _int, _known, _list, _prefix, _required_date, _str
+from .values import _bool, _date, _int, _known, _list, _prefix, _required_date, _str, _tags
 
 TOP = {
     "curriculum": {"repeat_months", "open_every", "through"},
-    "topics": {"catalog", "title", "family", "description", "parts", "outside_input", "retired"},
+    "topics": {
+        "catalog",
+        "title",
+        "family",
+        "description",
+        "parts",
+        "outside_input",
+        "retired",
+        "competencies",
+    },
+    "competencies": {"own"},
     "needs_rounds": {"opens", "closes", "closed", "answers"},
     "plan": {"on", "topic", "part", "parts", "open", "manual"},
     "experts": {"name", "affiliation", "expertise", "email", "notes", "topics", "invitations"},
@@ -168,11 +183,29 @@ def _plan_meetings_through(session: Session, ctx: ImportContext, through: dt.dat
         roles_svc.rotate(session, group, today=min(days), touch=False)
 
 
+def _load_own_competencies(session: Session, doc: dict, group_id: int) -> None:
+    from ..services import competencies
+
+    section = doc.get("competencies")
+    if section is None:
+        return
+    if not isinstance(section, dict):
+        raise InputError("competencies", "must be a table ([competencies]).")
+    _known(section, TOP["competencies"], "competencies")
+    for i, label in enumerate(_list(section.get("own"), "competencies.own")):
+        where = f"competencies.own[{i + 1}]"
+        try:
+            competencies.add_own(session, group_id, _str(label, where))
+        except InputError as exc:
+            raise InputError(where, exc.message) from None
+
+
 def _load_topics(session: Session, doc: dict, ctx: ImportContext) -> _Topics:
     from ..services import topics as topics_svc
 
     refs = _Topics()
     assert ctx.group.id is not None
+    _load_own_competencies(session, doc, ctx.group.id)
     for where, t in _tables(doc, "topics", "topics"):
         _known(t, TOP["topics"], where)
         try:
@@ -188,6 +221,7 @@ def _load_topics(session: Session, doc: dict, ctx: ImportContext) -> _Topics:
                     _str(t.get("description", topic.description), "description"),
                     _int(t.get("parts"), "parts", topic.parts) or 1,
                     _bool(t.get("outside_input"), "outside_input", topic.needs_expert),
+                    _tags(t.get("competencies"), "competencies"),
                 )
                 topics_svc.edit_topic(session, tid, data)
             else:
@@ -200,6 +234,7 @@ def _load_topics(session: Session, doc: dict, ctx: ImportContext) -> _Topics:
                         _str(t.get("description"), "description"),
                         _int(t.get("parts"), "parts", 1) or 1,
                         _bool(t.get("outside_input"), "outside_input"),
+                        _tags(t.get("competencies"), "competencies"),
                     ),
                 )
                 topic = topics_svc.get_topic(session, tid)

@@ -35,7 +35,12 @@ def dump(session: Session, group_id: int) -> dict[str, Any]:
     ).first()
     if s is not None:
         out["curriculum"] = {"repeat_months": s.repeat_months, "open_every": s.open_every}
-    out["topics"] = [_dump_topic(t) for t in topics]
+    from ..services import competencies
+
+    own = [c.label for c in competencies.available(session, group_id) if c.own]
+    if own:
+        out["competencies"] = {"own": own}
+    out["topics"] = [_dump_topic(t, competencies.topic_tags(session, t.id or 0)) for t in topics]
     names = dict(
         session.exec(select(Member.id, Member.name).where(Member.group_id == group_id)).all()
     )
@@ -87,9 +92,11 @@ def dump(session: Session, group_id: int) -> dict[str, Any]:
     return out
 
 
-def _dump_topic(t: Topic) -> dict[str, Any]:
-    """A catalog topic by its key, plus whatever the group changed; its own in full."""
+def _dump_topic(t: Topic, tags: list[str]) -> dict[str, Any]:
+    """A catalog topic by its key, plus whatever the group changed; its own in full.
+    Competency tags are written when they differ from the catalog's (own: when any)."""
     mine = {"title": t.title, "family": t.family, "description": t.description}
+    bundled: dict[str, Any] = {}
     if not t.catalog_key:
         item: dict[str, Any] = mine
     else:
@@ -97,6 +104,8 @@ def _dump_topic(t: Topic) -> dict[str, Any]:
         item = {"catalog": t.catalog_key}
         item.update({k: v for k, v in mine.items() if bundled.get(k) != v})
     item.update({"parts": t.parts, "outside_input": t.needs_expert})
+    if tags != list(bundled.get("competencies", [])):
+        item["competencies"] = tags
     if t.retired_on is not None:
         item["retired"] = t.retired_on
     return item

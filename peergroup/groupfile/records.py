@@ -27,6 +27,7 @@ def _import_meeting_records(
     from ..services import membership as membership_svc
     from ..services import minutes as minutes_svc
     from ..services import minutes_views, scribe, validate
+    from ..services import roles as roles_svc
 
     by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
 
@@ -74,6 +75,13 @@ def _import_meeting_records(
                     id_of(meeting),
                     id_of(member(rec["scribe"], f"{where}.scribe")),
                     touch=False,
+                )
+            if rec.get("lead") is not None:  # optional: who led the discussion
+                role = roles_svc.role_by_key(session, id_of(group), roles_svc.LEAD)
+                if role is None:
+                    raise InputError(f"{where}.lead", "the group has no discussion lead role.")
+                roles_svc.assign(
+                    session, meeting, role, member(rec["lead"], f"{where}.lead"), touch=False
                 )
             text = _str(rec.get("minutes"), f"{where}.minutes")
             if text:

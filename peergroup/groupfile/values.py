@@ -41,6 +41,7 @@ SECTIONS: dict[str, set[str]] = {
         "due",
         "status",
         "checkins",
+        "competencies",
     },
     "checkins": {"on", "progress", "note"},
     "logistics": {
@@ -65,6 +66,7 @@ SECTIONS: dict[str, set[str]] = {
         "title",
         "agenda",
         "scribe",
+        "lead",
         "present",
         "apologies",
         "minutes",
@@ -153,6 +155,14 @@ def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise InputError(where, 'must be a list, e.g. ["a", "b"].')
     return value
+
+
+def _tags(value: Any, where: str) -> list[str] | None:
+    """An optional list of competency keys or labels (``competencies = ["scholar"]``);
+    None when the field is absent (older files have none)."""
+    if value is None:
+        return None
+    return [_str(v, f"{where}[{i + 1}]") for i, v in enumerate(_list(value, where))]
 
 
 def _prefix(where: str, exc: InputError) -> InputError:

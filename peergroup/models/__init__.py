@@ -26,6 +26,7 @@ from .base import (
     metadata,
     new_uuid,
 )
+from .competencies import GoalCompetency, GroupCompetency, TopicCompetency
 from .consequences import ConsequenceAnswer, ConsequenceCheck, ConsequenceRespondent
 from .evaluation import (
     Evaluation,
@@ -97,8 +98,10 @@ __all__ = [
     "ExpertTopic",
     "Goal",
     "GoalCheckin",
+    "GoalCompetency",
     "GoalReview",
     "Group",
+    "GroupCompetency",
     "GroupPrompt",
     "JournalKey",
     "Meeting",
@@ -129,6 +132,7 @@ __all__ = [
     "SurveyItem",
     "SurveyRespondent",
     "Topic",
+    "TopicCompetency",
     "TopicRating",
     "metadata",
     "new_uuid",

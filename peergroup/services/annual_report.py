@@ -91,6 +91,7 @@ def annual_report(
             _tallies(doc, session, ev_id, compare)
             _goals(doc, session, ev_id, compare)
     _activity(doc, figures)
+    _competencies(doc, session, group, ev, today)
     return doc
 
 
@@ -367,6 +368,17 @@ def _activity(doc: Document, f: review_figures.ActivityFigures) -> None:
                 numeric=list(range(1, len(f.role_names) + 1)),
             )
         )
+
+
+def _competencies(
+    doc: Document, session: Session, group: Group, ev: Evaluation, today: dt.date
+) -> None:
+    """Competencies the review year's held meetings touched, by their topics' current tags."""
+    from . import competencies
+
+    end = review_svc.period_end(ev.period_start)
+    cov = competencies.coverage(session, group.id or 0, ev.period_start, end, today)
+    doc.add(*competencies.coverage_blocks(cov))
 
 
 def _membership(

@@ -37,6 +37,8 @@ class GoalInput:
     relevant: str = ""
     due: str | dt.date | None = None
     status: str = "open"
+    # Comma-separated competency keys or labels; None leaves the tags as they are.
+    competencies: str | list[str] | None = None
 
 
 class _GoalFields(TypedDict):
@@ -78,14 +80,24 @@ def _clean(session: Session, group: Group, data: GoalInput) -> _GoalFields:
 
 
 def add_goal(session: Session, group: Group, data: GoalInput) -> Goal:
-    goal = Goal(group_id=id_of(group), **_clean(session, group, data))
+    from . import competencies
+
+    values = _clean(session, group, data)
+    tags = competencies.parse(session, id_of(group), data.competencies)
+    goal = Goal(group_id=id_of(group), **values)
     session.add(goal)
     session.flush()
+    competencies.set_goal_tags(session, id_of(goal), tags)
     return goal
 
 
 def update_goal(session: Session, goal: Goal, data: GoalInput) -> Goal:
+    from . import competencies
+
     values = _clean(session, get_group(session, goal.group_id), data)
+    if data.competencies is not None:
+        tags = competencies.parse(session, goal.group_id, data.competencies)
+        competencies.set_goal_tags(session, id_of(goal), tags)
     for k, v in values.items():
         setattr(goal, k, v)
     session.add(goal)

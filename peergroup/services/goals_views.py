@@ -138,13 +138,17 @@ class GoalForm:
 
     owners: tuple[tuple[str, int], ...]  # (name, member id) of active members and alumni
     goal: GoalInput | None
+    valid_competencies: str = ""  # the tags one may type, for the hint
 
 
 def goal_form(session: Session, group_id: int, goal_id: int | None) -> GoalForm:
+    from . import competencies as comp
+
     group = get_group(session, group_id)
     owners = tuple((m.name, id_of(m)) for m in list_members(session, group, ("active", "alumni")))
+    valid = ", ".join(c.key for c in comp.available(session, group_id))
     if goal_id is None:
-        return GoalForm(owners, None)
+        return GoalForm(owners, None, valid)
     g = get_goal(session, goal_id)
     return GoalForm(
         owners,
@@ -158,7 +162,9 @@ def goal_form(session: Session, group_id: int, goal_id: int | None) -> GoalForm:
             relevant=g.relevant,
             due=g.due,
             status=g.status,
+            competencies=comp.tags_text(comp.goal_tags(session, goal_id)) or None,
         ),
+        valid,
     )
 
 

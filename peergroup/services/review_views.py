@@ -90,6 +90,7 @@ def hub_view(
         end = review_svc.period_end(chosen.period_start)
         if chosen.completed_on is None and end >= today:
             notes.append(f"This year runs until {end:%d %b %Y}; figures so far.")
+        notes.append(_coverage_note(session, group_id, chosen.period_start, end, today))
         reopened = tuple((r.on, r.reason) for r in review_svc.reopenings(session, chosen.id or 0))
     return HubView(
         group_name=group.name,
@@ -101,6 +102,16 @@ def hub_view(
         notes=tuple(notes),
         reopenings=reopened,
     )
+
+
+def _coverage_note(
+    session: Session, group_id: int, start: dt.date, end: dt.date, today: dt.date
+) -> str:
+    """Which competencies the review year's meetings touched (through their topics' tags)."""
+    from . import competencies
+
+    cov = competencies.coverage(session, group_id, start, end, today)
+    return f"{cov.framework or 'Competencies'}: {competencies.summary_line(cov)}"
 
 
 def part_states(session: Session, ev: Evaluation, today: dt.date) -> tuple[PartState, ...]:

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from .. import clock
 from ..models import Meeting, PlanEntry, Topic
-from . import curriculum, needs, ranking, roles
+from . import competencies, curriculum, needs, ranking, roles
+from .competencies import Coverage
 from .groups import get_group
 from .meetings import day_label, get_meeting
 from .topics import family_labels, format_topic_line, topic_lines
@@ -34,6 +35,7 @@ class TopicRow:
     flagged: bool  # high interest, needs outside input, no expert yet
     retired: bool
     custom: bool
+    competencies: tuple[str, ...] = ()  # labels of its competency tags
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def topics_view(
     ranked.sort(key=lambda r: topics[r.topic_id].retired_on is not None)  # stable: keeps rank
     covered = ranking.last_covered(session, group_id, today)
     flagged = {f.topic_id for f in flagged_topics(session, group_id, today)}
+    tag_labels = competencies.labels(session, group_id)
+    tags = competencies.tags_by_topic(session, group_id)
     labels = family_labels()
     rows = tuple(
         TopicRow(
@@ -92,6 +96,7 @@ def topics_view(
             flagged=r.topic_id in flagged,
             retired=t.retired_on is not None,
             custom=not t.catalog_key,
+            competencies=tuple(tag_labels.get(k, k) for k in tags.get(r.topic_id, [])),
         )
         for r in ranked
         for t in [topics[r.topic_id]]
@@ -147,6 +152,7 @@ class PlanView:
     upcoming: int
     unplanned: int
     flagged: tuple[str, ...]  # "IRB basics for education research (4.1)"
+    coverage: Coverage | None = None  # competencies touched by this calendar year's meetings
 
 
 def plan_view(session: Session, group_id: int, today: dt.date | None = None) -> PlanView:
@@ -208,6 +214,9 @@ def plan_view(session: Session, group_id: int, today: dt.date | None = None) -> 
         upcoming=sum(1 for r in rows if r.status == "scheduled"),
         unplanned=curriculum.unplanned_count(session, group_id, today),
         flagged=tuple(f"{f.title} ({f.mean:.1f})" for f in flagged),
+        coverage=competencies.coverage(
+            session, group_id, *competencies.year_span(today), today=today
+        ),
     )
 
 

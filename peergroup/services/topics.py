@@ -118,6 +118,8 @@ class TopicInput:
     description: str = ""
     parts: int | str = 1
     needs_expert: bool = False
+    # Comma-separated competency keys or labels; None leaves the tags as they are.
+    competencies: str | list[str] | None = None
 
 
 def _clean(session: Session, group_id: int, data: TopicInput, topic_id: int | None) -> dict:
@@ -147,17 +149,28 @@ def _clean(session: Session, group_id: int, data: TopicInput, topic_id: int | No
 
 def add_topic(session: Session, group_id: int, data: TopicInput) -> int:
     """A topic of the group's own; returns its id."""
+    from . import competencies
+
     get_group(session, group_id)
-    topic = Topic(group_id=group_id, **_clean(session, group_id, data, None))
+    values = _clean(session, group_id, data, None)
+    tags = competencies.parse(session, group_id, data.competencies)
+    topic = Topic(group_id=group_id, **values)
     session.add(topic)
     session.flush()
     assert topic.id is not None
+    competencies.set_topic_tags(session, topic.id, tags)
     return topic.id
 
 
 def edit_topic(session: Session, topic_id: int, data: TopicInput) -> int:
+    from . import competencies
+
     topic = get_topic(session, topic_id)
     values = _clean(session, topic.group_id, data, topic.id)
+    if data.competencies is not None:
+        competencies.set_topic_tags(
+            session, topic_id, competencies.parse(session, topic.group_id, data.competencies)
+        )
     renamed = values["title"] != topic.title or values["parts"] != topic.parts
     for key, value in values.items():
         setattr(topic, key, value)
@@ -202,6 +215,9 @@ def adopt(session: Session, group_id: int, catalog_key: str) -> int:
     session.add(topic)
     session.flush()
     assert topic.id is not None
+    from .competencies import set_topic_tags
+
+    set_topic_tags(session, topic.id, list(entry.get("competencies", [])))
     return topic.id
 
 
@@ -284,14 +300,23 @@ class TopicForm:
     parts: int
     needs_expert: bool
     families: tuple[tuple[str, str], ...]  # (label, key)
+    competencies: str = ""  # the tags as the form shows them: "scholar, leader"
+    valid: str = ""  # the tags one may type, for the hint
 
 
-def topic_form(session: Session, topic_id: int | None) -> TopicForm:
+def topic_form(session: Session, topic_id: int | None, group_id: int | None = None) -> TopicForm:
+    from . import competencies as comp
+
     families = tuple((label, key) for key, label in family_labels().items())
     if topic_id is None:
-        return TopicForm(None, "", "growth", "", 1, False, families)
+        valid = ", ".join(c.key for c in comp.available(session, group_id or 0))
+        return TopicForm(None, "", "growth", "", 1, False, families, "", valid)
     t = get_topic(session, topic_id)
-    return TopicForm(t.id, t.title, t.family, t.description, t.parts, t.needs_expert, families)
+    tags = comp.tags_text(comp.topic_tags(session, topic_id))
+    valid = ", ".join(c.key for c in comp.available(session, t.group_id))
+    return TopicForm(
+        t.id, t.title, t.family, t.description, t.parts, t.needs_expert, families, tags, valid
+    )
 
 
 # --- step 6 on the roadmap ------------------------------------------------------

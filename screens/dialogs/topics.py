@@ -41,7 +41,7 @@ class TopicDialog(FormDialog[int]):
     def load(self, session: Session) -> Any:
         from peergroup.services import topics
 
-        return topics.topic_form(session, self.topic_id)
+        return topics.topic_form(session, self.topic_id, self.group_id)
 
     def fields(self) -> list[FormField]:
         f = self.data
@@ -57,6 +57,13 @@ class TopicDialog(FormDialog[int]):
                 hint="More than 1: a series over that many consecutive meetings.",
             ),
             FormField("needs_expert", "Outside input", f.needs_expert, "select", YES_NO),
+            FormField(
+                "competencies",
+                "Competencies",
+                f.competencies,
+                placeholder="e.g. scholar, communicator",
+                hint=f"Comma-separated: {f.valid}.",
+            ),
         ]
 
     def save(self, session: Session, values: dict[str, Any]) -> int:
@@ -68,6 +75,7 @@ class TopicDialog(FormDialog[int]):
             description=values["description"],
             parts=values["parts"],
             needs_expert=bool(values["needs_expert"]),
+            competencies=values["competencies"] or "",
         )
         if self.topic_id is None:
             return topics.add_topic(session, self.group_id, data)

@@ -73,6 +73,9 @@ CLI_PATHS: dict[str, list[str]] = {
     "report support to stdout": ["report", "support", "-o", "-"],
     "report yearly (Markdown)": ["report", "yearly", "-o", "{out}.md"],
     "report yearly (HTML)": ["report", "yearly", "-o", "{out}.html"],
+    "report member (Markdown)": ["report", "member", AUTHOR, "-o", "{out}.md"],
+    "report member (HTML)": ["report", "member", AUTHOR, "-o", "{out}.html"],
+    "report member, one year": ["report", "member", AUTHOR, "--year", "2026", "-o", "{out}.md"],
 }  # fmt: skip
 
 

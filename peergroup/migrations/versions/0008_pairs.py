@@ -14,7 +14,7 @@ import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel.sql.sqltypes.AutoS
 from alembic import op
 
 revision = "0008"  # the file prefix: dbfile.known_revisions() reads ids from it
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
