@@ -49,8 +49,10 @@ def fit_columns(table: DataTable, flexible: dict[str, int], available: int | Non
     for k, size in sizes.items():
         columns[k].width = size
         columns[k].auto_width = False
-    # DataTable caches its layout; this is how it learns the widths changed.
+    # DataTable caches its layout and rendered rows (not keyed by column width);
+    # this is how it learns the widths changed.
     table._require_update_dimensions = True
+    table._clear_caches()
     table.refresh(layout=True)
 
 
@@ -65,8 +67,14 @@ class FitsTables:
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_tables)  # type: ignore[attr-defined]
 
-    def fit_tables(self) -> None:
+    def fit_tables(self, _tries: int = 0) -> None:
         for table_id, flexible in self.FLEXIBLE.items():
             for table in self.query(f"#{table_id}"):  # type: ignore[attr-defined]
-                if isinstance(table, DataTable):
-                    fit_columns(table, flexible)
+                if not isinstance(table, DataTable):
+                    continue
+                if table.size.width <= 0 and table.columns and _tries < 20:
+                    # Not laid out yet (a screen's first show in a real terminal):
+                    # fit once it has a width.
+                    self.set_timer(0.05, lambda: self.fit_tables(_tries + 1))  # type: ignore[attr-defined]
+                    return
+                fit_columns(table, flexible)
