@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from .base import DbDone, DbWork
+from .meeting_autosave import FINAL_FLUSH_WAIT, SAVE_AFTER_PAUSE, SAVE_AT_LEAST_EVERY  # one cadence
 from .safe import literal
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,10 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from peergroup.services.journal import ReflectionText
     from peergroup.services.journal_crypto import Unlocked
 
-SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
-SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
 RETRY_EVERY = 1.0  # after a failed save (a locked database, a locked journal)
-FINAL_FLUSH_WAIT = 2.0
 PLACEHOLDER = "Write here. It saves as you type; nobody else sees it unless you share it (F10)."
 
 

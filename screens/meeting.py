@@ -32,7 +32,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from .base import DbDone, DbWork
+from .base import DbWork
 from .dialogs.meeting import (
     ActionItemDialog,
     AmendDialog,
@@ -42,6 +42,10 @@ from .dialogs.meeting import (
     KeptCopiesScreen,
     ScribeDialog,
 )
+from .meeting_autosave import (
+    MinutesAutosave,
+)
+from .meeting_conflict import ConflictBanner
 from .safe import literal, one_line
 from .widgets.confirm import ConfirmDialog
 
@@ -50,27 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["KeptCopiesScreen", "MeetingScreen", "MinutesEditor"]
 
-SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
-SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
-RETRY_BUSY_EVERY = 0.5  # seconds between attempts while another program holds the lock
-RETRY_FAILED_EVERY = 5.0  # after a read-only database, a full disk or an unexpected error
-FINAL_FLUSH_WAIT = 2.0  # leaving the screen waits at most this long for a locked database
 ASK_WITHIN = 1.5  # seconds: a dialog asked for (F7, F9) opens only this soon after the key
 PLACEHOLDER = "Type the minutes here. They save as you type."
-WAITING = "Waiting for the database (another program is writing); your text is kept here…"
-
-
-def _short_problem(error: Exception | None) -> str:
-    """One status line saying why the text is not saved yet (the notification has the rest)."""
-    from peergroup.errors import DatabaseReadOnly, DiskFull
-
-    if isinstance(error, DiskFull):
-        why = "the disk is full"
-    elif isinstance(error, DatabaseReadOnly):
-        why = "the database is read-only"
-    else:
-        why = "saving failed"
-    return f"Not saved: {why}. Your text stays here and goes in once it can be saved."
 
 
 class MinutesEditor(TextArea, inherit_bindings=False):
@@ -79,7 +64,7 @@ class MinutesEditor(TextArea, inherit_bindings=False):
     BINDINGS = [b for b in TextArea.BINDINGS if getattr(b, "key", "") not in ("f6", "f7")]
 
 
-class MeetingScreen(DbWork, Screen):
+class MeetingScreen(MinutesAutosave, ConflictBanner, DbWork, Screen):
     CSS_PATH = "meeting.tcss"
     # F-keys are priority bindings: the minutes editor (a TextArea) has its own
     # F6/F7 shortcuts, and the scribe's keys must work while typing.
@@ -346,303 +331,6 @@ class MeetingScreen(DbWork, Screen):
                 n = self.day.kept_conflicts
                 message += f" · {n} kept cop{'y' if n == 1 else 'ies'} (ctrl+r)"
         self.state_line.update(Text(message, style="dim"))
-
-    # --- autosave -----------------------------------------------------------
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if not self._loaded or self.finalised:
-            return
-        now = time.monotonic()
-        self._last_keystroke = now
-        if self._first_unsaved is None and not self.saver.is_safe(event.text_area.text):
-            self._first_unsaved = now
-            self._render_state()
-
-    def _autosave_tick(self) -> None:
-        if self._in_conflict:
-            self._backup_while_in_conflict()
-            return
-        if not self._loaded or self.finalised or self._saving:
-            return
-        if self._leaving:  # the final flush has run
-            return
-        text = self.editor.text
-        if self.saver.is_safe(text):
-            if self._first_unsaved is not None:
-                self._first_unsaved = None
-                self._render_state()
-            return
-        now = time.monotonic()
-        if self._first_unsaved is None:
-            self._first_unsaved = now
-        if self._retry_every is not None:
-            due = now - self._last_attempt >= self._retry_every
-        else:
-            due = (
-                now - self._last_keystroke >= SAVE_AFTER_PAUSE
-                or now - self._first_unsaved >= SAVE_AT_LEAST_EVERY
-                or bool(self._when_saved_callbacks)
-            )
-        if due:
-            self._start_save(text)
-
-    def _start_save(self, text: str) -> None:
-        """Save ``text`` in a thread worker; one at a time (the saver's lock)."""
-        self._saving = True
-        self._last_attempt = time.monotonic()
-        saver = self.saver
-
-        def job() -> None:
-            self.post_message(DbDone(self._save_finished, saver.save(text)))
-
-        self.run_worker(
-            job,
-            thread=True,
-            exit_on_error=False,
-            group="minutes-save",
-            description="saving the minutes",
-        )
-
-    def _save_finished(self, outcome: Any) -> None:
-        from peergroup.errors import PeergroupError
-
-        self._saving = False
-        if outcome.kind in ("busy", "failed"):
-            if outcome.kind == "busy":
-                self._retry_every, self._problem = RETRY_BUSY_EVERY, WAITING
-            else:
-                problem = _short_problem(outcome.error)
-                if self._problem != problem:  # said once, not at every retry
-                    if isinstance(outcome.error, PeergroupError):
-                        self.notify(str(outcome.error), severity="error", timeout=10, markup=False)
-                    else:
-                        self.app.report_crash(outcome.error)
-                self._retry_every, self._problem = RETRY_FAILED_EVERY, problem
-            self._render_state()
-            return
-        if self._problem:
-            self.notify("The database is free again; the minutes are saved.", timeout=3)
-        self._retry_every, self._problem = None, ""
-        if outcome.kind == "kept":
-            self.notify(
-                f"Not saved as the minutes: {outcome.error.message} "
-                "Your text was kept as a separate copy.",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
-            self._first_unsaved = None
-            self.refresh_data(reload_text=outcome.finalised)
-            return
-        if outcome.kind == "conflict":
-            self._open_conflict(outcome.result)
-            return
-        self._mark_saved()
-
-    def _mark_saved(self) -> None:
-        """After a save: what is still unsaved dates from when that save began."""
-        if self.saver.is_safe(self.editor.text):
-            self._first_unsaved = None
-            callbacks, self._when_saved_callbacks = self._when_saved_callbacks, []
-            for callback in callbacks:
-                callback()
-        else:
-            self._first_unsaved = self._last_attempt
-        self._render_state()
-
-    def _when_saved(self, callback: Callable[[], Any]) -> None:
-        """Run ``callback`` once everything typed is saved (now, if it already is)."""
-        if self._loaded and not self._saving and self.saver.is_safe(self.editor.text):
-            callback()
-            return
-        self._when_saved_callbacks.append(callback)
-        self._autosave_tick()  # save at once, without waiting for the pause
-
-    # --- two copies saved at once -------------------------------------------
-
-    def _open_conflict(self, result: Any) -> None:
-        """Show the banner (once, however many saves meet the conflict); typing goes on."""
-        self._when_saved_callbacks.clear()
-        if self._leaving:
-            return
-        self._conflict = result
-        if self._in_conflict:
-            return
-        self._in_conflict = True
-        banner = self.query_one("#conflict-banner", Static)
-        text = Text()
-        text.append("Another copy saved these minutes while you typed. ", style="bold")
-        text.append("Nothing is lost: both texts are kept. ")
-        text.append("ctrl+o", style="bold reverse")
-        text.append(" keep mine  ")
-        text.append("ctrl+t", style="bold reverse")
-        text.append(" take theirs  ")
-        text.append("ctrl+r", style="bold reverse")
-        text.append(" compare\nTheirs ends: ")
-        text.append_text(one_line((result.their_text or "")[-200:].lstrip(), 150, "italic"))
-        banner.update(text)
-        banner.add_class("-shown")
-        self.refresh_bindings()
-        self._render_state("Two copies: choose with ctrl+o or ctrl+t; keep typing meanwhile.")
-        self._backup_while_in_conflict()
-
-    def _close_conflict(self) -> None:
-        self._in_conflict = False
-        self._conflict = None
-        self.query_one("#conflict-banner", Static).remove_class("-shown")
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("keep_mine", "take_theirs"):
-            return self._in_conflict  # in the footer only while there is a choice to make
-        return True
-
-    def action_keep_mine(self) -> None:
-        if self._in_conflict:
-            self.editor.call_later(lambda: self._resolve_conflict("mine"))
-
-    def action_take_theirs(self) -> None:
-        if self._in_conflict:
-            self.editor.call_later(lambda: self._resolve_conflict("theirs"))
-
-    def _backup_while_in_conflict(self) -> None:
-        """While the choice waits, what is typed goes to the recovery file (in a worker),
-        so a crash or a kill before the choice still loses nothing."""
-        text = self.editor.text
-        if not self._in_conflict or text == self._conflict_backup or self._saving:
-            return
-        from peergroup.services import recovery
-
-        db_path, meeting_id = self.app.db.path, self.meeting_id
-        self._conflict_backup = text
-
-        def job() -> None:
-            try:
-                recovery.write_recovery(db_path, meeting_id, text)
-            except OSError:
-                self._conflict_backup = ""  # try again at the next tick
-
-        self.run_worker(job, thread=True, exit_on_error=False, group="minutes-backup")
-
-    def _resolve_conflict(self, choice: str | None) -> None:
-        """'mine': save my text over theirs; 'theirs': load theirs. Both stay in the database."""
-        saver, mine = self.saver, self.editor.text
-        choice = "theirs" if choice == "theirs" else "mine"
-        self._render_state("Saving your choice…")
-
-        def job() -> None:
-            outcome, day = saver.resolve(choice, mine)
-            self.post_message(DbDone(self._resolved, choice, outcome, day, mine))
-
-        self.run_worker(
-            job,
-            thread=True,
-            exit_on_error=False,
-            group="minutes-save",
-            description="saving the chosen minutes",
-        )
-
-    def _resolve_later(self, choice: str) -> None:
-        self._render_state(WAITING)
-        self.set_timer(RETRY_BUSY_EVERY, lambda: self._resolve_conflict(choice))
-
-    def _resolve_failed(self, exc: Exception) -> None:
-        # e.g. finalised meanwhile: the autosave keeps the text as a copy.
-        self._close_conflict()
-        self.notify(str(exc), severity="error", timeout=10, markup=False)
-        self.refresh_data()
-
-    def _resolved(self, choice: str, outcome: Any, day: Any, mine: str) -> None:
-        if outcome.kind == "busy":
-            self._resolve_later(choice)
-            return
-        if outcome.kind == "failed":
-            self._resolve_failed(outcome.error)
-            return
-        if outcome.kind == "conflict":  # yet another save came first: ask again
-            self._conflict = outcome.result
-            self._render_state("Yet another copy saved first: choose again (ctrl+o or ctrl+t).")
-            return
-        self._close_conflict()
-        self._discard_backup()
-        if choice == "theirs":
-            if self.editor.text != mine:  # typed after the choice: keep that too
-                self._keep_copy(self.editor.text)
-            self._load_text(day.text, cursor_at_end=True)  # where the typing was
-            self._first_unsaved = None
-            self.notify("Loaded the other copy's minutes; your version is kept in the database.")
-        else:
-            self.notify("Saved your version; the other copy's text is kept in the database too.")
-            self._mark_saved()
-        self.refresh_data()
-
-    def _discard_backup(self) -> None:
-        """The choice is made and every text is in the database: the backup can go."""
-        from peergroup.services import recovery
-
-        db_path, meeting_id = self.app.db.path, self.meeting_id
-        self._conflict_backup = ""
-        self.run_worker(
-            lambda: recovery.discard_recovery(db_path, meeting_id),
-            thread=True,
-            exit_on_error=False,
-            group="minutes-backup",
-        )
-
-    def _keep_copy(self, text: str) -> None:
-        from peergroup.services import minutes as minutes_svc
-
-        meeting_id, base = self.meeting_id, self.saver.base_revision
-        self.run_db(
-            lambda session: minutes_svc.keep_copy(session, meeting_id, text, base), write=True
-        )
-
-    # --- the final flush ----------------------------------------------------
-
-    def flush(self) -> bool:
-        """Save the editor's text now, on this thread. Idempotent.
-
-        For leaving the screen, on_unmount, SIGTERM and SIGHUP, when there is no
-        time for a worker. Waits for a running save, then at most
-        ``FINAL_FLUSH_WAIT`` seconds in all for a locked database; after that the
-        text goes to a recovery file. True when the text is safe (saved, kept, or
-        in the recovery file); False while a conflict waits for the user's choice.
-        """
-        if not self._loaded or self.finalised:
-            return True
-        text = self.editor.text
-        if self.saver.is_safe(text) and not self._in_conflict:
-            return True
-        outcome = self.saver.save_final(text, FINAL_FLUSH_WAIT, in_conflict=self._in_conflict)
-        if outcome.kind == "recovered":
-            self.notify(
-                f"The database stayed locked, so the minutes were written to "
-                f"{outcome.recovery_file}. They are offered the next time you open this meeting.",
-                severity="warning",
-                timeout=20,
-                markup=False,
-            )
-            return True
-        if outcome.kind == "failed":  # not even the recovery file could be written
-            self.notify(
-                f"The minutes could not be saved, nor written to a recovery file "
-                f"({outcome.error}). Copy them out before leaving.",
-                severity="error",
-                timeout=20,
-                markup=False,
-            )
-            return False
-        if outcome.kind == "conflict":  # kept as a copy; the user chooses while the app runs
-            if outcome.result is not None:
-                self._open_conflict(outcome.result)
-            return False
-        self._retry_every, self._problem = None, ""
-        self._mark_saved()
-        return True
-
-    def on_unmount(self) -> None:
-        self._leaving = True
-        self.flush()
 
     # --- actions ------------------------------------------------------------
 
