@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,10 @@ from .files import write_file
 
 MANIFEST = ".peergroup-publish.json"
 _SUFFIXES = (".html", ".md", ".ics")
+
+
+class FolderNotOurs(InputError):
+    """The folder holds files but no manifest: publishing there needs ``force``."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def _check_folder(folder: Path, protected: list[Path], force: bool) -> set[str]:
     previous = _read_manifest(folder)
     if previous is None:
         if any(folder.iterdir()) and not force:
-            raise InputError(
+            raise FolderNotOurs(
                 name,
                 "already holds files that Peergroup did not publish; nothing was written. "
                 "Choose a new or empty folder, or publish with --force to add the group "
@@ -160,7 +165,5 @@ def _same(path: Path, data: bytes) -> bool:
 def _prune(directory: Path, top: Path) -> None:
     """Remove a subfolder the publish emptied (``meetings/``), never ``top`` itself."""
     if directory != top and top in directory.parents:
-        try:
+        with contextlib.suppress(OSError):  # not empty: someone else's files live there too
             os.rmdir(directory)
-        except OSError:
-            pass  # not empty: someone else's files live there too

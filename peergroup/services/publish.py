@@ -119,7 +119,11 @@ class _Folder:
         self.prompts = prompt_texts(session, gid)
         self.members = list_members(session, group, ("active",))
         self.calendars = dict(
-            zip((id_of(m) for m in self.members), _unique(slug(m.name) for m in self.members))
+            zip(
+                (id_of(m) for m in self.members),
+                _unique(slug(m.name) for m in self.members),
+                strict=True,
+            )
         )
         self.minutes = {id_of(m): minutes_row(session, m, create=False) for m in self.meetings}
         self.stamp = _stamp(export_time(), group.timezone)
