@@ -66,7 +66,7 @@ def slug(name: str) -> str:
     """A file name from a member's name: ASCII letters, digits and hyphens."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     out = "".join(ch if ch.isalnum() else "-" for ch in ascii_name.lower())
-    return "-".join(part for part in out.split("-") if part)[:40] or "member"
+    return "-".join(part for part in out.split("-") if part)[:40].strip("-") or "member"
 
 
 def _unique(names: Iterable[str]) -> list[str]:
