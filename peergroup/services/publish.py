@@ -127,6 +127,15 @@ class _Folder:
         )
         self.minutes = {id_of(m): minutes_row(session, m, create=False) for m in self.meetings}
         self.stamp = _stamp(export_time(), group.timezone)
+        # Action items per meeting: raised there, and earlier ones closed there.
+        self.raised = {id_of(m): actions.raised_at(session, m, today) for m in self.meetings}
+        self.closed_at: dict[int, list[ActionRow]] = {}
+        for rows in self.raised.values():
+            for r in rows:
+                if r.status != "open" and r.closed_meeting_id not in (None, r.raised_meeting_id):
+                    self.closed_at.setdefault(r.closed_meeting_id or 0, []).append(r)
+        for rows in self.closed_at.values():
+            rows.sort(key=lambda r: (r.due is None, r.due or r.raised_on, r.raised_on, r.id))
 
     def role(self, meeting: Meeting, key: str) -> str:
         held = roles_svc.held_by_key(self.held.get(id_of(meeting), {}), key)
@@ -153,9 +162,13 @@ def build_folder(session: Session, group: Group, today: dt.date | None = None) -
     files: dict[str, bytes] = {}
     for fmt in FORMATS:
         files[f"index.{fmt}"] = render(_index(f, fmt), fmt).encode("utf-8")
-        for meeting in f.meetings:
-            page = f"meetings/{f.pages[id_of(meeting)]}.{fmt}"
-            files[page] = render(_meeting_page(f, meeting, fmt), fmt).encode("utf-8")
+    for meeting in f.meetings:
+        page = _meeting_page(f, meeting)
+        for fmt in FORMATS:  # one Document, two renderings; only the way back differs
+            back = Links([Link("Back to the group folder", f"../index.{fmt}")])
+            doc = Document(page.title, page.subtitle, [back, *page.blocks], page.footer)
+            name = f"meetings/{f.pages[id_of(meeting)]}.{fmt}"
+            files[name] = render(doc, fmt).encode("utf-8")
     files.update(_calendars(f))
     return files
 
@@ -220,30 +233,35 @@ def _index(f: _Folder, fmt: str) -> Document:
     return doc
 
 
-def _next_meetings(f: _Folder, fmt: str) -> list[Heading | Table | Links | Para]:
+def _next_meetings(f: _Folder, fmt: str) -> list[Heading | Facts | Table | Links | Para]:
     coming = [m for m in f.meetings if m.on >= f.today and m.status == "scheduled"]
     coming = coming[:NEXT_MEETINGS]
     if not coming:
         return [Heading("Next meetings"), Para("No meetings planned yet.", style="note")]
-    rows = [
-        [
+    group = f.group
+    usual = [("Times", f"in {group.timezone}")]
+    if group.place:
+        usual.append(("Usual place", group.place))
+    if group.video_link:
+        usual.append(("Video", group.video_link))  # user text: shown, never a link
+    own_place = any(m.place and m.place != group.place for m in coming)
+    header = ["Date", "Time", "Topic", "Lead", "Scribe"] + (["Place"] if own_place else [])
+    rows = []
+    for m in coming:
+        start = dt.datetime.combine(m.on, m.start_time)
+        end = start + dt.timedelta(minutes=m.duration_minutes)
+        row = [
             _day(m.on),
-            _times(m, f.group.timezone),
+            f"{start:%H:%M}–{end:%H:%M}",
             f.topics.get(id_of(m)) or "no topic set",
             f.role(m, roles_svc.LEAD),
             f.role(m, roles_svc.SCRIBE),
-            m.place or f.group.place,
         ]
-        for m in coming
-    ]
+        rows.append(row + ([m.place or group.place] if own_place else []))
     links = [
         Link(f"Details of {_day(m.on)}", f"meetings/{f.pages[id_of(m)]}.{fmt}") for m in coming
     ]
-    return [
-        Heading("Next meetings"),
-        Table(["Date", "Time", "Topic", "Lead", "Scribe", "Place"], rows),
-        Links(links),
-    ]
+    return [Heading("Next meetings"), Facts(usual), Table(header, rows), Links(links)]
 
 
 def _open_items(f: _Folder) -> list[Heading | Table | Para]:
@@ -274,11 +292,10 @@ def _due(r: ActionRow) -> str:
 # --- a meeting's page ----------------------------------------------------------------
 
 
-def _meeting_page(f: _Folder, meeting: Meeting, fmt: str) -> Document:
+def _meeting_page(f: _Folder, meeting: Meeting) -> Document:
     group, mid = f.group, id_of(meeting)
     topic = f.topics.get(mid) or "no topic set"
     doc = Document(f"{_day(meeting.on)}: {topic}", subtitle=group.name, footer=f.footer())
-    doc.add(Links([Link("Back to the group folder", f"../index.{fmt}")]))
     facts = [
         ("Date", _day(meeting.on)),
         ("Time", _times(meeting, group.timezone)),
@@ -367,12 +384,8 @@ def _amendments(f: _Folder, minutes_id: int) -> list[str]:
 
 
 def _items(f: _Folder, meeting: Meeting) -> list[Heading | Table | Para]:
-    raised = actions.raised_at(f.session, meeting, f.today)
-    closed = [
-        r
-        for r in actions.earlier_items(f.session, meeting, f.today)
-        if r.status != "open" and r.closed_meeting_id == id_of(meeting)
-    ]
+    raised = f.raised.get(id_of(meeting), [])
+    closed = f.closed_at.get(id_of(meeting), [])
     out: list[Heading | Table | Para] = [Heading("Action items raised", level=2)]
     out.append(_item_table(raised) if raised else Para("None.", style="note"))
     if closed:
