@@ -131,13 +131,15 @@ def publish_folder(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(folder), f"cannot be made ({exc.strerror or exc}).") from None
+    for rel in files:  # every way in is checked before anything is written
+        _inside(folder, rel)
     # Listed first with the old names too: an interrupted publish still knows every file it
     # wrote, and the next one tidies up.
     manifest = folder / MANIFEST
     write_file(manifest, _manifest_bytes(previous | set(files)), replace=True, protected=guard)
     written = unchanged = 0
     for rel, data in sorted(files.items()):
-        target = folder.joinpath(*PurePosixPath(rel).parts)
+        target = _inside(folder, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_file() and not target.is_symlink() and _same(target, data):
             unchanged += 1
@@ -146,13 +148,28 @@ def publish_folder(
         written += 1
     removed = 0
     for rel in sorted(previous - set(files)):
-        target = folder.joinpath(*PurePosixPath(rel).parts)
+        target = _inside(folder, rel)
         if target.is_file() and not target.is_symlink():
             target.unlink()
             removed += 1
             _prune(target.parent, folder)
     write_file(manifest, _manifest_bytes(files), replace=True, protected=guard)
     return Published(folder, written, unchanged, removed)
+
+
+def _inside(folder: Path, rel: str) -> Path:
+    """``folder/rel``, refused if a subfolder on the way is a link: writing or removing
+    through it would touch files outside the folder."""
+    step = folder
+    for part in PurePosixPath(rel).parts[:-1]:
+        step = step / part
+        if step.is_symlink() or (step.exists() and not step.is_dir()):
+            raise InputError(
+                str(step),
+                "is a link or a file where the group folder keeps its pages; remove it and "
+                "publish again.",
+            )
+    return folder.joinpath(*PurePosixPath(rel).parts)
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -121,7 +121,7 @@ class _Folder:
         self.calendars = dict(
             zip(
                 (id_of(m) for m in self.members),
-                _unique(slug(m.name) for m in self.members),
+                _unique(["group", *(slug(m.name) for m in self.members)])[1:],  # group.ics
                 strict=True,
             )
         )

@@ -180,6 +180,36 @@ def test_a_manifest_naming_files_outside_the_folder_deletes_nothing_there(
     assert "damaged" in publish.last
 
 
+def test_a_linked_subfolder_is_refused_and_nothing_is_written_through_it(demo_db, tmp_path, capsys):
+    out = tmp_path / "folder"
+    assert publish(demo_db.path, out, capsys) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "2026-12-08.html").write_text("not ours")
+    for page in (out / "meetings").iterdir():
+        page.unlink()
+    (out / "meetings").rmdir()
+    (out / "meetings").symlink_to(elsewhere)
+    assert publish(demo_db.path, out, capsys) == 2
+    assert "is a link" in publish.last
+    assert [p.name for p in elsewhere.iterdir()] == ["2026-12-08.html"]
+    assert (elsewhere / "2026-12-08.html").read_text() == "not ours"
+
+
+def test_a_member_called_group_does_not_take_the_group_calendar(demo_db, tmp_path, capsys):
+    with demo_db.write() as s:
+        group = groups_svc.find_group(s, DEMO)
+        s.add(Member(group_id=group.id, name="Group", status="active", joined_on=TODAY))
+        s.add(Member(group_id=group.id, name="Priya  RAMAN", status="active", joined_on=TODAY))
+    out = tmp_path / "folder"
+    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert b"X-WR-CALNAME:" + DEMO.encode() + b"\r\n" in (out / "calendar/group.ics").read_bytes()
+    assert b"(Group)" in (out / "calendar/group-2.ics").read_bytes()
+    assert (out / "calendar/priya-raman.ics").exists() and (
+        out / "calendar/priya-raman-2.ics"
+    ).exists()
+
+
 # --- a reader never sees half a page -------------------------------------------------------
 
 _READER = """
