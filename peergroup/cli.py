@@ -114,6 +114,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YEAR",
         help="only this calendar year, e.g. 2025 (default: the whole membership)",
     )
+    pub = sub.add_parser(
+        "publish",
+        parents=[group_after],
+        help="write the group folder (web pages, Markdown, calendars) for a shared drive or e-mail",
+    )
+    pub.add_argument("folder", type=Path, metavar="DIR")
+    pub.add_argument(
+        "--force",
+        action="store_true",
+        help="publish into DIR even though it holds files Peergroup did not write (they are kept)",
+    )
     srch = sub.add_parser(
         "search",
         parents=[group_after],
@@ -263,6 +274,8 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             return _export(db, args)
         if command == "report":
             return _report(db, args)
+        if command == "publish":
+            return _publish(db, args)
         if command == "search":
             from .services import search as search_svc
 
@@ -335,6 +348,19 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
         _say(f"Wrote the curriculum to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
+
+
+def _publish(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """The group folder: read everything in one read unit, then write the files."""
+    from .export.files import database_files
+    from .export.publish import publish_folder
+    from .services import publish as publish_svc
+
+    with db.read() as session:
+        files = publish_svc.build_folder(session, _group(session, args))
+    done = publish_folder(args.folder, files, force=args.force, protected=database_files(db.path))
+    _say(done.summary)
+    return 0
 
 
 def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001

@@ -1,4 +1,5 @@
-"""Step 10: the running list of meetings, search, action items, and sharing minutes.
+"""Step 10: the running list of meetings, search, action items, sharing minutes, and
+publishing the group folder (palette: "Publish the group folder").
 
 Everything shown here comes from services through workers (``load``/``show``
 and ``run_db``); nothing touches the database on the UI thread.
@@ -7,10 +8,11 @@ and ``run_db``); nothing touches the database on the UI thread.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -131,6 +133,25 @@ class TrackingScreen(FitsTables, StepScreen):
 
     def action_export(self) -> None:
         self.app.push_screen(ExportMinutesDialog())
+
+    def palette(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Publish the group folder",
+            "Web pages, Markdown and calendars of the group for a shared drive or e-mail",
+            self.action_publish,
+        )
+
+    def action_publish(self) -> None:
+        """Publish the group folder (palette only: x is the minutes export here)."""
+        from peergroup.services import groups as groups_svc
+
+        from .dialogs.publish import PublishDialog
+
+        group_id = self.app.group_id
+        self.run_db(
+            lambda s: groups_svc.get_group(s, group_id).name,
+            lambda name: self.app.push_screen(PublishDialog(group_id, name)),
+        )
 
     def action_open_round(self) -> None:
         from .review import ReviewScreen

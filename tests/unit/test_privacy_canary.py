@@ -76,6 +76,7 @@ CLI_PATHS: dict[str, list[str]] = {
     "report member (Markdown)": ["report", "member", AUTHOR, "-o", "{out}.md"],
     "report member (HTML)": ["report", "member", AUTHOR, "-o", "{out}.html"],
     "report member, one year": ["report", "member", AUTHOR, "--year", "2026", "-o", "{out}.md"],
+    "publish the group folder": ["publish", "{out}-folder"],  # every file in it is read
 }  # fmt: skip
 
 
@@ -137,10 +138,15 @@ def _run_cli(db_path: Path, args: list[str], out: Path, capsys) -> str:  # noqa:
     code = run(["--db", str(db_path), *argv])
     printed = capsys.readouterr()
     assert code == 0, printed.err
-    written = "".join(
-        Path(a).read_text(encoding="utf-8") for a in argv if str(out) in a and Path(a).exists()
-    )
+    written = "".join(_written(Path(a)) for a in argv if str(out) in a and Path(a).exists())
     return printed.out + printed.err + written
+
+
+def _written(path: Path) -> str:
+    """A file's text, or every file's in a folder (the published group folder)."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    assert files, f"{path} is an empty folder: the test would prove nothing"
+    return "".join(p.read_text(encoding="utf-8") for p in files)
 
 
 @pytest.fixture
@@ -267,6 +273,12 @@ async def _calendar_export(pilot, app, tmp: Path) -> str:  # noqa: ANN001
     return await _dialog_file(pilot, app, tmp, IcsExportDialog(app.group_id, DEMO))
 
 
+async def _publish(pilot, app, tmp: Path) -> str:  # noqa: ANN001
+    from screens.dialogs.publish import PublishDialog
+
+    return await _dialog_file(pilot, app, tmp, PublishDialog(app.group_id, DEMO))
+
+
 async def _screen_of(pilot, app, key: str) -> str:  # noqa: ANN001
     from tests.tui.helpers import settle
 
@@ -333,6 +345,7 @@ TUI_PATHS: dict[str, TuiPath] = {
     "minutes export dialog": _minutes_export,
     "support brief export dialog": _support_brief,
     "calendar (.ics) export dialog": _calendar_export,
+    "publish the group folder dialog": _publish,
     "another member's journal": _another_members_journal,
     "meeting screen agenda and minutes": _meeting_agenda,
     "home": _home,
@@ -364,8 +377,8 @@ async def test_no_tui_path_shows_a_private_reflection(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         produced = await TUI_PATHS[name](pilot, app, work)
-    # What the export dialogs wrote (whatever their file names).
-    produced += "".join(p.read_text(encoding="utf-8") for p in work.iterdir() if p.is_file())
+    # What the export dialogs wrote (whatever their file names), and every file of a folder.
+    produced += "".join(p.read_text(encoding="utf-8") for p in work.rglob("*") if p.is_file())
     assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
     assert CANARY not in produced
     assert PAIR_CANARY not in produced
@@ -385,9 +398,9 @@ def test_every_cli_export_and_report_command_is_covered():
         inner = next(a for a in sub.choices[command]._actions if a.dest in ("what", "report"))
         for what in inner.choices:
             assert f"{command} {what}" in covered, f"add '{command} {what}' to CLI_PATHS"
-    for command in ("search", "groups", "backup"):
+    for command in ("search", "groups", "backup", "publish"):
         assert command in sub.choices
-    assert "search" in covered and "groups" in covered
+    assert "search" in covered and "groups" in covered and "publish" in covered
 
 
 # --- meeting pulses: a line is shown only among three or more, never beside a name -----------
