@@ -63,6 +63,10 @@ CLI_PATHS: dict[str, list[str]] = {
     ],
     "export list": ["export", "list", "-o", "{out}.md"],
     "export curriculum": ["export", "curriculum", "-o", "{out}.md"],
+    "export form (apologies, everyone)": ["export", "form", "apologies", "--all", "-o", "{out}"],
+    "export form (check, everyone still to answer)": [
+        "export", "form", "check", "--all", "-o", "{out}",
+    ],
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
@@ -138,8 +142,10 @@ def _run_cli(db_path: Path, args: list[str], out: Path, capsys) -> str:  # noqa:
     printed = capsys.readouterr()
     assert code == 0, printed.err
     written = "".join(
-        Path(a).read_text(encoding="utf-8") for a in argv if str(out) in a and Path(a).exists()
+        Path(a).read_text(encoding="utf-8") for a in argv if str(out) in a and Path(a).is_file()
     )
+    if out.is_dir():  # a folder of files (export form)
+        written += "".join(p.read_text(encoding="utf-8") for p in sorted(out.iterdir()))
     return printed.out + printed.err + written
 
 
