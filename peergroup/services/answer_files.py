@@ -37,6 +37,7 @@ from ..errors import InputError
 from ..models import AnswerFormKey, Group, Member
 from ..text import fold
 from . import answer_forms as forms
+from .answer_form_text import render
 
 KINDS = forms.KINDS
 MAX_BYTES = 256 * 1024  # a form for a hundred topics is a few kilobytes
@@ -124,7 +125,7 @@ def build_forms(
             base = f"{base}-{m.id}"
         head = forms.Header(group.name, kind, spec.round_key, m.name, "")
         head = head.signed(token(secret, group, kind, spec.round_key, m.id or 0))
-        out.append(FormFile(f"{kind}-{base}.toml", m.name, forms.render(session, spec, head, m)))
+        out.append(FormFile(f"{kind}-{base}.toml", m.name, render(session, spec, head, m)))
     return out
 
 
