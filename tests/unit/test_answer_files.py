@@ -28,6 +28,7 @@ from peergroup.models import (
     NeedsAnswer,
     SurveyAnswer,
     SurveyRespondent,
+    Topic,
     TopicRating,
 )
 from peergroup.services import answer_files
@@ -360,3 +361,22 @@ def test_import_of_a_group_file_still_works_and_takes_one_file(tmp_path, capsys)
     assert "Imported" in capsys.readouterr().out
     code = run(["--db", str(path), "import", "a.toml", "b.toml"])
     assert code == 2 and "import answers FILE" in capsys.readouterr().err
+
+
+def test_quotes_and_backslashes_in_a_topic_cannot_break_the_form(world, tmp_path, capsys):
+    """User text goes into TOML strings escaped, and into comments on one line."""
+    from peergroup.services import topics as topics_svc
+
+    db, ids = world
+    title = 'Saying "no" \\ and [[rating]] = 5'
+    with db.write() as s:
+        group_id = groups_svc.find_group(s, DEMO).id
+        topics_svc.add_topic(s, group_id, topics_svc.TopicInput(title=title, family="career"))
+    form = fill(export(db, tmp_path, "needs", capsys) / "needs-priya-raman.toml", "2")
+    code, said, err = import_answers(db, capsys, form)
+    assert code == 0, err
+    with db.read() as s:
+        topic = s.exec(select(Topic).where(Topic.title == title)).one()
+    rated = count(db, TopicRating, round_id=_new_round(db), member_id=ids[PRIYA], topic_id=topic.id)
+    assert rated == 1
+    assert count(db, TopicRating, round_id=_new_round(db), score=5) == 0
