@@ -380,3 +380,27 @@ def test_quotes_and_backslashes_in_a_topic_cannot_break_the_form(world, tmp_path
     rated = count(db, TopicRating, round_id=_new_round(db), member_id=ids[PRIYA], topic_id=topic.id)
     assert rated == 1
     assert count(db, TopicRating, round_id=_new_round(db), score=5) == 0
+
+
+def test_a_finished_review_refuses_a_survey_form(world, tmp_path, capsys):
+    db, ids = world
+    form = fill(export(db, tmp_path, "survey", capsys) / "survey-priya-raman.toml")
+    with db.write() as s:
+        ev = review_svc.list_reviews(s, groups_svc.find_group(s, DEMO))[-1]
+        ev.completed_on = TODAY  # finished (the review screen does more; this is the rule)
+        s.add(ev)
+        ev_id = ev.id
+    code, _, err = import_answers(db, capsys, form)
+    assert code == 2 and "review: the review of" in err and "read-only" in err
+    assert count(db, SurveyRespondent, evaluation_id=ev_id) == 0
+    assert count(db, SurveyAnswer, evaluation_id=ev_id) == 0
+
+
+def test_apologies_for_a_meeting_that_has_passed_are_refused(world, tmp_path, capsys):
+    db, ids = world
+    form = export(db, tmp_path, "apologies", capsys) / "apologies-priya-raman.toml"
+    edit(form, "\napologies = false", "\napologies = true")
+    edit(form, "\ndate = ", "\ndate = 2026-11-10\n# was ")
+    code, _, err = import_answers(db, capsys, form)
+    assert code == 2 and "meeting 1: date: 2026-11-10 has already taken place" in err
+    assert count(db, Attendance, member_id=ids[PRIYA], status="apologies") == 0
