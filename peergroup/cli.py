@@ -97,7 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, _output_options("DIR")],
         help="answer files for members to fill in: needs, survey, check or apologies",
     )
-    form.add_argument("kind", metavar="KIND", choices=("needs", "survey", "check", "apologies"))
+    form.add_argument(
+        "kind",
+        metavar="KIND",
+        choices=("needs", "survey", "check", "apologies"),
+        help="needs (topic ratings), survey (the yearly review's), check (the consequences "
+        "check) or apologies (for upcoming meetings)",
+    )
     who = form.add_mutually_exclusive_group(required=True)
     who.add_argument("--member", metavar="NAME", help="one member's form")
     who.add_argument(
@@ -153,12 +159,18 @@ def _output_options(target: str = "FILE") -> argparse.ArgumentParser:
         metavar=target,
         help="where to write ('-': stdout)" if target == "FILE" else "the folder to write into",
     )
-    replace = "FILE" if target == "FILE" else "files in DIR"
-    out.add_argument("--force", action="store_true", help=f"replace {replace} if it already exists")
+    one = target == "FILE"
+    out.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it already exists" if one else "replace files already in DIR",
+    )
     out.add_argument(
         "--follow-symlinks",
         action="store_true",
-        help=f"if {replace} is a symbolic link, write to the file it points to",
+        help="if FILE is a symbolic link, write to the file it points to"
+        if one
+        else "write through a file in DIR that is a symbolic link",
     )
     return out
 

@@ -98,15 +98,15 @@ def current(
 
 def _needs(session: Session, group: Group, today: dt.date, wanted: str | None) -> Spec:
     rounds = needs_svc.rounds(session, group.id or 0)
-    if wanted is None:
-        live = [r for r in rounds if needs_svc.round_state(r, today) != "closed"]
-        if not live:
+    if wanted is None:  # the round open now, or the next to open
+        rounds = [r for r in rounds if needs_svc.round_state(r, today) != "closed"]
+        if not rounds:
             raise InputError("round", "no needs assessment is open; open one first (step 6, o).")
-        r = live[0]
     else:
-        r = next((x for x in rounds if str(x.id) == wanted), None)  # type: ignore[assignment]
-        if r is None:
+        rounds = [r for r in rounds if str(r.id) == wanted]
+        if not rounds:
             raise InputError("round", "that needs assessment no longer exists in this group.")
+    r = rounds[0]
     from .topics import active_topics
 
     return Spec(
