@@ -81,12 +81,15 @@ def render(session: Session, spec: Spec, head: Header, member: Member) -> str:
         ]
         for _key, title, family in spec.items:
             lines += ["", f"# {comment(title)} ({family})", "[[rating]]"]
-            lines += [f"topic = {q(title)}", 'score = ""']
+            lines += [f"topic = {q(title)}", 'score = ""  # 1 not interested ... 5 very interested']
     elif spec.kind in ("survey", "check"):
         name = "item" if spec.kind == "survey" else "question"
         for key, title, text in spec.items:
             lines += ["", f"# {comment(title)}: {comment(text)}", "[[answer]]"]
-            lines += [f"{name} = {q(key)}", 'score = ""']
+            lines += [
+                f"{name} = {q(key)}",
+                'score = ""  # 1 strongly disagree ... 5 strongly agree',
+            ]
     else:
         mine = [m for m in spec.meetings if is_member_on(member, m.on)]
         sent = _apologies_sent(session, member, mine)
