@@ -51,8 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="the meeting's date (default: today or the next one)",
     )
-    imp = sub.add_parser("import", help="load a group described in a TOML group file")
-    imp.add_argument("file", type=Path, metavar="FILE.toml")
+    imp = sub.add_parser(
+        "import",
+        help="load a group described in a TOML group file, or (import answers FILE...) "
+        "answer files members filled in",
+        description="peergroup import FILE.toml loads a group file; peergroup import answers "
+        "FILE... reads back answer files made by 'export form' (each saved whole or not at all).",
+    )
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -85,6 +91,23 @@ def _parser() -> argparse.ArgumentParser:
         "curriculum",
         parents=[group_after, output],
         help="the curriculum plan and the needs-assessment ranking (Markdown)",
+    )
+    form = exp_sub.add_parser(
+        "form",
+        parents=[group_after, _output_options("DIR")],
+        help="answer files for members to fill in: needs, survey, check or apologies",
+    )
+    form.add_argument(
+        "kind",
+        metavar="KIND",
+        choices=("needs", "survey", "check", "apologies"),
+        help="needs (topic ratings), survey (the yearly review's), check (the consequences "
+        "check) or apologies (for upcoming meetings)",
+    )
+    who = form.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", metavar="NAME", help="one member's form")
+    who.add_argument(
+        "--all", dest="everyone", action="store_true", help="a form for everyone still to answer"
     )
     rep = sub.add_parser("report", help="write a report built from the group's records")
     rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
@@ -135,22 +158,30 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _output_options() -> argparse.ArgumentParser:
-    """-o FILE, --force and --follow-symlinks, shared by every command that writes a file."""
+def _output_options(target: str = "FILE") -> argparse.ArgumentParser:
+    """-o FILE, --force and --follow-symlinks, shared by every command that writes a file
+    (``target`` "DIR": a folder of files, made if missing)."""
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument(
         "-o",
         "--output",
         type=Path,
         required=True,
-        metavar="FILE",
-        help="where to write ('-': stdout)",
+        metavar=target,
+        help="where to write ('-': stdout)" if target == "FILE" else "the folder to write into",
     )
-    out.add_argument("--force", action="store_true", help="replace FILE if it already exists")
+    one = target == "FILE"
+    out.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it already exists" if one else "replace files already in DIR",
+    )
     out.add_argument(
         "--follow-symlinks",
         action="store_true",
-        help="if FILE is a symbolic link, write to the file it points to",
+        help="if FILE is a symbolic link, write to the file it points to"
+        if one
+        else "write through a file in DIR that is a symbolic link",
     )
     return out
 
@@ -235,10 +266,18 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
 
     path, _default = _db_path(args)
     doc = None
+    if command == "import" and args.files[0] == Path("answers"):
+        return _import_answers(path, args.files[1:])
     if command == "import":  # read the file first: a bad one must not leave a new database
         from . import groupfile
 
-        doc = groupfile.read(args.file)
+        if len(args.files) != 1:
+            raise InputError(
+                "import",
+                "takes one group file; to read answer files, write: "
+                "peergroup import answers FILE...",
+            )
+        doc = groupfile.read(args.files[0])
     # Only init and import make a new database; every other command needs one.
     db = open_database(path, create=command == "import")
     for notice in db.notices:
@@ -339,6 +378,8 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
         _write(args, db, text)
         _say(f"Wrote the running list to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
+    if args.what == "form":
+        return _export_forms(db, args)
     if args.what == "curriculum":
         from .export import curriculum_md
 
@@ -361,6 +402,75 @@ def _publish(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     done = publish_folder(args.folder, files, force=args.force, protected=database_files(db.path))
     _say(done.summary)
     return 0
+
+
+def _export_forms(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """One answer file per member in the folder -o DIR (made if missing); every target
+    is checked before the first is written, so a refusal writes nothing."""
+    from .export.files import check_target, database_files, write_file
+    from .services import answer_files
+
+    folder = Path(args.output).expanduser()
+    if str(args.output) == "-":
+        raise InputError("-o", "answer files go into a folder; give a folder name, not '-'.")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(folder), "is a file; give a folder for the answer files.")
+    with db.write() as session:  # the first export makes the group's secret
+        group = _group(session, args)
+        made = answer_files.build_forms(
+            session, group, args.kind, args.member, everyone=args.everyone
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    protected = database_files(db.path)
+    for f in made:
+        check_target(
+            folder / f.file_name,
+            replace=args.force,
+            follow_symlinks=args.follow_symlinks,
+            protected=protected,
+        )
+    for f in made:
+        out = write_file(
+            folder / f.file_name,
+            f.text,
+            replace=args.force,
+            follow_symlinks=args.follow_symlinks,
+            protected=protected,
+        )
+        _say(f"Wrote {out} for {visible(f.member)}.")
+    return 0
+
+
+def _import_answers(path: Path, files: list[Path]) -> int:
+    """Each answer file in its own write unit: saved whole or refused whole. Exit 0 when
+    every file was taken, 2 when any was refused (the others are still saved)."""
+    from .db import open_database
+    from .services import answer_files
+
+    if not files:
+        raise InputError("import answers", "give the answer files to read: FILE...")
+    db = open_database(path, create=False)
+    for notice in db.notices:
+        _say(f"peergroup: {notice}", to_stderr=True)
+    refused = 0
+    try:
+        for file in files:
+            try:
+                doc = answer_files.read_answer_file(file)
+                with db.write() as session:
+                    taken = answer_files.apply_file(session, doc)
+            except PeergroupError as exc:
+                refused += 1
+                where = "" if str(exc).startswith(str(file)) else f"{file}: "
+                _say(
+                    f"peergroup: {visible(where + str(exc))} Nothing from it was saved.",
+                    to_stderr=True,
+                )
+                continue
+            _say(f"{file}: {visible(taken.summary)}.")
+    finally:
+        db.close()
+    return 2 if refused else 0
 
 
 def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001

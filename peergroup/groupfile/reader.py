@@ -15,8 +15,11 @@ from ..errors import InputError
 MAX_BYTES = 20 * 1024 * 1024  # far above any real group's file
 
 
-def read(path: Path) -> dict[str, Any]:
+def read(path: Path, *, max_bytes: int | None = None, what: str = "a group file") -> dict[str, Any]:
+    """The TOML document in ``path`` (at most ``max_bytes``, default MAX_BYTES; ``what``
+    names the kind of file in messages: answer files share this reader)."""
     name = str(path)
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -27,17 +30,15 @@ def read(path: Path) -> dict[str, Any]:
         raise InputError(
             name, "is not a regular file (a folder, device or pipe); give a .toml file."
         )
-    if info.st_size > MAX_BYTES:
-        raise InputError(
-            name, f"is {info.st_size:,} bytes; a group file is at most {MAX_BYTES:,} bytes."
-        )
+    if info.st_size > max_bytes:
+        raise InputError(name, f"is {info.st_size:,} bytes; {what} is at most {max_bytes:,} bytes.")
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+            raw = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror}).") from None
-    if len(raw) > MAX_BYTES:  # it grew while we looked
-        raise InputError(name, f"is larger than {MAX_BYTES:,} bytes.")
+    if len(raw) > max_bytes:  # it grew while we looked
+        raise InputError(name, f"is larger than {max_bytes:,} bytes.")
     try:
         # utf-8-sig: a byte order mark (Windows editors add one) is not part of the text.
         return tomllib.loads(raw.decode("utf-8-sig"))
@@ -47,5 +48,5 @@ def read(path: Path) -> dict[str, Any]:
         raise InputError(name, f"is not valid TOML: {exc}.") from None
     except RecursionError:
         raise InputError(
-            name, "nests lists or tables too deeply to be a group file; check its brackets."
+            name, f"nests lists or tables too deeply to be {what}; check its brackets."
         ) from None

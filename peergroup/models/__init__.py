@@ -37,6 +37,7 @@ from .evaluation import (
     SurveyItem,
     SurveyRespondent,
 )
+from .forms import AnswerFormKey
 from .goals import Goal, GoalCheckin, MissionVersion
 from .group import Group, Member, OptInRound, PeerTrait
 from .meetings import Attendance, CustomDate, Meeting, Role, RoleAssignment, SkipDate
@@ -69,6 +70,7 @@ from .topics import (
 )
 
 __all__ = [
+    "AnswerFormKey",
     "ACTION_STATUSES",
     "ATTENDANCE_STATUSES",
     "GOAL_STATUSES",

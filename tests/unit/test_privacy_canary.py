@@ -63,6 +63,10 @@ CLI_PATHS: dict[str, list[str]] = {
     ],
     "export list": ["export", "list", "-o", "{out}.md"],
     "export curriculum": ["export", "curriculum", "-o", "{out}.md"],
+    "export form (apologies, everyone)": ["export", "form", "apologies", "--all", "-o", "{out}"],
+    "export form (check, everyone still to answer)": [
+        "export", "form", "check", "--all", "-o", "{out}",
+    ],
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
