@@ -146,7 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     pub.add_argument(
         "--force",
         action="store_true",
-        help="publish into DIR even though it holds files Peergroup did not write (they are kept)",
+        help="publish into DIR even though it holds files Peergroup did not write (they are "
+        "kept; one with the name of a published file stops the publish)",
     )
     srch = sub.add_parser(
         "search",

@@ -107,7 +107,8 @@ def _check_folder(folder: Path, protected: list[Path], force: bool) -> set[str]:
                 name,
                 "already holds files that Peergroup did not publish; nothing was written. "
                 "Choose a new or empty folder, or publish with --force to add the group "
-                "folder beside them (files of other names are kept).",
+                "folder beside them (files of other names are kept; a file of the same "
+                "name as one of the group folder's stops the publish).",
             )
         return set()
     return previous
@@ -133,6 +134,14 @@ def publish_folder(
         raise InputError(str(folder), f"cannot be made ({exc.strerror or exc}).") from None
     for rel in files:  # every way in is checked before anything is written
         _inside(folder, rel)
+        if rel not in previous and (folder / rel).exists():
+            # Someone's own file of the same name: never replaced (and never later
+            # deleted as ours), even with --force.
+            raise InputError(
+                str(folder / rel),
+                "already exists and was not published by Peergroup; nothing was written. "
+                "Move it, or publish into another folder.",
+            )
     # Listed first with the old names too: an interrupted publish still knows every file it
     # wrote, and the next one tidies up.
     manifest = folder / MANIFEST

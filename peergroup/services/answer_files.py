@@ -122,7 +122,7 @@ def build_forms(
     out = []
     for m, base in zip(people, names, strict=True):
         if names.count(base) > 1:  # two members of the same name
-            base = f"{base}-{m.id}"
+            base = f"{base}-id{m.id}"  # "-id": never another member's own slug
         head = forms.Header(group.name, kind, spec.round_key, m.name, "")
         head = head.signed(token(secret, group, kind, spec.round_key, m.id or 0))
         out.append(FormFile(f"{kind}-{base}.toml", m.name, render(session, spec, head, m)))

@@ -71,11 +71,17 @@ def slug(name: str) -> str:
 
 def _unique(names: Iterable[str]) -> list[str]:
     """Names made unique in order: "a", "a-2", "a-3" (two meetings on one day, namesakes)."""
-    seen: dict[str, int] = {}
+    names = list(names)
+    reserved = set(names)  # every name as given, so a suffix never takes one of them
+    taken: set[str] = set()
     out = []
     for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+        candidate, n = name, 1
+        while candidate in taken or (candidate != name and candidate in reserved):
+            n += 1
+            candidate = f"{name}-{n}"
+        taken.add(candidate)
+        out.append(candidate)
     return out
 
 

@@ -347,3 +347,30 @@ def test_every_page_is_well_formed_self_contained_and_escapes_user_text(hostile,
     assert not unescaped.search(nov_md)
     index_md = (out / "index.md").read_text()
     assert "\\<script\\>" in index_md and "<script>" not in index_md
+
+
+def test_file_names_made_unique_never_take_a_name_someone_else_has():
+    from peergroup.services.publish import _unique
+
+    assert _unique(["group", "group", "group-2"]) == ["group", "group-3", "group-2"]
+    assert _unique(["a", "a", "a"]) == ["a", "a-2", "a-3"]
+    for names in (["group", "group", "group-2"], ["a", "a", "a-2", "a-2"], ["b", "b-2", "b"]):
+        assert len(set(_unique(names))) == len(names)
+
+
+def test_force_never_replaces_a_file_of_ones_own_with_the_same_name(demo_db, tmp_path):
+    from peergroup.errors import InputError
+    from peergroup.export.publish import publish_folder
+    from peergroup.services import groups as groups_svc
+    from peergroup.services import publish as publish_svc
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    mine = folder / "index.html"
+    mine.write_text("my own page", encoding="utf-8")
+    with demo_db.read() as s:
+        files = publish_svc.build_folder(s, groups_svc.find_group(s, None))
+    with pytest.raises(InputError, match="not published by Peergroup"):
+        publish_folder(folder, files, force=True)
+    assert mine.read_text(encoding="utf-8") == "my own page"
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
