@@ -78,7 +78,7 @@ class TrackingScreen(FitsTables, StepScreen):
 
         return (
             tracking_svc.tracking_view(session, group_id, today),
-            pulse_svc.group_pulses(session, group_id),
+            pulse_svc.group_pulses(session, group_id, today),
         )
 
     def show(self, loaded: Any) -> None:

@@ -83,7 +83,7 @@ def annual_report(
     # The group's age decides which measures lead (services.review_measures).
     for key in head.order.order:
         if key == review_measures.RELATIONSHIP:
-            pulses = pulse_svc.trend(session, group.id or 0, figures.start, figures.end)
+            pulses = pulse_svc.trend(session, group.id or 0, figures.start, figures.end, today)
             _meetings(doc, figures, compare, pulses)
             _survey(doc, session, ev_id, compare)
             _membership(doc, session, ev_id, figures, today)

@@ -39,6 +39,10 @@ from . import anonymity, validate
 from .roles import is_member_on
 
 SCORES = (1, 2, 3, 4, 5)
+# A meeting's pulses show only a week after it: a summary that changed live as
+# each member answered at the shared keyboard after the meeting would tell
+# everyone watching what that member gave.
+PULSE_WINDOW_DAYS = 7
 SCORE_LABELS = {
     1: "not useful",
     2: "a little useful",
@@ -69,6 +73,11 @@ def _require_held(meeting: Meeting, today: dt.date) -> None:
             "meeting",
             f"the meeting of {day} has not taken place yet; give a pulse once it has been held.",
         )
+
+
+def closes_on(meeting: Meeting) -> dt.date:
+    """The last day ``meeting``'s pulses are hidden; its summary shows from the day after."""
+    return meeting.on + dt.timedelta(days=PULSE_WINDOW_DAYS)
 
 
 def _require_open_year(session: Session, meeting: Meeting) -> None:
@@ -237,7 +246,21 @@ class PulseSummary:
     message: str  # why nothing is shown ("" when shown)
 
 
-def _summary(meeting: Meeting, respondents: int, answers: list[tuple[int, str]]) -> PulseSummary:
+def _summary(
+    meeting: Meeting, respondents: int, answers: list[tuple[int, str]], today: dt.date
+) -> PulseSummary:
+    if today <= closes_on(meeting):
+        return PulseSummary(
+            meeting.id or 0,
+            meeting.on,
+            respondents,
+            False,
+            None,
+            (),
+            (),
+            f"shown from {closes_on(meeting) + dt.timedelta(days=1):%d %b %Y}, a week after "
+            "the meeting, so that no one's answer can be told from the change it makes",
+        )
     scores = [s for s, _line in answers]
     shown = anonymity.summarise(respondents, {"useful": scores})
     if not shown.shown:
@@ -257,8 +280,11 @@ def _summary(meeting: Meeting, respondents: int, answers: list[tuple[int, str]])
     )
 
 
-def summaries(session: Session, meetings: Iterable[Meeting]) -> dict[int, PulseSummary]:
+def summaries(
+    session: Session, meetings: Iterable[Meeting], today: dt.date | None = None
+) -> dict[int, PulseSummary]:
     """meeting id -> what may be shown of its pulses (meetings nobody answered are left out)."""
+    today = today or clock.today()
     by_id = {m.id: m for m in meetings if m.id is not None}
     if not by_id:
         return {}
@@ -276,15 +302,15 @@ def summaries(session: Session, meetings: Iterable[Meeting]) -> dict[int, PulseS
     ):
         answers.setdefault(mid, []).append((score, line))
     return {
-        mid: _summary(by_id[mid], counts.get(mid, 0), answers.get(mid, []))
+        mid: _summary(by_id[mid], counts.get(mid, 0), answers.get(mid, []), today)
         for mid in ids
         if counts.get(mid) or answers.get(mid)
     }
 
 
-def meeting_pulse(session: Session, meeting_id: int) -> PulseSummary:
+def meeting_pulse(session: Session, meeting_id: int, today: dt.date | None = None) -> PulseSummary:
     meeting = _meeting(session, meeting_id)
-    return summaries(session, [meeting]).get(
+    return summaries(session, [meeting], today).get(
         meeting_id,
         PulseSummary(
             meeting_id,
@@ -299,9 +325,13 @@ def meeting_pulse(session: Session, meeting_id: int) -> PulseSummary:
     )
 
 
-def group_pulses(session: Session, group_id: int) -> dict[int, PulseSummary]:
+def group_pulses(
+    session: Session, group_id: int, today: dt.date | None = None
+) -> dict[int, PulseSummary]:
     """Every meeting of a group that has pulses -> what may be shown of them."""
-    return summaries(session, session.exec(select(Meeting).where(Meeting.group_id == group_id)))
+    return summaries(
+        session, session.exec(select(Meeting).where(Meeting.group_id == group_id)), today
+    )
 
 
 # --- the trend over a year ---------------------------------------------------------------
@@ -324,7 +354,9 @@ class PulseTrend:
         return next((p for p in self.points if p.on == day), None)
 
 
-def trend(session: Session, group_id: int, start: dt.date, end: dt.date) -> PulseTrend:
+def trend(
+    session: Session, group_id: int, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> PulseTrend:
     """Per meeting from ``start`` to ``end`` (inclusive): the mean usefulness, for the
     meetings at least MIN_RESPONDENTS members answered."""
     meetings = session.exec(
@@ -337,7 +369,7 @@ def trend(session: Session, group_id: int, start: dt.date, end: dt.date) -> Puls
         )
         .order_by(col(Meeting.on), col(Meeting.start_time), col(Meeting.id))
     )
-    found = summaries(session, list(meetings))
+    found = summaries(session, list(meetings), today)
     shown = sorted((s for s in found.values() if s.shown), key=lambda s: s.on)
     points = tuple(PulsePoint(s.on, s.respondents, s.mean or 0.0) for s in shown)
     weights = [(s.mean or 0.0, s.respondents) for s in shown]

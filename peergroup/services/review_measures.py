@@ -132,7 +132,7 @@ def headline(
     figures = review_figures.figures_for(session, ev, today)
     rate = figures.attendance_rate
     kept, had = retention(session, group, ev.period_start, end, today)
-    trend = pulse_svc.trend(session, group.id or 0, ev.period_start, min(end, today))
+    trend = pulse_svc.trend(session, group.id or 0, ev.period_start, min(end, today), today)
     res = survey.results(session, ev_id)
     satisfaction = next((a.mean for a in res.areas if a.area == "satisfaction"), None)
     relationship = [

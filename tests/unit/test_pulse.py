@@ -250,3 +250,21 @@ def test_a_finished_reviews_meetings_take_no_new_pulse_until_it_is_reopened(db, 
     with db.write() as s:
         review.reopen_review(s, ev_id, "A pulse was missing", TODAY)
     assert _give(db, built, "Ada", 4) == 1
+
+
+def test_a_meetings_pulses_show_only_a_week_after_it(db, built):
+    """At the shared keyboard members answer one after another right after the meeting;
+    a summary that changed live would tell everyone watching what each one gave."""
+    for name, score in (("Ada", 5), ("Ben", 4), ("Cleo", 3), ("Eve", 2)):
+        with db.write() as s:
+            pulse_svc.give_pulse(
+                s, built.meetings[HELD], built.members[name], score, "", today=HELD
+            )
+    with db.read() as s:
+        same_week = pulse_svc.meeting_pulse(
+            s, built.meetings[HELD], today=HELD + dt.timedelta(days=7)
+        )
+        after = pulse_svc.meeting_pulse(s, built.meetings[HELD], today=HELD + dt.timedelta(days=8))
+    assert not same_week.shown and same_week.mean is None and same_week.distribution == ()
+    assert "a week after the meeting" in same_week.message
+    assert after.shown and after.mean == 3.5
