@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
         parents=[group_after, output],
         help="the curriculum plan and the needs-assessment ranking (Markdown)",
     )
+    gexp = exp_sub.add_parser(
+        "group",
+        parents=[group_after, output],
+        help="the whole group as a group file (FILE.toml) that import reads back",
+    )
+    gexp.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also write private (unshared) reflections; keep such a file to yourself",
+    )
     rep = sub.add_parser("report", help="write a report built from the group's records")
     rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
     rep_sub.add_parser(
@@ -333,6 +343,15 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             text = curriculum_md.curriculum_markdown(session, _group(session, args))
         _write(args, db, text)
         _say(f"Wrote the curriculum to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    if args.what == "group":
+        from .groupfile.writer import export_group
+
+        with db.read() as session:
+            group = _group(session, args)
+            text = export_group(session, group, include_private=args.include_private)
+        _write(args, db, text)
+        _say(f"Wrote the group file to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ..errors import InputError
-from ..models import Group
+from ..models import Group, Meeting
 from ..services._ids import id_of
 from ..text import fold
-from .values import SECTIONS, _bool, _date, _known, _list, _prefix, _required_date, _str
+from .values import SECTIONS, _bool, _date, _int, _known, _list, _prefix, _required_date, _str
 
 
 def _import_meeting_records(
@@ -29,7 +29,10 @@ def _import_meeting_records(
     from ..services import minutes_views, scribe, validate
     from ..services import roles as roles_svc
 
-    by_date = {m.on: m for m in meetings_svc.list_meetings(session, group)}
+    planned = meetings_svc.list_meetings(session, group)
+    by_date = {m.on: m for m in planned}
+    by_series = {m.series_date: m for m in planned if m.series_date is not None}
+    by_uid = {m.uid: m for m in planned}
 
     def member(name: object, where: str) -> Member:
         mid = members.get(fold(_str(name, where)))
@@ -44,16 +47,22 @@ def _import_meeting_records(
             raise InputError(where, "must be a table ([[meetings]]).")
         _known(rec, SECTIONS["meetings"], where)
         day = _required_date(rec, "on", where)
-        meeting = by_date.get(day)
-        if meeting is None:
-            raise InputError(
-                f"{where}.on",
-                f"there is no meeting on {day}; records must match a date from [logistics].",
-            )
+        meeting = _find_meeting(session, group, rec, where, by_date, by_series, by_uid)
+        recorded = any(
+            rec.get(k) for k in ("present", "apologies", "minutes", "decisions", "actions")
+        )
         try:
-            for item in pending_close:  # done at the previous meeting, recorded here
-                actions_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
-            pending_close = []
+            _apply_calendar_fields(meeting, rec, where)
+            meeting.on = day
+            by_date[day] = meeting
+            if meeting.status == "cancelled":
+                session.add(meeting)
+                _cancelled_record(rec, where)
+                continue
+            if recorded:
+                for item in pending_close:  # done at the previous meeting, recorded here
+                    actions_svc.close_action_item(session, item[0], item[1], at_meeting=meeting)
+                pending_close = []
             # Set directly, not via set_agenda: an imported record is the meeting's
             # first version, so its calendar SEQUENCE stays 0 (deterministic export).
             meeting.title = validate.optional_line(
@@ -119,3 +128,93 @@ def _import_meeting_records(
             raise _prefix(where, exc) from None
     for item, status in pending_close:
         actions_svc.close_action_item(session, item, status)
+
+
+def _find_meeting(
+    session: Session,
+    group: Group,
+    rec: dict,
+    where: str,
+    by_date: dict,
+    by_series: dict,
+    by_uid: dict,
+) -> Meeting:
+    """The meeting a record names: by ``uid`` (a file written by ``export group``),
+    by ``series_date`` (a meeting moved from its planned day), or by ``on``.
+    ``by_hand = true`` adds a meeting the schedule did not produce."""
+    day = _required_date(rec, "on", where)
+    uid = _str(rec.get("uid"), f"{where}.uid").strip()
+    if uid and uid in by_uid:
+        return by_uid[uid]
+    series = _date(rec.get("series_date"), f"{where}.series_date")
+    if _bool(rec.get("by_hand"), f"{where}.by_hand"):
+        if group.start_time is None:
+            raise InputError(f"{where}.by_hand", "needs [logistics] with a start_time.")
+        meeting = Meeting(
+            group_id=id_of(group),
+            series_date=None,
+            on=day,
+            start_time=group.start_time,
+            duration_minutes=group.duration_minutes,
+            place=group.place,
+        )
+        if uid:
+            meeting.uid = uid
+        session.add(meeting)
+        session.flush()
+        by_uid[meeting.uid] = meeting
+        return meeting
+    meeting = by_series.get(series) if series is not None else by_date.get(day)
+    if meeting is None:
+        raise InputError(
+            f"{where}.series_date" if series is not None else f"{where}.on",
+            f"there is no meeting on {series or day}; records must match a date from "
+            "[logistics] (or say by_hand = true for a meeting added by hand).",
+        )
+    if uid and uid != meeting.uid:
+        if meeting.series_date is not None and not _uid_in_use(session, uid):
+            meeting.uid = uid  # a calendar event keeps its identity across machines
+        else:
+            raise InputError(f"{where}.uid", f"{uid!r} is already another meeting's uid.")
+    return meeting
+
+
+def _uid_in_use(session: Session, uid: str) -> bool:
+    from sqlmodel import select
+
+    return session.exec(select(Meeting.id).where(Meeting.uid == uid)).first() is not None
+
+
+def _apply_calendar_fields(meeting: Meeting, rec: dict, where: str) -> None:
+    """Time, length, place, status and SEQUENCE as the file gives them (when it does)."""
+    from ..calendar.parse import parse_time
+    from ..services import validate
+
+    if rec.get("start_time") is not None:
+        meeting.start_time = parse_time(
+            _str(rec["start_time"], f"{where}.start_time"), f"{where}.start_time"
+        )
+    if rec.get("duration_minutes") is not None:
+        minutes = _int(rec["duration_minutes"], f"{where}.duration_minutes")
+        if minutes is None or not 30 <= minutes <= 240:
+            raise InputError(f"{where}.duration_minutes", "must be 30 to 240 minutes.")
+        meeting.duration_minutes = minutes
+    if rec.get("place") is not None:
+        meeting.place = validate.optional_line(
+            "place", _str(rec["place"], f"{where}.place"), validate.LINE_MAX
+        )
+    status = _str(rec.get("status", "scheduled"), f"{where}.status")
+    if status not in ("scheduled", "cancelled"):
+        raise InputError(f"{where}.status", f"{status!r} is not one of: scheduled, cancelled.")
+    meeting.status = status
+    if rec.get("sequence") is not None:
+        seq = _int(rec["sequence"], f"{where}.sequence")
+        if seq is None or seq < 0:
+            raise InputError(f"{where}.sequence", "must be 0 or more.")
+        meeting.sequence = seq
+
+
+def _cancelled_record(rec: dict, where: str) -> None:
+    for k in ("present", "apologies", "minutes", "decisions", "actions", "scribe", "lead"):
+        if rec.get(k):
+            raise InputError(f"{where}.{k}", "a cancelled meeting has no record; leave this out.")
