@@ -9,6 +9,7 @@ each later step registers its own sections (``core.register``).
 
 from __future__ import annotations
 
+from . import area_dumps as _area_dumps  # noqa: F401  (export: the later steps' sections)
 from . import (
     curriculum,  # noqa: F401  (steps 6 and 7 register their sections)
     review,  # noqa: E402,F401  (step 10: survey items and yearly reviews)

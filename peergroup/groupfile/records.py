@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import Session
 
 from ..errors import InputError
@@ -92,6 +94,7 @@ def _import_meeting_records(
                 roles_svc.assign(
                     session, meeting, role, member(rec["lead"], f"{where}.lead"), touch=False
                 )
+            _set_roles(session, group, meeting, rec, where, member)
             text = _str(rec.get("minutes"), f"{where}.minutes")
             if text:
                 minutes_svc.save_minutes(session, id_of(meeting), text, 0)
@@ -135,9 +138,9 @@ def _find_meeting(
     group: Group,
     rec: dict,
     where: str,
-    by_date: dict,
-    by_series: dict,
-    by_uid: dict,
+    by_date: dict[dt.date, Meeting],
+    by_series: dict[dt.date, Meeting],
+    by_uid: dict[str, Meeting],
 ) -> Meeting:
     """The meeting a record names: by ``uid`` (a file written by ``export group``),
     by ``series_date`` (a meeting moved from its planned day), or by ``on``.
@@ -164,13 +167,14 @@ def _find_meeting(
         session.flush()
         by_uid[meeting.uid] = meeting
         return meeting
-    meeting = by_series.get(series) if series is not None else by_date.get(day)
-    if meeting is None:
+    found = by_series.get(series) if series is not None else by_date.get(day)
+    if found is None:
         raise InputError(
             f"{where}.series_date" if series is not None else f"{where}.on",
             f"there is no meeting on {series or day}; records must match a date from "
             "[logistics] (or say by_hand = true for a meeting added by hand).",
         )
+    meeting = found
     if uid and uid != meeting.uid:
         if meeting.series_date is not None and not _uid_in_use(session, uid):
             meeting.uid = uid  # a calendar event keeps its identity across machines
@@ -218,3 +222,43 @@ def _cancelled_record(rec: dict, where: str) -> None:
     for k in ("present", "apologies", "minutes", "decisions", "actions", "scribe", "lead"):
         if rec.get(k):
             raise InputError(f"{where}.{k}", "a cancelled meeting has no record; leave this out.")
+
+
+def _set_roles(
+    session: Session, group: Group, meeting: Meeting, rec: dict, where: str, member
+) -> None:  # noqa: ANN001
+    """``rotation`` (the roles the rotation gave) and ``roles_by_hand`` (given by hand),
+    each role key -> member name: an exported group keeps exactly who holds what."""
+    from sqlmodel import select
+
+    from ..models import RoleAssignment
+    from ..services import roles as roles_svc
+
+    if rec.get("rotation") is None and rec.get("roles_by_hand") is None:
+        return  # a hand-written file: the rotation stands
+    wanted: dict[int, tuple[int, bool]] = {}
+    for field, manual in (("rotation", False), ("roles_by_hand", True)):
+        table = rec.get(field) or {}
+        if not isinstance(table, dict):
+            raise InputError(f"{where}.{field}", 'must be a table: { scribe = "Name", ... }.')
+        for key, name in table.items():
+            role = roles_svc.role_by_key(session, id_of(group), key)
+            if role is None:
+                raise InputError(
+                    f"{where}.{field}.{key}", f"{key!r} is not one of the group's roles."
+                )
+            wanted[id_of(role)] = (id_of(member(name, f"{where}.{field}.{key}")), manual)
+    keyed = {r.id for r in roles_svc.list_roles(session, group) if r.key is not None}
+    for ra in session.exec(select(RoleAssignment).where(RoleAssignment.meeting_id == meeting.id)):
+        if ra.role_id in keyed and not ra.manual and ra.role_id not in wanted:
+            session.delete(ra)
+        elif ra.role_id in wanted:
+            ra.member_id, ra.manual = wanted.pop(ra.role_id)
+            session.add(ra)
+    for role_id, (member_id, manual) in wanted.items():
+        session.add(
+            RoleAssignment(
+                meeting_id=id_of(meeting), role_id=role_id, member_id=member_id, manual=manual
+            )
+        )
+    session.flush()

@@ -90,6 +90,8 @@ SECTIONS: dict[str, set[str]] = {
         "place",
         "status",
         "sequence",
+        "rotation",
+        "roles_by_hand",
     },
     "actions": {"text", "owner", "due", "status"},
 }

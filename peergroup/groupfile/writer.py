@@ -52,8 +52,8 @@ def _hhmm(t: dt.time | None) -> str | None:
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
-    """Leave out fields that hold their default (None, "", []), keeping the file short."""
-    return {k: v for k, v in d.items() if v is not None and v != "" and v != []}
+    """Leave out fields that hold their default (None, "", [], {}), keeping the file short."""
+    return {k: v for k, v in d.items() if v is not None and v != "" and v != [] and v != {}}
 
 
 def dump_core(session: Session, group: Group) -> dict[str, Any]:
@@ -209,19 +209,29 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
             rec["status"] = m.status
         if m.sequence:
             rec["sequence"] = m.sequence
-        if uid_default := (m.series_date and meetings_svc.meeting_uid(group, m.series_date)):
-            if uid_default == m.uid:
-                del rec["uid"]  # derived from the group's uuid and the date: no need to say
+        if m.series_date and meetings_svc.meeting_uid(group, m.series_date) == m.uid:
+            del rec["uid"]  # derived from the group's uuid and the date: no need to say
         rec["title"] = m.title
         rec["agenda"] = m.agenda_note
+        rotation: dict[str, str] = {}
+        by_hand: dict[str, str] = {}
         for ra in session.exec(
             select(RoleAssignment)
-            .where(RoleAssignment.meeting_id == mid, col(RoleAssignment.manual))
-            .order_by(col(RoleAssignment.id))
+            .where(RoleAssignment.meeting_id == mid)
+            .order_by(col(RoleAssignment.role_id))
         ):
             key = roles.get(ra.role_id)
-            if key in ("scribe", "lead"):
-                rec[key] = names.get(ra.member_id)
+            if key is None or ra.member_id not in names:
+                continue  # the group's own roles are not in the file yet
+            if not ra.manual:
+                rotation[key] = names[ra.member_id]
+            elif key in ("scribe", "lead"):
+                rec[key] = names[ra.member_id]
+            else:
+                by_hand[key] = names[ra.member_id]
+        if m.status == "scheduled":
+            rec["rotation"] = dict(sorted(rotation.items()))
+            rec["roles_by_hand"] = dict(sorted(by_hand.items()))
         att = session.exec(
             select(Attendance).where(Attendance.meeting_id == mid).order_by(col(Attendance.id))
         ).all()

@@ -63,6 +63,7 @@ CLI_PATHS: dict[str, list[str]] = {
     ],
     "export list": ["export", "list", "-o", "{out}.md"],
     "export curriculum": ["export", "curriculum", "-o", "{out}.md"],
+    "export group": ["export", "group", "-o", "{out}.toml"],
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
