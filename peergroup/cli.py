@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser("import", help="load a group described in a TOML group file")
     imp.add_argument("file", type=Path, metavar="FILE.toml")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="when the group exists: also remove members, goals and meetings the file leaves out",
+    )
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -246,15 +251,26 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "import":
             try:
                 with db.write() as session:
-                    group = groupfile.import_group(session, doc or {})
-                    name = group.name
+                    from .groupfile.merge import existing_group, merge_group
+
+                    found = existing_group(session, doc or {})
+                    if found is not None:  # an update of a group this database holds
+                        said = merge_group(session, found, doc or {}, replace=args.replace)
+                        name = found.name
+                    else:
+                        group = groupfile.import_group(session, doc or {})
+                        name = group.name
+                        said = []
             except BaseException:
                 if db.created:  # made for this import, which wrote nothing: take it away
                     db.close()
                     for leftover in (path, *(Path(f"{path}{c}") for c in ("-wal", "-shm"))):
                         leftover.unlink(missing_ok=True)
                 raise
-            _say(f"Imported {name!r} into {path}.")
+            if said:
+                _say(f"Updated {name!r} in {path}: {'; '.join(said)}.")
+            else:
+                _say(f"Imported {name!r} into {path}.")
             return 0
         if command == "groups":
             from .services import groups as groups_svc
