@@ -2,7 +2,7 @@
 
 ``merge_group`` brings the group in line with the file for the areas it can
 merge (the group's settings, peer definition, mission, expectations, members,
-goals and meetings with their records) and refuses the file, naming the
+goals, topics and meetings with their records) and refuses the file, naming the
 sections, when any other area differs from what the group holds (it cannot
 merge those yet; export the group again and edit that file).
 
@@ -42,9 +42,10 @@ from ..models import (
 )
 from ..services._ids import id_of
 from ..text import fold
+from .topic_merge import merge_topics
 from .values import SECTIONS, _date, _known, _list, _prefix, _str, _table
 
-MERGED = {"group", "peer", "mission", "expectations", "members", "goals", "meetings"}
+MERGED = {"group", "peer", "mission", "expectations", "members", "goals", "topics", "meetings"}
 
 
 def existing_group(session: Session, doc: dict[str, Any]) -> Group | None:
@@ -75,6 +76,7 @@ def merge_group(
     _merge_settings(session, group, doc, said)
     names = _merge_members(session, group, doc, members, replace, said)
     _merge_goals(session, group, doc, goals, names, replace, said)
+    merge_topics(session, group, doc, replace, said)
     _merge_meetings(session, group, doc, names, replace, said)
     session.flush()
     _refuse_other_changes(session, group, doc)
@@ -501,7 +503,8 @@ def _refuse_other_changes(session: Session, group: Group, doc: dict[str, Any]) -
             f"{group.name!r} already exists and the file changes "
             + ", ".join(f"[{s}]" for s in differ)
             + ", which an import cannot merge into an existing group yet (it merges the group's "
-            "settings, peer definition, mission, expectations, members, goals and meetings). "
+            "settings, peer definition, mission, expectations, members, goals, topics and "
+            "meetings). "
             "Nothing was changed; make those changes in the app.",
         )
 

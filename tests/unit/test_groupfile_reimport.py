@@ -154,7 +154,7 @@ def test_new_minutes_in_the_file_are_saved(demo_db, tmp_path, capsys) -> None:
     assert "Early notes for December." in texts
 
 
-@pytest.mark.parametrize("section", ["topics", "support", "reviews"])
+@pytest.mark.parametrize("section", ["needs_rounds", "support", "reviews"])
 def test_areas_it_cannot_merge_are_refused_by_name(demo_db, tmp_path, capsys, section) -> None:
     doc = _doc(demo_db)
     doc[section] = doc[section][:-1]  # one fewer: a change the merge cannot make
@@ -162,3 +162,27 @@ def test_areas_it_cannot_merge_are_refused_by_name(demo_db, tmp_path, capsys, se
     err = capsys.readouterr().err
     assert code == 2 and f"[{section}]" in err and "Nothing was changed" in err
     assert _doc(demo_db)[section] != doc[section]
+
+
+def test_topics_merge_added_changed_and_removed_only_with_replace(
+    demo_db, tmp_path, capsys
+) -> None:
+    from peergroup.models import Topic
+
+    doc = _doc(demo_db)
+    doc["topics"].append({"title": "Night-float teaching", "family": "growth"})
+    saying_no = next(t for t in doc["topics"] if t.get("catalog") == "career-saying-no")
+    saying_no["description"] = "Changed in the file."
+    assert _import(demo_db, doc, tmp_path)[0] == 0, capsys.readouterr().err
+    with demo_db.read() as session:
+        titles = {t.title: t for t in session.exec(select(Topic))}
+        assert "Night-float teaching" in titles
+        changed = [t for t in titles.values() if t.catalog_key == "career-saying-no"]
+        assert [t.description for t in changed] == ["Changed in the file."]
+    capsys.readouterr()
+    doc["topics"] = [t for t in doc["topics"] if t.get("title") != "Night-float teaching"]
+    assert _import(demo_db, doc, tmp_path)[0] == 2
+    assert "'Night-float teaching'" in capsys.readouterr().err
+    assert _import(demo_db, doc, tmp_path, "--replace")[0] == 0
+    with demo_db.read() as session:
+        assert "Night-float teaching" not in {t.title for t in session.exec(select(Topic))}
