@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..models import ActionItem, Attendance, Decision, Group, Meeting, Member, Minutes
 from ..services._ids import id_of
 from ..text import fold
-from .records import _apply_calendar_fields, _set_roles
+from .records import _add_amendments, _apply_calendar_fields, _set_roles
 from .values import SECTIONS, _bool, _date, _int, _known, _list, _required_date, _str
 
 _SHOWN = ("on", "start_time", "duration_minutes", "place", "status", "title", "agenda_note")
@@ -110,7 +110,7 @@ def merge_meeting(
         a.member_id: a.status
         for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
     }
-    for key in ("present", "apologies"):
+    for key in ("present", "apologies", "absent"):
         for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
             person = member(name, f"{where}.{key}[{j + 1}]")
             if recorded.get(id_of(person)) != key:
@@ -176,6 +176,7 @@ def merge_meeting(
             holder = roles_svc.holder(session, id_of(meeting), roles_svc.SCRIBE)
             minutes_svc.finalise(session, id_of(meeting), holder.id if holder else None)
             record_changed = True
+    record_changed = bool(_add_amendments(session, meeting, rec, where, member)) or record_changed
     if added:
         return "added"
     return "changed" if shown_changed or record_changed else "same"

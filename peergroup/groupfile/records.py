@@ -75,7 +75,11 @@ def _import_meeting_records(
             )
             session.add(meeting)
             minutes_views.open_meeting(session, meeting)
-            for key, status in (("present", "present"), ("apologies", "apologies")):
+            for key, status in (
+                ("present", "present"),
+                ("apologies", "apologies"),
+                ("absent", "absent"),
+            ):
                 for j, name in enumerate(_list(rec.get(key), f"{where}.{key}")):
                     attendance_svc.set_attendance(
                         session, meeting, member(name, f"{where}.{key}[{j + 1}]"), status
@@ -127,6 +131,7 @@ def _import_meeting_records(
                         f"{where}.finalised",
                         'finalised minutes need a scribe; add scribe = "Name".',
                     )
+            _add_amendments(session, meeting, rec, where, member)
         except InputError as exc:
             raise _prefix(where, exc) from None
     for item, status in pending_close:
@@ -219,7 +224,16 @@ def _apply_calendar_fields(meeting: Meeting, rec: dict, where: str) -> None:
 
 
 def _cancelled_record(rec: dict, where: str) -> None:
-    for k in ("present", "apologies", "minutes", "decisions", "actions", "scribe", "lead"):
+    for k in (
+        "present",
+        "apologies",
+        "absent",
+        "minutes",
+        "decisions",
+        "actions",
+        "scribe",
+        "lead",
+    ):
         if rec.get(k):
             raise InputError(f"{where}.{k}", "a cancelled meeting has no record; leave this out.")
 
@@ -262,3 +276,43 @@ def _set_roles(
             )
         )
     session.flush()
+
+
+def _add_amendments(session: Session, meeting: Meeting, rec: dict, where: str, member) -> int:  # noqa: ANN001
+    """``amendments``: corrections added to finalised minutes, each with its date
+    (``on``, kept as the time it was added) and optionally its ``author``.
+    Ones already there (same text and date) are skipped; returns how many were added."""
+    from sqlmodel import select
+
+    from ..models import MinutesAmendment
+    from ..services import minutes as minutes_svc
+    from .reflection import _noon
+
+    added = 0
+    for j, a in enumerate(_list(rec.get("amendments"), f"{where}.amendments")):
+        awhere = f"{where}.amendments[{j + 1}]"
+        if not isinstance(a, dict):
+            raise InputError(awhere, "must be a table ([[meetings.amendments]]).")
+        _known(a, {"text", "author", "on"}, awhere)
+        day = _required_date(a, "on", awhere)
+        text = _str(a.get("text"), f"{awhere}.text")
+        minutes = minutes_svc.minutes_row(session, meeting, create=False)
+        if minutes is not None and any(
+            (x.text, x.created_at.date()) == (text, day)
+            for x in session.exec(
+                select(MinutesAmendment).where(MinutesAmendment.minutes_id == minutes.id)
+            )
+        ):
+            continue
+        author = member(a["author"], f"{awhere}.author") if a.get("author") else None
+        try:
+            row = minutes_svc.amend(
+                session, id_of(meeting), id_of(author) if author else None, text
+            )
+        except InputError as exc:
+            raise _prefix(awhere, exc) from None
+        row.created_at = _noon(day)
+        session.add(row)
+        added += 1
+    session.flush()
+    return added

@@ -92,6 +92,8 @@ SECTIONS: dict[str, set[str]] = {
         "sequence",
         "rotation",
         "roles_by_hand",
+        "absent",
+        "amendments",
     },
     "actions": {"text", "owner", "due", "status"},
 }

@@ -6,9 +6,10 @@ gives the same bytes. The group's ``uuid`` and every meeting's ``uid`` and
 ``sequence`` travel with it, so a group moved to another machine keeps
 updating the same calendar events.
 
-Left out always: journal text and pair-check-in notes (private to their
-authors), minutes amendments and revision history, opt-in rounds, custom
-roles, and absences recorded as "absent" (the file has no field for them).
+Left out always: pair-check-in notes and reflections sealed with a journal
+passphrase (private to their authors), the history of edits (revisions,
+conflicting saves, scribe hand-overs), opt-in rounds and the group's own
+custom roles (the file has no section for them yet).
 Private reflections are left out unless ``include_private`` is set.
 """
 
@@ -31,6 +32,7 @@ from ..models import (
     Meeting,
     Member,
     Minutes,
+    MinutesAmendment,
     MissionVersion,
     Role,
     RoleAssignment,
@@ -237,6 +239,7 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
         ).all()
         rec["present"] = [names[a.member_id] for a in att if a.status == "present"]
         rec["apologies"] = [names[a.member_id] for a in att if a.status == "apologies"]
+        rec["absent"] = [names[a.member_id] for a in att if a.status == "absent"]
         minutes = session.exec(select(Minutes).where(Minutes.meeting_id == mid)).first()
         if minutes is not None:
             rec["minutes"] = minutes.text
@@ -261,6 +264,21 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
                 select(ActionItem).where(ActionItem.meeting_id == mid).order_by(col(ActionItem.id))
             )
         ]
+        if minutes is not None:
+            rec["amendments"] = [
+                _drop_empty(
+                    {
+                        "text": x.text,
+                        "author": names.get(x.author_id) if x.author_id else None,
+                        "on": x.created_at.date(),
+                    }
+                )
+                for x in session.exec(
+                    select(MinutesAmendment)
+                    .where(MinutesAmendment.minutes_id == minutes.id)
+                    .order_by(col(MinutesAmendment.created_at), col(MinutesAmendment.id))
+                )
+            ]
         out.append(_drop_empty(rec))
     return out
 

@@ -31,10 +31,9 @@ from peergroup.services import groups as groups_svc
 DEMO = "Northbridge GIM Clinician-Educator Peer Group"
 
 # Tables an export does not carry (see the README): what only the app creates
-# (scribe hand-overs, amendments, edit conflicts, opt-in rounds, journal keys, pair notes).
+# (scribe hand-overs, edit conflicts, opt-in rounds, journal keys, pair notes).
 NOT_CARRIED = {
     "scribechange",
-    "minutesamendment",
     "minutesconflict",
     "optinround",
     "journalkey",
@@ -342,3 +341,35 @@ def test_cli_export_group_writes_a_file_import_reads(demo_db, tmp_path: Path) ->
     again = tmp_path / "again.toml"
     assert run(["--db", str(target), "export", "group", "-o", str(again)]) == 0
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_absences_and_amendments_travel_with_the_group(demo_db, make_db) -> None:
+    from peergroup.models import Attendance, MinutesAmendment
+    from peergroup.services import attendance as attendance_svc
+    from peergroup.services import minutes as minutes_svc
+
+    with demo_db.write() as session:
+        group = groups_svc.find_group(session, DEMO)
+        held = session.exec(
+            select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.on)
+        ).all()
+        dec = next(m for m in held if m.on == dt.date(2026, 12, 8))
+        person = session.exec(select(Member).where(Member.name == "Diego Alvarez")).one()
+        attendance_svc.set_attendance(session, dec, person, "absent")
+        finalised = next(
+            m
+            for m in held
+            if (row := minutes_svc.minutes_row(session, m, create=False)) is not None
+            and row.finalised_at is not None
+        )
+        minutes_svc.amend(session, finalised.id, person.id, 'Correction: "two" papers, not three.')
+    text = _export(demo_db)
+    assert 'absent = ["Diego Alvarez"]' in text and "[[meetings.amendments]]" in text
+    fresh = make_db()
+    _import(fresh, text)
+    assert _export(fresh) == text
+    with fresh.read() as session:
+        assert session.exec(select(Attendance).where(Attendance.status == "absent")).all()
+        assert [a.text for a in session.exec(select(MinutesAmendment))] == [
+            'Correction: "two" papers, not three.'
+        ]
