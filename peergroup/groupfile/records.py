@@ -245,7 +245,7 @@ def _set_roles(
     each role key -> member name: an exported group keeps exactly who holds what."""
     from sqlmodel import select
 
-    from ..models import RoleAssignment
+    from ..models import Role, RoleAssignment
     from ..services import roles as roles_svc
 
     if rec.get("rotation") is None and rec.get("roles_by_hand") is None:
@@ -256,13 +256,18 @@ def _set_roles(
         if not isinstance(table, dict):
             raise InputError(f"{where}.{field}", 'must be a table: { scribe = "Name", ... }.')
         for key, name in table.items():
-            role = roles_svc.role_by_key(session, id_of(group), key)
+            role = (
+                roles_svc.role_by_key(session, id_of(group), key)
+                or session.exec(
+                    select(Role).where(Role.group_id == group.id, Role.name_key == fold(key))
+                ).first()
+            )
             if role is None:
                 raise InputError(
                     f"{where}.{field}.{key}", f"{key!r} is not one of the group's roles."
                 )
             wanted[id_of(role)] = (id_of(member(name, f"{where}.{field}.{key}")), manual)
-    keyed = {r.id for r in roles_svc.list_roles(session, group) if r.key is not None}
+    keyed = {r.id for r in roles_svc.list_roles(session, group)}
     for ra in session.exec(select(RoleAssignment).where(RoleAssignment.meeting_id == meeting.id)):
         if ra.role_id in keyed and not ra.manual and ra.role_id not in wanted:
             session.delete(ra)

@@ -70,6 +70,7 @@ SECTIONS: dict[str, set[str]] = {
         "planned_until",
     },
     "expectations": {"attendance", "communication", "agenda"},
+    "roles": {"key", "name", "rotates", "holder"},
     "meetings": {
         "on",
         "title",

@@ -8,8 +8,7 @@ updating the same calendar events.
 
 Left out always: pair-check-in notes and reflections sealed with a journal
 passphrase (private to their authors), the history of edits (revisions,
-conflicting saves, scribe hand-overs), opt-in rounds and the group's own
-custom roles (the file has no section for them yet).
+conflicting saves, scribe hand-overs) and opt-in rounds.
 Private reflections are left out unless ``include_private`` is set.
 """
 
@@ -138,6 +137,17 @@ def dump_core(session: Session, group: Group) -> dict[str, Any]:
         "communication": group.expect_communication,
         "agenda": group.expect_agenda,
     }
+    out["roles"] = [
+        _drop_empty(
+            {
+                "key": r.key,
+                "name": r.name,
+                "rotates": r.rotates,
+                "holder": names.get(r.holder_id) if r.holder_id else None,
+            }
+        )
+        for r in session.exec(select(Role).where(Role.group_id == gid).order_by(col(Role.id)))
+    ]
     logistics = _dump_logistics(session, group)
     if logistics:
         out["logistics"] = logistics
@@ -190,7 +200,9 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
     from ..services import meetings as meetings_svc
 
     gid = group.id
-    roles = {r.id: r.key for r in session.exec(select(Role).where(Role.group_id == gid)) if r.key}
+    roles_by_id = {r.id: r for r in session.exec(select(Role).where(Role.group_id == gid))}
+    # Built-in roles by key; the group's own by name (names are unique in a group).
+    roles = {i: r.key or r.name for i, r in roles_by_id.items()}
     out = []
     for m in session.exec(
         select(Meeting).where(Meeting.group_id == gid).order_by(col(Meeting.on), col(Meeting.id))
@@ -224,10 +236,10 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
         ):
             key = roles.get(ra.role_id)
             if key is None or ra.member_id not in names:
-                continue  # the group's own roles are not in the file yet
+                continue
             if not ra.manual:
                 rotation[key] = names[ra.member_id]
-            elif key in ("scribe", "lead"):
+            elif key in ("scribe", "lead") and roles_by_id[ra.role_id].key == key:
                 rec[key] = names[ra.member_id]
             else:
                 by_hand[key] = names[ra.member_id]
@@ -279,7 +291,11 @@ def dump_meetings(session: Session, group: Group, names: dict[int | None, str]) 
                     .order_by(col(MinutesAmendment.created_at), col(MinutesAmendment.id))
                 )
             ]
-        out.append(_drop_empty(rec))
+        entry = _drop_empty(rec)
+        if m.status == "scheduled":
+            # Even when empty: "nobody holds a rotated role here" must survive the trip.
+            entry["rotation"] = rec["rotation"]
+        out.append(entry)
     return out
 
 

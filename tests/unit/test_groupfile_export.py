@@ -373,3 +373,42 @@ def test_absences_and_amendments_travel_with_the_group(demo_db, make_db) -> None
         assert [a.text for a in session.exec(select(MinutesAmendment))] == [
             'Correction: "two" papers, not three.'
         ]
+
+
+def test_the_groups_own_roles_and_renamed_ones_travel(demo_db, make_db) -> None:
+    from peergroup.models import Role, RoleAssignment
+    from peergroup.services import roles as roles_svc
+
+    with demo_db.write() as session:
+        group = groups_svc.find_group(session, DEMO)
+        roles_svc.add_role(session, group, "Timekeeper", rotates=True)
+        chair = roles_svc.add_role(session, group, "Treasurer", rotates=False)
+        person = session.exec(select(Member).where(Member.name == "Elena Sokolova")).one()
+        roles_svc.set_holder(session, chair, person)
+        scribe = roles_svc.role_by_key(session, group.id, roles_svc.SCRIBE)
+        scribe.name = "Note-taker"
+        session.add(scribe)
+        roles_svc.rotate(session, group, today=dt.date(2026, 12, 1), touch=False)
+    text = _export(demo_db)
+    assert 'name = "Timekeeper"' in text and 'holder = "Elena Sokolova"' in text
+    fresh = make_db()
+    _import(fresh, text)
+    assert _export(fresh) == text
+
+    def roles(db) -> tuple:  # noqa: ANN001
+        with db.read() as session:
+            names = {r.id: r.name for r in session.exec(select(Role))}
+            return (
+                sorted((r.name, r.key or "", r.rotates) for r in session.exec(select(Role))),
+                sorted(
+                    (m.on, names[a.role_id], a.member_id is not None)
+                    for a, m in session.exec(
+                        select(RoleAssignment, Meeting).join(
+                            Meeting, Meeting.id == RoleAssignment.meeting_id
+                        )
+                    )
+                ),
+            )
+
+    assert roles(fresh) == roles(demo_db)
+    assert any(name == "Timekeeper" for _on, name, _ in roles(fresh)[1])
