@@ -412,3 +412,42 @@ def test_the_groups_own_roles_and_renamed_ones_travel(demo_db, make_db) -> None:
 
     assert roles(fresh) == roles(demo_db)
     assert any(name == "Timekeeper" for _on, name, _ in roles(fresh)[1])
+
+
+def test_moved_cancelled_and_hand_added_meetings_keep_uid_and_sequence(demo_db, make_db) -> None:
+    from peergroup.services import meetings as meetings_svc
+
+    with demo_db.write() as session:
+        group = groups_svc.find_group(session, DEMO)
+        by_day = {m.on: m for m in meetings_svc.list_meetings(session, group)}
+        meetings_svc.move_meeting(
+            session, by_day[dt.date(2027, 2, 9)], dt.date(2027, 2, 16), "08:00"
+        )
+        meetings_svc.cancel_meeting(session, by_day[dt.date(2027, 4, 13)])
+        extra = Meeting(
+            group_id=group.id,
+            series_date=None,
+            on=dt.date(2027, 1, 26),
+            start_time=dt.time(12, 0),
+            duration_minutes=90,
+            place="Library",
+            sequence=2,
+        )
+        session.add(extra)
+    with demo_db.read() as session:
+        before = sorted(
+            (m.uid, m.on, m.start_time, m.duration_minutes, m.place, m.status, m.sequence)
+            for m in session.exec(select(Meeting))
+        )
+    text = _export(demo_db)
+    assert "by_hand = true" in text and 'status = "cancelled"' in text
+    assert "series_date = 2027-02-09" in text
+    fresh = make_db()
+    _import(fresh, text)
+    assert _export(fresh) == text
+    with fresh.read() as session:
+        after = sorted(
+            (m.uid, m.on, m.start_time, m.duration_minutes, m.place, m.status, m.sequence)
+            for m in session.exec(select(Meeting))
+        )
+    assert after == before
