@@ -230,7 +230,9 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
     if "logistics" in doc:
         _import_logistics(session, group, _table(doc, "logistics", "logistics"))
     if "roles" in doc:  # before the rotation, so the group's own rotating roles take part
-        _import_roles(session, group, _list(doc["roles"], "roles"), members_by_name)
+        from .roles import import_roles
+
+        import_roles(session, group, _list(doc["roles"], "roles"), members_by_name)
     if group.first_meeting is not None:
         # Share the rotating roles over the imported meetings, from the first
         # one on, so the result does not depend on the day of the import.
@@ -374,42 +376,3 @@ def _uuid(session: Session, group: Group, value: str) -> str:
     ):
         raise InputError("group.uuid", "another group in this database already has this uuid.")
     return text
-
-
-def _import_roles(
-    session: Session, group: Group, roles: list[Any], members: dict[str, int]
-) -> None:
-    """``[[roles]]``: a built-in role (``key``) renamed or changed, or one of the
-    group's own (``name`` without ``key``); ``rotates`` and a standing ``holder``."""
-    from ..models import Member
-    from ..services import roles as roles_svc
-    from ..services import validate
-    from .values import _bool
-
-    for i, r in enumerate(roles):
-        where = f"roles[{i + 1}]"
-        if not isinstance(r, dict):
-            raise InputError(where, "must be a table ([[roles]]).")
-        _known(r, SECTIONS["roles"], where)
-        name = _str(r.get("name"), f"{where}.name")
-        try:
-            if r.get("key") is not None:
-                key = _str(r["key"], f"{where}.key")
-                role = roles_svc.role_by_key(session, id_of(group), key)
-                if role is None:
-                    raise InputError("key", f"{key!r} is not a built-in role.")
-                if name:
-                    role.name = validate.required_line("name", name, 80)
-            else:
-                role = roles_svc.add_role(session, group, name)
-        except InputError as exc:
-            raise _prefix(where, exc) from None
-        role.rotates = _bool(r.get("rotates"), f"{where}.rotates", role.rotates)
-        session.add(role)
-        holder = r.get("holder")
-        if holder is not None:
-            mid = members.get(fold(_str(holder, f"{where}.holder")))
-            if mid is None:
-                raise InputError(f"{where}.holder", f"{holder!r} is not one of the [[members]].")
-            roles_svc.set_holder(session, role, session.get(Member, mid))
-    session.flush()
