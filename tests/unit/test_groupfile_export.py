@@ -31,11 +31,10 @@ from peergroup.services import groups as groups_svc
 DEMO = "Northbridge GIM Clinician-Educator Peer Group"
 
 # Tables an export does not carry (see the README): what only the app creates
-# (scribe hand-overs, edit conflicts, opt-in rounds, journal keys, pair notes).
+# (scribe hand-overs, edit conflicts, journal keys, pair notes).
 NOT_CARRIED = {
     "scribechange",
     "minutesconflict",
-    "optinround",
     "journalkey",
     "pairnote",
     "alembic_version",
@@ -451,3 +450,22 @@ def test_moved_cancelled_and_hand_added_meetings_keep_uid_and_sequence(demo_db, 
             for m in session.exec(select(Meeting))
         )
     assert after == before
+
+
+def test_opt_in_answers_travel(demo_db, make_db) -> None:
+    from peergroup.models import OptInRound
+    from peergroup.services import membership as membership_svc
+
+    with demo_db.write() as session:
+        group = groups_svc.find_group(session, DEMO)
+        rows = membership_svc.start_opt_in_round(session, group, 2026)
+        membership_svc.record_opt_in(session, rows[0], "in", dt.date(2026, 9, 20))
+    text = _export(demo_db)
+    assert "[[opt_in]]" in text and 'answer = "in"' in text
+    fresh = make_db()
+    _import(fresh, text)
+    assert _export(fresh) == text
+    with fresh.read() as session:
+        got = sorted((r.year, r.answer, r.answered_on) for r in session.exec(select(OptInRound)))
+    assert got.count((2026, "in", dt.date(2026, 9, 20))) == 1
+    assert len(got) == len(rows)
