@@ -134,8 +134,18 @@ def _file_meeting_keys(doc: dict[str, Any]) -> tuple[set[str], set[dt.date]]:
     return uids, days
 
 
-def _meeting_in_file(m: Meeting, uids: set[str], days: set[dt.date]) -> bool:
+def _meeting_in_file(m: Meeting, uids: set[str], days: set[dt.date], complete: bool) -> bool:
+    """Whether the file keeps ``m``. A file written by ``export group`` (it has
+    ``[logistics] planned_until``) lists every meeting; in a hand-written one the
+    schedule implies the planned meetings and only those added by hand are listed."""
+    if not complete and m.series_date is not None:
+        return True
     return m.uid in uids or m.on in days or (m.series_date in days)
+
+
+def _complete(doc: dict[str, Any]) -> bool:
+    lg = doc.get("logistics")
+    return isinstance(lg, dict) and lg.get("planned_until") is not None
 
 
 def _has_record(session: Session, meeting_id: int | None) -> bool:
@@ -189,7 +199,7 @@ def _check_removals(
     gone_meetings = [
         m
         for m in _meetings(session, group)
-        if m.status != "cancelled" and not _meeting_in_file(m, uids, days)
+        if m.status != "cancelled" and not _meeting_in_file(m, uids, days, _complete(doc))
     ]
     parts = []
     if gone_members:
@@ -245,7 +255,7 @@ def _merge_meetings(
         from ..services.meetings import touch_meeting
 
         for m in planned:
-            if m.status != "cancelled" and not _meeting_in_file(m, uids, days):
+            if m.status != "cancelled" and not _meeting_in_file(m, uids, days, _complete(doc)):
                 m.status = "cancelled"  # checked above: no record
                 touch_meeting(m)
                 session.add(m)
@@ -272,21 +282,44 @@ def _refuse_other_changes(session: Session, group: Group, doc: dict[str, Any]) -
 
     plain = tomllib.loads(export_group(session, group))
     full = tomllib.loads(export_group(session, group, include_private=True))
+    # A section the file leaves out changes nothing (an update never deletes by silence).
     differ = [
         section
-        for section in sorted((set(doc) | set(full)) - MERGED)
-        if doc.get(section) not in (plain.get(section), full.get(section))
+        for section in sorted(set(doc) - MERGED)
+        if (
+            _schedule_differs(doc[section], full.get(section))
+            if section == "logistics"
+            else doc[section] not in (plain.get(section), full.get(section))
+        )
     ]
     if differ:
         raise InputError(
             "file",
-            f"{group.name!r} already exists and the file changes "
+            f"{group.name!r} already exists, and the file's "
             + ", ".join(f"[{s}]" for s in differ)
-            + ", which an import cannot merge into an existing group yet (it merges the group's "
-            "settings, peer definition, mission, expectations, members, goals, topics and "
-            "meetings). "
-            "Nothing was changed; make those changes in the app.",
+            + " differ from what the group holds. An import cannot merge those into an "
+            "existing group yet (it merges the group's settings, peer definition, mission, "
+            "expectations, members, goals, topics and meetings). Nothing was changed; make "
+            "those changes in the app, or start from a file written by `export group`.",
         )
+
+
+def _schedule_differs(given: Any, held: Any) -> bool:
+    """Whether the file's [logistics] asks for another schedule than the group's.
+    How far ahead to plan (horizon_months, planned_until) is not a change; a field
+    the export leaves out holds its default; one the file leaves out stays."""
+    if not isinstance(given, dict) or not isinstance(held, dict):
+        return given != held
+    defaults = {"interval": 1, "duration_minutes": 60, "timezone": "UTC"}
+    for key, value in given.items():
+        if key in ("horizon_months", "planned_until"):
+            continue
+        if key in held:
+            if held[key] != value:
+                return True
+        elif value not in (None, "", [], defaults.get(key)):
+            return True
+    return False  # what the file leaves out stays as it is
 
 
 __all__ = ["existing_group", "merge_group"]

@@ -186,3 +186,46 @@ def test_topics_merge_added_changed_and_removed_only_with_replace(
     assert _import(demo_db, doc, tmp_path, "--replace")[0] == 0
     with demo_db.read() as session:
         assert "Night-float teaching" not in {t.title for t in session.exec(select(Topic))}
+
+
+SMALL = """
+[group]
+name = "Small Group"
+[[members]]
+name = "Ada Lin"
+joined = 2026-09-01
+[logistics]
+frequency = "weekly"
+weekday = "tuesday"
+start_time = "07:30"
+first_meeting = 2026-09-08
+horizon_months = 2
+[[meetings]]
+on = 2026-09-08
+present = ["Ada Lin"]
+minutes = "First."
+"""
+
+
+def test_a_hand_written_file_updates_without_listing_every_meeting(db, tmp_path, capsys) -> None:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    db.close()
+    assert run(["--db", str(db.path), "import", str(path)]) == 0
+    before = _meetings(db)
+    more = SMALL + (
+        '[[meetings]]\non = 2026-09-15\npresent = ["Ada Lin", "Bo Chen"]\nminutes = "Second."\n'
+        '[[members]]\nname = "Bo Chen"\njoined = 2026-09-01\n'
+    )
+    path.write_text(more, encoding="utf-8")
+    assert run(["--db", str(db.path), "import", str(path)]) == 0, capsys.readouterr().err
+    assert "added 1 member(s)" in capsys.readouterr().out
+    assert _members(db) == ["Ada Lin", "Bo Chen"]
+    assert _meetings(db) == before  # the schedule's meetings are kept, none cancelled
+    with db.read() as session:
+        assert sorted(m.text for m in session.exec(select(Minutes))) == ["First.", "Second."]
+    # Another schedule is not something an import can merge: refused, by name.
+    path.write_text(more.replace('weekday = "tuesday"', 'weekday = "thursday"'), encoding="utf-8")
+    assert run(["--db", str(db.path), "import", str(path)]) == 2
+    assert "[logistics]" in capsys.readouterr().err
+    assert _meetings(db) == before
