@@ -55,10 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         "import",
         help="load a group described in a TOML group file, or (import answers FILE...) "
         "answer files members filled in",
-        description="peergroup import FILE.toml loads a group file; peergroup import answers "
-        "FILE... reads back answer files made by 'export form' (each saved whole or not at all).",
+        description="peergroup import FILE.toml loads a group file (a group that exists is "
+        "updated); peergroup import answers FILE... reads back answer files made by "
+        "'export form' (each saved whole or not at all).",
     )
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="when the group exists: also remove members, goals and meetings the file leaves out",
+    )
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -108,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--member", metavar="NAME", help="one member's form")
     who.add_argument(
         "--all", dest="everyone", action="store_true", help="a form for everyone still to answer"
+    )
+    gexp = exp_sub.add_parser(
+        "group",
+        parents=[group_after, output],
+        help="the whole group as a group file (FILE.toml) that import reads back",
+    )
+    gexp.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also write private (unshared) reflections; keep such a file to yourself",
     )
     rep = sub.add_parser("report", help="write a report built from the group's records")
     rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
@@ -287,15 +303,26 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
         if command == "import":
             try:
                 with db.write() as session:
-                    group = groupfile.import_group(session, doc or {})
-                    name = group.name
+                    from .groupfile.merge import existing_group, merge_group
+
+                    found = existing_group(session, doc or {})
+                    if found is not None:  # an update of a group this database holds
+                        said = merge_group(session, found, doc or {}, replace=args.replace)
+                        name = found.name
+                    else:
+                        group = groupfile.import_group(session, doc or {})
+                        name = group.name
+                        said = []
             except BaseException:
                 if db.created:  # made for this import, which wrote nothing: take it away
                     db.close()
                     for leftover in (path, *(Path(f"{path}{c}") for c in ("-wal", "-shm"))):
                         leftover.unlink(missing_ok=True)
                 raise
-            _say(f"Imported {name!r} into {path}.")
+            if said:
+                _say(f"Updated {name!r} in {path}: {'; '.join(said)}.")
+            else:
+                _say(f"Imported {name!r} into {path}.")
             return 0
         if command == "groups":
             from .services import groups as groups_svc
@@ -388,6 +415,15 @@ def _export(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             text = curriculum_md.curriculum_markdown(session, _group(session, args))
         _write(args, db, text)
         _say(f"Wrote the curriculum to {args.output}.", to_stderr=str(args.output) == "-")
+        return 0
+    if args.what == "group":
+        from .groupfile.writer import export_group
+
+        with db.read() as session:
+            group = _group(session, args)
+            text = export_group(session, group, include_private=args.include_private)
+        _write(args, db, text)
+        _say(f"Wrote the group file to {args.output}.", to_stderr=str(args.output) == "-")
         return 0
     return _fail(f"cannot export {args.what!r}")
 

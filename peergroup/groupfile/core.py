@@ -91,6 +91,10 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
             end_condition=_str(g.get("end_condition"), "group.end_condition"),
             opt_in_month=_int(g.get("opt_in_month"), "group.opt_in_month"),
         )
+        if g.get("uuid") is not None:  # a group moving between machines keeps its identity
+            group.uuid = _uuid(session, group, _str(g["uuid"], "group.uuid"))
+            session.add(group)
+            session.flush()
     except InputError as exc:
         raise _prefix("group", exc) from None
 
@@ -225,6 +229,10 @@ def import_group(session: Session, doc: dict[str, Any]) -> Group:
 
     if "logistics" in doc:
         _import_logistics(session, group, _table(doc, "logistics", "logistics"))
+    if "roles" in doc:  # before the rotation, so the group's own rotating roles take part
+        from .roles import import_roles
+
+        import_roles(session, group, _list(doc["roles"], "roles"), members_by_name)
     if group.first_meeting is not None:
         # Share the rotating roles over the imported meetings, from the first
         # one on, so the result does not depend on the day of the import.
@@ -340,5 +348,31 @@ def _import_logistics(session: Session, group: Group, lg: dict[str, Any]) -> Non
         )
         if group.first_meeting is not None:
             meetings_svc.generate_meetings(session, group, months=months, today=group.first_meeting)
+        until = _date(lg.get("planned_until"), "logistics.planned_until")
+        if until is not None:  # the horizon in whole months may plan a little past it
+            for m in meetings_svc.list_meetings(session, group):
+                if m.series_date is not None and m.series_date > until:
+                    session.delete(m)
+            session.flush()
     except InputError as exc:
         raise _prefix("logistics", exc) from None
+
+
+def _uuid(session: Session, group: Group, value: str) -> str:
+    """The group's identity from the file: meeting UIDs derive from it."""
+    import re
+
+    from sqlmodel import select
+
+    text = value.strip()
+    if not re.fullmatch(r"[0-9a-f]{32}", text):
+        raise InputError(
+            "group.uuid",
+            f"{value!r} is not a group uuid (32 hex digits); leave it out for a new one.",
+        )
+    if (
+        session.exec(select(Group.id).where(Group.uuid == text, Group.id != group.id)).first()
+        is not None
+    ):
+        raise InputError("group.uuid", "another group in this database already has this uuid.")
+    return text

@@ -16,7 +16,15 @@ from ..services.validate import YEAR_MAX, YEAR_MIN
 
 # Section -> the fields it may hold. Later steps add theirs (core.register).
 SECTIONS: dict[str, set[str]] = {
-    "group": {"name", "target_size", "membership", "end_date", "end_condition", "opt_in_month"},
+    "group": {
+        "name",
+        "uuid",
+        "target_size",
+        "membership",
+        "end_date",
+        "end_condition",
+        "opt_in_month",
+    },
     "peer": {
         "institution",
         "department",
@@ -59,8 +67,10 @@ SECTIONS: dict[str, set[str]] = {
         "first_meeting",
         "skip",
         "horizon_months",
+        "planned_until",
     },
     "expectations": {"attendance", "communication", "agenda"},
+    "roles": {"key", "name", "rotates", "holder"},
     "meetings": {
         "on",
         "title",
@@ -73,6 +83,18 @@ SECTIONS: dict[str, set[str]] = {
         "decisions",
         "finalised",
         "actions",
+        "uid",
+        "by_hand",
+        "series_date",
+        "start_time",
+        "duration_minutes",
+        "place",
+        "status",
+        "sequence",
+        "rotation",
+        "roles_by_hand",
+        "absent",
+        "amendments",
     },
     "actions": {"text", "owner", "due", "status"},
 }

@@ -67,6 +67,7 @@ CLI_PATHS: dict[str, list[str]] = {
     "export form (check, everyone still to answer)": [
         "export", "form", "check", "--all", "-o", "{out}",
     ],
+    "export group": ["export", "group", "-o", "{out}.toml"],
     "search": ["search", CANARY],
     "search, one group": ["search", "--group", DEMO, CANARY],
     "search, a word of the text": ["search", "lighthouse"],
