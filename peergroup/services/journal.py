@@ -303,6 +303,9 @@ def set_passphrase(
     session.flush()
     for r in rows:
         _store(session, r, plain[r.id], unlocked)
+    from . import pair_notes  # (it reads key_params from here)
+
+    pair_notes.reseal(session, member_id, _readable(current, member_id), unlocked)
     return unlocked
 
 
@@ -321,6 +324,9 @@ def forget_passphrase(session: Session, group_id: int, member_id: int) -> int:
     key = session.exec(select(JournalKey).where(JournalKey.member_id == member_id)).first()
     if key is not None:
         session.delete(key)
+    from . import pair_notes
+
+    pair_notes.forget(session, member_id)  # sealed with the forgotten key: unreadable
     session.flush()
     return len(rows)
 

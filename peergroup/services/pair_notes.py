@@ -154,3 +154,53 @@ def save_notes(
     session.add(note)
     session.flush()
     return len(value)
+
+
+# --- when a member's journal passphrase is set, changed or forgotten ---------------------
+
+
+def _notes_of(session: Session, member_id: int) -> list[PairNote]:
+    from sqlmodel import col, or_
+
+    from ..models import PairCheckin
+
+    checkins = select(PairCheckin.id).where(
+        or_(PairCheckin.first_id == member_id, PairCheckin.second_id == member_id)
+    )
+    return list(session.exec(select(PairNote).where(col(PairNote.checkin_id).in_(checkins))))
+
+
+def reseal(
+    session: Session, member_id: int, old: crypto.Unlocked | None, new: crypto.Unlocked
+) -> int:
+    """With a new passphrase (``journal.set_passphrase``), the member's notes follow
+    their reflections: plain ones of their pairs are sealed with the new key, and
+    the ones they sealed with the old key are sealed again. Returns how many."""
+    n = 0
+    for note in _notes_of(session, member_id):
+        ad = note_ad(note.checkin_id, member_id)
+        if note.cipher is not None:
+            if note.sealed_by_id != member_id:
+                continue  # the other member's: only their passphrase opens it
+            if old is None or old.member_id != member_id:
+                raise InputError("passphrase", "unlock the journal before changing its passphrase.")
+            plain = crypto.open_sealed(old, note.cipher, ad)
+        else:
+            plain = note.text.encode("utf-8")
+            if not plain:
+                continue
+        note.text, note.cipher, note.sealed_by_id = "", crypto.seal(new, plain, ad), member_id
+        session.add(note)
+        n += 1
+    session.flush()
+    return n
+
+
+def forget(session: Session, member_id: int) -> int:
+    """A forgotten passphrase: the notes sealed with it can never be read again."""
+    gone = [n for n in _notes_of(session, member_id) if n.cipher is not None]
+    gone = [n for n in gone if n.sealed_by_id == member_id]
+    for note in gone:
+        session.delete(note)
+    session.flush()
+    return len(gone)

@@ -237,6 +237,41 @@ def test_with_a_journal_passphrase_the_notes_are_encrypted_and_need_the_key(demo
         assert not other.readable and "other member" in other.reason and other.text == ""
 
 
+def test_notes_follow_the_journal_passphrase_when_it_is_set_changed_or_forgotten(demo_db):
+    from peergroup.services import journal as journal_svc
+
+    gid, shown = _saved_round(demo_db)
+    pair = shown.pairs[0]
+    with demo_db.read() as s:
+        cid = s.exec(select(PairCheckin).where(PairCheckin.first_id == pair.first_id)).one().id
+        group_uuid = _group(s).uuid
+    path = demo_db.path
+    config.put(config.owner_key(path, group_uuid), {"member_id": pair.first_id, "name": "x"})
+    with demo_db.write() as s:  # written before any passphrase: plain
+        pair_notes.save_notes(s, cid, path, "zqxplainbeforephrase")
+    first, second = "our long walk by the river", "a second, longer walk home"
+    with demo_db.write() as s:
+        key1 = journal_svc.set_passphrase(s, gid, pair.first_id, first, first)
+    with demo_db.read() as s:
+        note = s.exec(select(PairNote)).one()
+        assert note.text == "" and note.cipher and note.sealed_by_id == pair.first_id
+        assert pair_notes.notes_form(s, cid, path, {pair.first_id: key1}).text == (
+            "zqxplainbeforephrase"
+        )
+    with demo_db.write() as s:  # changed: sealed again with the new key, still readable
+        key2 = journal_svc.set_passphrase(s, gid, pair.first_id, second, second, current=key1)
+    with demo_db.write() as s:
+        assert pair_notes.notes_form(s, cid, path, {pair.first_id: key2}).text == (
+            "zqxplainbeforephrase"
+        )
+        pair_notes.save_notes(s, cid, path, "changed after", {pair.first_id: key2})
+    with demo_db.write() as s:  # forgotten: what only that key opened is gone, not stuck
+        journal_svc.forget_passphrase(s, gid, pair.first_id)
+        assert s.exec(select(PairNote)).first() is None
+        pair_notes.save_notes(s, cid, path, "a fresh start")
+        assert pair_notes.notes_form(s, cid, path).text == "a fresh start"
+
+
 def test_the_latest_round_can_be_taken_back_only_while_unused(demo_db):
     gid, first = _saved_round(demo_db)
     with demo_db.write() as s:
