@@ -43,14 +43,16 @@ INTRO = {
     "survey": (
         'Say how much you agree with each statement: replace the "" after score with',
         f"a number ({SCORES}), without quotes (score = 4).",
-        'Leave "" to skip a statement. Your answers are anonymous: they are saved',
-        "without your name, and only totals of three or more people are ever shown.",
+        'Leave "" to skip a statement. In the app your answers are saved without your',
+        "name and only totals of three or more people are shown; but whoever collects",
+        "this file can read it, so hand it over yourself, to be deleted once imported.",
     ),
     "check": (
         'Say how much you agree with each statement: replace the "" after score with',
         f"a number ({SCORES}), without quotes (score = 4).",
-        'Leave "" to skip a question. Your answers are anonymous: they are saved',
-        "without your name, and only totals of three or more people are ever shown.",
+        'Leave "" to skip a question. In the app your answers are saved without your',
+        "name and only totals of three or more people are shown; but whoever collects",
+        "this file can read it, so hand it over yourself, to be deleted once imported.",
     ),
     "apologies": (
         "For each meeting you cannot come to, change apologies = false to",
@@ -98,7 +100,11 @@ def render(session: Session, spec: Spec, head: Header, member: Member) -> str:
         for m in mine:
             what = f" ({comment(m.title)})" if m.title else ""
             lines += ["", f"# {day_label(m.on)} at {m.start_time:%H:%M}{what}", "[[meeting]]"]
-            lines += [f"date = {m.on.isoformat()}", f"apologies = {str(m.id in sent).lower()}"]
+            lines += [
+                f"date = {m.on.isoformat()}",
+                f"time = {m.start_time:%H:%M:00}",
+                f"apologies = {str(m.id in sent).lower()}",
+            ]
     return "\n".join(lines) + "\n"
 
 

@@ -290,31 +290,38 @@ def apply(session: Session, spec: Spec, member: Member, doc: dict[str, Any], tod
 def _apply_apologies(
     session: Session, spec: Spec, member: Member, doc: dict[str, Any], today: dt.date
 ) -> str:
-    upcoming = {m.on: m for m in spec.meetings if is_member_on(member, m.on)}
+    mine = [m for m in spec.meetings if is_member_on(member, m.on)]
     chosen: list[Meeting] = []
-    seen: set[dt.date] = set()
+    seen: set[tuple[dt.date, dt.time | None]] = set()
     for n, row in enumerate(_tables(doc, "meeting"), start=1):
-        extra = sorted(set(row) - {"date", "apologies"})
+        extra = sorted(set(row) - {"date", "time", "apologies"})
         if extra:
             raise InputError(f"meeting {n}: {extra[0]}", "is not a field of this form; remove it.")
-        day, sorry = row.get("date"), row.get("apologies")
+        day, at, sorry = row.get("date"), row.get("time"), row.get("apologies")
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             raise InputError(f"meeting {n}: date", "must be a date like 2026-12-08, no quotes.")
+        if at is not None and not isinstance(at, dt.time):
+            raise InputError(f"meeting {n}: time", "must be a time like 07:30:00, no quotes.")
         if not isinstance(sorry, bool):
             raise InputError(
                 f"meeting {n} ({day}): apologies", "must be true or false, without quotes."
             )
-        if day in seen:
+        if (day, at) in seen:
             raise InputError(f"meeting {n}: date", f"{day} is listed twice.")
-        seen.add(day)
-        meeting = upcoming.get(day)
-        if meeting is None:
+        seen.add((day, at))
+        # Two meetings on one day are told apart by their time (forms list it).
+        found = [m for m in mine if m.on == day and (at is None or m.start_time == at)]
+        if len(found) != 1:
+            if not sorry:
+                continue  # nothing asked of a meeting that has passed or moved
             why = "has already taken place" if day < today else "is not an upcoming meeting"
+            if len(found) > 1:
+                why = "has two meetings; say which with its time"
             raise InputError(
                 f"meeting {n}: date", f"{day} {why} of the group, so no apologies can be sent."
             )
         if sorry:
-            chosen.append(meeting)
+            chosen.append(found[0])
     for meeting in chosen:
         attendance_svc.record_attendance(
             session, meeting.id or 0, {member.id or 0: "apologies"}, today

@@ -157,7 +157,8 @@ def test_survey_answers_are_saved_anonymously(world, tmp_path, capsys):
     db, ids = world
     out = export(db, tmp_path, "survey", capsys)
     form = out / "survey-priya-raman.toml"
-    assert "anonymous" in form.read_text(encoding="utf-8")
+    said_in_form = form.read_text(encoding="utf-8")
+    assert "saved without your" in said_in_form and "whoever collects" in said_in_form
     code, said, err = import_answers(db, capsys, fill(form, "3"))
     assert code == 0, err
     assert f"anonymous answers saved for {PRIYA}." in said
@@ -174,11 +175,11 @@ def test_apologies_for_an_upcoming_meeting_are_recorded(world, tmp_path, capsys)
     out = export(db, tmp_path, "apologies", capsys)
     form = out / "apologies-priya-raman.toml"
     text = form.read_text(encoding="utf-8")
-    first = re.search(r"date = (\d{4}-\d\d-\d\d)\napologies = false", text)
+    first = re.search(r"date = (\d{4}-\d\d-\d\d)\ntime = (\S+)\napologies = false", text)
     assert first is not None
     day = dt.date.fromisoformat(first.group(1))
     assert day >= TODAY
-    edit(form, first.group(0), f"date = {day}\napologies = true")
+    edit(form, first.group(0), f"date = {day}\ntime = {first.group(2)}\napologies = true")
     code, said, _ = import_answers(db, capsys, form)
     assert code == 0
     assert said.startswith(f"{form}: apologies saved for {PRIYA} for ")
@@ -190,6 +191,43 @@ def test_apologies_for_an_upcoming_meeting_are_recorded(world, tmp_path, capsys)
             )
         ).one()
     assert row.status == "apologies"
+
+
+def test_two_meetings_on_one_day_are_told_apart_and_a_passed_one_left_false_is_skipped(
+    world, tmp_path, capsys
+):
+    from peergroup.services import meetings as meetings_svc
+
+    db, ids = world
+    with db.write() as s:
+        group = groups_svc.find_group(s, DEMO)
+        later = [m for m in meetings_svc.list_meetings(s, group) if m.on > TODAY]
+        first, second = later[0], later[1]
+        meetings_svc.move_meeting(s, second, first.on.isoformat(), "12:00")
+        day = first.on
+    out = export(db, tmp_path, "apologies", capsys)
+    form = out / "apologies-priya-raman.toml"
+    text = form.read_text(encoding="utf-8")
+    assert text.count(f"date = {day}") == 2
+    edit(
+        form,
+        f"date = {day}\ntime = 12:00:00\napologies = false",
+        f"date = {day}\ntime = 12:00:00\napologies = true",
+    )
+    # A row for a meeting that has since passed, left false, asks nothing.
+    edit(form, "[[meeting]]", "[[meeting]]\ndate = 2020-01-07\napologies = false\n\n[[meeting]]", 1)
+    code, said, err = import_answers(db, capsys, form)
+    assert code == 0, err
+    with db.read() as s:
+        noon = s.exec(
+            select(Meeting).where(Meeting.on == day, Meeting.start_time == dt.time(12, 0))
+        ).one()
+        rows = s.exec(
+            select(Attendance).where(
+                Attendance.member_id == ids[PRIYA], Attendance.status == "apologies"
+            )
+        ).all()
+    assert [r.meeting_id for r in rows if r.meeting_id in (noon.id, first.id)] == [noon.id]
 
 
 # --- refusals: each names the field, and nothing of the file is saved ---------------------
