@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from .. import clock
 from ..models import (
     ConsequenceAnswer,
     ConsequenceCheck,
@@ -31,6 +32,7 @@ from ..models import (
     Reflection,
     SupportRequest,
 )
+from ..services import pulse as pulse_svc
 from ..services.anonymity import MIN_RESPONDENTS
 from . import curriculum_dump
 from .writer import DUMPS, _drop_empty, _hhmm
@@ -127,6 +129,8 @@ def dump_reflection(session: Session, group: Group, include_private: bool) -> di
             .order_by(col(ConsequenceAnswer.question_key), col(ConsequenceAnswer.score))
         ):
             answers.setdefault(key, []).append(score)
+        if len(who) < MIN_RESPONDENTS and not include_private:
+            answers = {}  # with so few, each score could be told to its author, as in the app
         checks.append(
             _drop_empty(
                 {
@@ -151,6 +155,12 @@ def dump_pulses(session: Session, group: Group, include_private: bool) -> dict[s
             .order_by(col(PulseRespondent.id))
         ).all()
         if not who:
+            continue
+        if not include_private and (
+            len(who) < MIN_RESPONDENTS or clock.today() <= pulse_svc.closes_on(m)
+        ):
+            # Few enough, or recent enough, that a score could be told to its author
+            # (the app shows nothing of them either): left out of the file.
             continue
         answers = session.exec(
             select(PulseAnswer.score, PulseAnswer.line).where(PulseAnswer.meeting_id == m.id)
@@ -269,7 +279,8 @@ def dump_reviews(session: Session, group: Group, include_private: bool) -> dict[
             .order_by(col(SurveyAnswer.item_key), col(SurveyAnswer.score))
         ):
             answers.setdefault(own.get(key, key), []).append(score)
-        r["answers"] = answers
+        # With so few, each score could be told to its author (the app shows nothing).
+        r["answers"] = answers if len(who) >= MIN_RESPONDENTS or include_private else {}
         goals = []
         for gr in session.exec(
             select(GoalReview).where(GoalReview.evaluation_id == ev.id).order_by(col(GoalReview.id))

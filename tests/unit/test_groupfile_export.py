@@ -469,3 +469,22 @@ def test_opt_in_answers_travel(demo_db, make_db) -> None:
         got = sorted((r.year, r.answer, r.answered_on) for r in session.exec(select(OptInRound)))
     assert got.count((2026, "in", dt.date(2026, 9, 20))) == 1
     assert len(got) == len(rows)
+
+
+def test_answers_of_fewer_than_three_or_of_a_recent_meeting_are_not_written(demo_db):
+    """The app shows nothing of them (anonymity); a file a member may read shows nothing
+    either: with one answer, a name beside a score would say who gave it."""
+    from peergroup.services import pulse as pulse_svc
+
+    with demo_db.write() as s:
+        group = groups_svc.find_group(s, DEMO)
+        members = {m.name: m.id for m in s.exec(select(Member).where(Member.group_id == group.id))}
+        nov = s.exec(
+            select(Meeting).where(Meeting.group_id == group.id, Meeting.on == dt.date(2026, 11, 10))
+        ).one()
+        pulse_svc.give_pulse(s, nov.id, members["Elena Sokolova"], 1, "zqxlonelyline", today=nov.on)
+    doc = tomllib.loads(_export(demo_db))
+    assert all(p["on"] != dt.date(2026, 11, 10) for p in doc.get("pulses", []))
+    assert "zqxlonelyline" not in _export(demo_db)
+    with_private = tomllib.loads(_export(demo_db, include_private=True))
+    assert any(p["on"] == dt.date(2026, 11, 10) for p in with_private["pulses"])
