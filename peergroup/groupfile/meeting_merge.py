@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..errors import InputError
 from ..models import ActionItem, Attendance, Decision, Group, Meeting, Member, Minutes
+from ..services import meetings as meetings_svc
 from ..services._ids import id_of
 from ..text import fold
 from .records import _add_amendments, _apply_calendar_fields, _set_roles
@@ -30,9 +31,13 @@ def _find(
     day = _required_date(rec, "on", where)
     uid = _str(rec.get("uid"), f"{where}.uid").strip()
     series = _date(rec.get("series_date"), f"{where}.series_date")
+    # The writer leaves out a uid it can derive (the schedule's date): such an entry
+    # is the meeting planned for that date, even if it was moved since.
+    implied = meetings_svc.meeting_uid(group, day) if not uid and series is None else ""
     for match in (
         lambda m: bool(uid) and m.uid == uid,
         lambda m: series is not None and m.series_date == series,
+        lambda m: bool(implied) and m.uid == implied,
         lambda m: not uid and series is None and m.on == day and m.status == "scheduled",
         lambda m: not uid and series is None and m.on == day,
     ):
@@ -50,6 +55,9 @@ def _find(
         place=group.place,
     )
     if uid:
+        taken = session.exec(select(Meeting.id).where(Meeting.uid == uid)).first()
+        if taken is not None:
+            raise InputError(f"{where}.uid", f"{uid!r} is already another meeting's uid.")
         meeting.uid = uid
     session.add(meeting)
     session.flush()

@@ -167,6 +167,8 @@ def _find_meeting(
             place=group.place,
         )
         if uid:
+            if _uid_in_use(session, uid):
+                raise InputError(f"{where}.uid", f"{uid!r} is already another meeting's uid.")
             meeting.uid = uid
         session.add(meeting)
         session.flush()
@@ -218,8 +220,8 @@ def _apply_calendar_fields(meeting: Meeting, rec: dict, where: str) -> None:
     meeting.status = status
     if rec.get("sequence") is not None:
         seq = _int(rec["sequence"], f"{where}.sequence")
-        if seq is None or seq < 0:
-            raise InputError(f"{where}.sequence", "must be 0 or more.")
+        if seq is None or not 0 <= seq <= 2**31 - 1:
+            raise InputError(f"{where}.sequence", "must be a whole number from 0 to 2147483647.")
         meeting.sequence = seq
 
 

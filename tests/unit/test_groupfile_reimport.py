@@ -229,3 +229,27 @@ def test_a_hand_written_file_updates_without_listing_every_meeting(db, tmp_path,
     assert run(["--db", str(db.path), "import", str(path)]) == 2
     assert "[logistics]" in capsys.readouterr().err
     assert _meetings(db) == before
+
+
+def test_a_meeting_moved_in_the_app_since_the_export_is_moved_back_not_doubled(
+    demo_db, tmp_path, capsys
+) -> None:
+    import datetime as dt
+
+    from peergroup.services import meetings as meetings_svc
+
+    doc = _doc(demo_db)  # exported before the move: the entry has only its date
+    with demo_db.write() as s:
+        group = groups_svc.find_group(s, DEMO)
+        later = [m for m in meetings_svc.list_meetings(s, group) if m.on > dt.date(2027, 3, 1)]
+        moving = later[0]
+        planned_on, uid = moving.on, moving.uid
+        meetings_svc.move_meeting(
+            s, moving, (planned_on + dt.timedelta(days=7)).isoformat(), "07:30"
+        )
+    before = _meetings(demo_db)
+    code, _name = _import(demo_db, doc, tmp_path)
+    assert code == 0, capsys.readouterr().err
+    after = _meetings(demo_db)
+    assert set(after) == set(before)  # no second event for the same meeting
+    assert after[uid][0] == planned_on and after[uid][2] == before[uid][2] + 1
