@@ -226,6 +226,15 @@ def _check_removals(
                 f"{person.name!r} has records ({', '.join(held)}), so is not removed; keep them in "
                 'the file and mark them status = "alumni" with left = the date they left.',
             )
+    for goal in gone_goals:
+        from ..models import GoalCheckin
+
+        if session.exec(select(GoalCheckin.id).where(GoalCheckin.goal_id == goal.id)).first():
+            raise InputError(
+                "goals",
+                f"{goal.title!r} has check-ins, which are its history and never deleted; keep "
+                "it in the file (mark it achieved or dropped instead).",
+            )
     for meeting in gone_meetings:
         if _has_record(session, meeting.id):
             raise InputError(

@@ -253,3 +253,17 @@ def test_a_meeting_moved_in_the_app_since_the_export_is_moved_back_not_doubled(
     after = _meetings(demo_db)
     assert set(after) == set(before)  # no second event for the same meeting
     assert after[uid][0] == planned_on and after[uid][2] == before[uid][2] + 1
+
+
+def test_replace_never_deletes_a_goal_with_check_ins(demo_db, tmp_path, capsys) -> None:
+    from peergroup.models import Goal, GoalCheckin
+
+    doc = _doc(demo_db)
+    with demo_db.read() as s:
+        kept = s.exec(select(Goal).join(GoalCheckin, GoalCheckin.goal_id == Goal.id)).first()
+        title = kept.title
+    doc["goals"] = [g for g in doc["goals"] if g["title"] != title]
+    code, _name = _import(demo_db, doc, tmp_path, "--replace")
+    assert code == 2 and "has check-ins" in capsys.readouterr().err
+    with demo_db.read() as s:
+        assert s.exec(select(Goal).where(Goal.title == title)).first() is not None
