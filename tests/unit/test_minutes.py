@@ -712,6 +712,7 @@ def test_a_locked_database_leaves_the_text_pending_then_the_final_flush_recovers
 
 def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
     import threading
+    import time
 
     from peergroup.services.minutes_saver import MinutesSaver
 
@@ -723,7 +724,7 @@ def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
 
     def slow_attempt(text):  # noqa: ANN001, ANN202
         started.set()
-        finish.wait(5)
+        finish.wait()  # (no timeout: a timed wait hangs under CI's faked clock)
         return original(text)
 
     saver._attempt = slow_attempt
@@ -731,7 +732,8 @@ def test_the_final_flush_waits_for_a_running_save_and_builds_on_it(world):
     worker.start()
     started.wait(5)
     saver._attempt = original
-    threading.Timer(0.3, finish.set).start()
+    # A sleeping thread, not threading.Timer: its timed wait never ends under libfaketime.
+    threading.Thread(target=lambda: (time.sleep(0.3), finish.set())).start()
     final = saver.save_final("one two", 5.0)  # waits for "one", then saves on top of it
     worker.join(5)
     assert final.kind == "saved" and saver.base_revision == 2
