@@ -189,7 +189,12 @@ def test_step_six_on_the_roadmap_follows_the_data(db):
         assert step6(after).state == "done"
 
 
-def test_export_curriculum_writes_the_plan_and_the_ranking(demo_db, tmp_path: Path, capsys):
+def test_export_curriculum_writes_the_plan_and_the_ranking(
+    demo_db, tmp_path: Path, capsys, monkeypatch
+):
+    from peergroup.clock import FixedClock
+
+    monkeypatch.setattr("peergroup.db.SYSTEM", FixedClock(TODAY))  # the CLI's "today"
     out = tmp_path / "curriculum.md"
     assert run(["--db", str(demo_db.path), "export", "curriculum", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
