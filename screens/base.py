@@ -74,6 +74,10 @@ class DbWork:
         )
 
 
+class WorkStopped(Exception):
+    """A write the user stopped while it waited for the lock; rolled back, nothing to report."""
+
+
 def run_db(
     node: MessagePump,
     fn: Callable[[Session], T],
@@ -108,6 +112,8 @@ def run_db(
             result = call_db(
                 app, fn, write=write, cancelled=lambda: worker.is_cancelled, outlive=outlives
             )
+        except WorkStopped:
+            return
         except PeergroupError as exc:
             if failed is not None:
                 node.post_message(DbDone(failed, exc))
@@ -154,6 +160,11 @@ def call_db(
         try:
             with db.write() if write else db.read() as session:
                 result = fn(session)
+                # The lock may have come free while this attempt waited on SQLite's
+                # busy timeout, after the user stopped the work (Discard on a form):
+                # roll it back rather than commit what was thrown away.
+                if write and cancelled() and not (outlive and app.is_running):
+                    raise WorkStopped
         except DatabaseBusy as exc:
             waited = time.monotonic() - started
             # A unit of work for a screen that has gone stops here, unless it

@@ -432,3 +432,27 @@ async def test_discarding_a_form_whose_save_waits_for_the_lock_stops_the_save(de
         await asyncio.sleep(2.0)  # the lock is gone: a save still waiting would go in now
         await settle(pilot)
     assert _count(demo_db) == before
+
+
+def test_a_stopped_write_whose_lock_came_free_during_the_attempt_is_rolled_back(demo_db):
+    """The race behind the test above, made certain: the user stops the save while
+    SQLite is still waiting inside one attempt, and the lock then comes free."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from screens.base import WorkStopped, call_db
+
+    def add(session):  # noqa: ANN001, ANN202
+        group = session.exec(select(Group)).first()
+        session.add(Member(group_id=group.id, name="Stopped Save", status="active"))
+        session.flush()
+
+    before = _count(demo_db)
+    app = SimpleNamespace(db=demo_db, is_running=True, post_message=lambda message: None)
+    with pytest.raises(WorkStopped):
+        call_db(app, add, write=True, cancelled=lambda: True, outlive=False)
+    assert _count(demo_db) == before
+    # a write that must outlive its screen still goes in
+    call_db(app, add, write=True, cancelled=lambda: True, outlive=True)
+    assert _count(demo_db) == before + 1
