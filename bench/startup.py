@@ -5,7 +5,13 @@ Prints medians over several runs (each a fresh interpreter), measured in the
 same run for comparison:
   * `python -c "import textual.app, sqlmodel"`
   * a bare Textual app's first painted frame
-  * Peergroup's first painted frame, and the moment the home screen shows data
+  * Peergroup's first painted frame, and the moment the home screen shows data:
+    cold (no home snapshot: the first run on a file, or after another program
+    wrote to it) and warm (reopened after the app was quit, file unchanged)
+
+A frame counts as painted when Textual hands it to the terminal driver
+(``App._display``; headless, the driver writes nothing, so the hook records
+the moment instead). Both apps are measured the same way.
 
 Usage: python bench/startup.py [--runs N]
 """
@@ -13,6 +19,7 @@ Usage: python bench/startup.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -22,22 +29,39 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-BARE = r"""
+FRAMES = r"""
+import time
+from textual.app import App as _App
+_shown = _App._display
+def _display(self, screen, renderable):
+    if renderable is not None:
+        hook = getattr(self, "frame_hook", None)
+        if hook is not None:
+            hook(screen)
+    return _shown(self, screen, renderable)
+_App._display = _display
+"""
+
+BARE = (
+    FRAMES
+    + r"""
 import sys, time
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
     def compose(self):
         yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(self.done)
-    def done(self):
+    def frame_hook(self, screen):
         print("first_frame", time.time())
-        self.exit()
+        self.frame_hook = None
+        self.call_later(self.exit)
 Bare().run(headless=True, size=(80, 24))
 """
+)
 
-PEERGROUP = r"""
+PEERGROUP = (
+    FRAMES
+    + r"""
 import sys, time
 from pathlib import Path
 import screens.home as home
@@ -45,28 +69,35 @@ from screens.app import make_app
 
 app = make_app(Path(sys.argv[1]))
 marks = {}
-orig_mount = type(app).on_mount
-def on_mount(self):
-    orig_mount(self)
-    self.call_after_refresh(lambda: marks.setdefault("first_frame", time.time()))
-type(app).on_mount = on_mount
+data_shown = []
+def frame_hook(screen):
+    marks.setdefault("first_frame", time.time())
+    if data_shown and "home_data" not in marks:
+        marks["home_data"] = time.time()
+        app.call_later(app.exit)
+app.frame_hook = frame_hook
 orig_show = home.HomeScreen._show
 def _show(self, data):
     orig_show(self, data)
-    def painted():
-        marks["home_data"] = time.time()
-        self.app.exit()
-    self.call_after_refresh(painted)
+    data_shown.append(True)
 home.HomeScreen._show = _show
 app.run(headless=True, size=(80, 24))
 for k, v in marks.items():
     print(k, v)
 """
+)
+
+SNAPSHOT = r"""
+import sys
+from pathlib import Path
+from peergroup.home_snapshot import record_after_exit
+record_after_exit(Path(sys.argv[1]), None)
+"""
 
 
-def timed(args: list[str]) -> dict[str, float]:
+def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
     start = time.time()
-    out = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=True, env=env).stdout
     end = time.time()
     marks = {"exit": end - start}
     for line in out.splitlines():
@@ -97,24 +128,31 @@ def main() -> None:
         capture_output=True,
     )
     py = sys.executable
-    rows: dict[str, list[float]] = {
-        k: []
-        for k in ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")
-    }
+    keys = ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")
+    keys += ("warm_first_frame", "warm_home_data")
+    rows: dict[str, list[float]] = {k: [] for k in keys}
+    cold = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-cold")}
+    warm = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-warm")}
+    subprocess.run([py, "-c", SNAPSHOT, str(db)], check=True, cwd=ROOT, env=warm)
     for _ in range(n):
         rows["interpreter"].append(timed([py, "-c", "pass"])["exit"])
         rows["imports"].append(timed([py, "-c", "import textual.app, sqlmodel"])["exit"])
         rows["bare_first_frame"].append(timed([py, "-c", BARE])["first_frame"])
-        m = timed([py, "-c", PEERGROUP, str(db)])
+        m = timed([py, "-c", PEERGROUP, str(db)], env=cold)
         rows["pg_first_frame"].append(m["first_frame"])
         rows["pg_home_data"].append(m["home_data"])
+        m = timed([py, "-c", PEERGROUP, str(db)], env=warm)
+        rows["warm_first_frame"].append(m["first_frame"])
+        rows["warm_home_data"].append(m["home_data"])
     print(f"startup medians over {n} runs (ms), python {sys.version.split()[0]}")
     labels = {
         "interpreter": "python -c pass",
         "imports": 'python -c "import textual.app, sqlmodel"',
         "bare_first_frame": "bare Textual app: first frame",
-        "pg_first_frame": "peergroup (demo): first frame",
-        "pg_home_data": "peergroup (demo): home shows data",
+        "pg_first_frame": "peergroup, cold: first frame",
+        "pg_home_data": "peergroup, cold: home shows data",
+        "warm_first_frame": "peergroup, reopened: first frame",
+        "warm_home_data": "peergroup, reopened: home shows data",
     }
     for key, label in labels.items():
         vals = rows[key]

@@ -434,7 +434,7 @@ def _demo(args: argparse.Namespace) -> int:
         _say(f"Demo database: {path}.")
         return _open_tui(path, group=name, create=False)
     try:
-        return _open_tui(path, group=name, create=False)
+        return _open_tui(path, group=name, create=False, remember=False)
     finally:
         import shutil
 
@@ -442,12 +442,21 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _open_tui(
-    path: Path, *, group: str | None, create: bool, start_meeting: str | None = None
+    path: Path,
+    *,
+    group: str | None,
+    create: bool,
+    start_meeting: str | None = None,
+    remember: bool = True,
 ) -> int:
     from screens.app import make_app
 
     app = make_app(path, group=group, create=create, start_meeting=start_meeting)
     app.run()
+    if remember and app.db is not None:  # it was opened: keep the home view for next time
+        from .home_snapshot import record_after_exit
+
+        record_after_exit(path, group, clock=app.clock)
     return app.return_code or 0
 
 

@@ -152,16 +152,8 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             except PeergroupError as exc:
                 self.post_message(DatabaseFailed(str(exc)))
                 return
-            group_id = None
             with db.read() as session:
-                groups = groups_svc.list_groups(session)
-                if self.requested_group:
-                    try:
-                        group_id = groups_svc.find_group(session, self.requested_group).id
-                    except PeergroupError:
-                        group_id = None
-                if group_id is None and groups:
-                    group_id = groups[0].id
+                group_id = groups_svc.opening_group_id(session, self.requested_group)
             self.post_message(DatabaseReady(db, group_id))
         except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
             self.post_message(DatabaseFailed(f"Could not open {self.db_path}: {exc}"))

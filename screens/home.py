@@ -16,7 +16,7 @@ from .safe import literal, one_line
 from .widgets.tables import FitsTables, restore_cursor
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peergroup.services.home import HomeView
+    from peergroup.home_snapshot import HomeView
 
 STATE_LABEL = {
     "done": ("✔ done", "green"),
@@ -68,6 +68,21 @@ class HomeScreen(FitsTables, DbWork, Screen):
         table.add_column("Step", width=52, key="title")
         table.add_column("Status", width=11, key="state")
         self._data: HomeView | None = None
+        if getattr(self.app, "db", None) is None:
+            self._show_snapshot()
+
+    def _show_snapshot(self) -> None:
+        """In the first frame, the home view the last run left, if the file is unchanged.
+
+        A JSON file read and a stat of the database: no SQL, no SQLAlchemy. The
+        live view replaces it once the database is open (``refresh_data``).
+        """
+        from peergroup import home_snapshot
+
+        app = self.app
+        snap = home_snapshot.load(app.db_path, app.requested_group, app.clock.today())
+        if snap is not None:
+            self._show(snap.view)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -17,6 +17,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("PEERGROUP_HOME", str(home))
     monkeypatch.setenv("PEERGROUP_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("PEERGROUP_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("TZ", "America/New_York")
     return home
 

@@ -35,6 +35,19 @@ def get_group(session: Session, group_id: int) -> Group:
     return group
 
 
+def opening_group_id(session: Session, requested: str | None) -> int | None:
+    """The group the app opens on: the one asked for by name, else the first by name."""
+    from ..errors import PeergroupError
+
+    if requested:
+        try:
+            return find_group(session, requested).id
+        except PeergroupError:
+            pass
+    groups = list_groups(session)
+    return groups[0].id if groups else None
+
+
 def find_group(session: Session, name: str | None) -> Group:
     """The group called ``name`` (case-insensitive), or the only group when name is None."""
     groups = list_groups(session)

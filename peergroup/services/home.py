@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from ..steps import StepStatus, next_step, roadmap
+from ..home_snapshot import HomeView
+from ..steps import next_step, roadmap
 from . import groups as groups_svc
 from . import peer as peer_svc
 
-
-@dataclass(frozen=True)
-class HomeView:
-    group_name: str
-    definition: str
-    statuses: list[StepStatus]
-    next_key: str | None
-    next_text: str
+__all__ = ["HomeView", "home_view"]
 
 
 def home_view(session: Session, group_id: int, today: dt.date) -> HomeView:

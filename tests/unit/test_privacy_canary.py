@@ -463,3 +463,16 @@ async def test_the_running_list_shows_a_pulse_line_only_among_three_and_never_wi
     screen, panel = await running_list()
     assert PULSE_CANARY in screen  # the control: three answers, the line is shown ...
     assert not [name for name in members if name in panel]  # ... and no name beside it
+
+
+def test_the_home_snapshot_left_on_exit_holds_no_private_text(private_world):
+    from peergroup import home_snapshot
+    from peergroup.clock import FixedClock
+
+    db, _group_id, _members = private_world
+    db.close()
+    home_snapshot.record_after_exit(db.path, DEMO, clock=FixedClock(TODAY))
+    snap = home_snapshot.snapshot_path(db.path)
+    text = _written(snap.parent)
+    assert snap.exists() and DEMO in text  # the control: it is there, and it is the group's
+    assert CANARY not in text and PAIR_CANARY not in text

@@ -1,0 +1,172 @@
+"""A snapshot of the home screen, so the roadmap shows before SQLAlchemy has loaded.
+
+Opening Peergroup pays for importing SQLAlchemy, defining the tables and the
+roadmap's first queries: about a second on a laptop, most of it before any
+data can be shown. When the app closes, it records what the home screen
+showed together with a fingerprint of the database file (size, modification
+time and inode of the file and its -wal). On the next start, if the file is
+exactly as it was left, on the same day, for the same group, the home screen
+shows that snapshot in its first frame; the live view replaces it a moment
+later as always. Any write since (by this app, another copy, a backup tool, an
+import) changes the fingerprint, and the snapshot is not used.
+
+The snapshot lives in the user's cache folder (``PEERGROUP_CACHE`` moves it),
+readable by its owner only. It holds what the home screen shows (the group's
+name, definition and step statuses), never minutes, journal text or answers.
+This module is imported at start-up: it must not import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .steps import StepStatus
+
+CACHE_ENV = "PEERGROUP_CACHE"
+FORMAT = 1
+
+
+@dataclass
+class HomeView:
+    """What the home screen shows (built by ``services.home.home_view``)."""
+
+    group_name: str
+    definition: str
+    statuses: list[StepStatus]
+    next_key: str | None
+    next_text: str
+
+
+@dataclass
+class Snapshot:
+    group_id: int
+    view: HomeView
+
+
+def cache_dir() -> Path:
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("peergroup", appauthor=False))
+
+
+def snapshot_path(db_path: Path) -> Path:
+    import hashlib
+
+    name = hashlib.sha256(str(Path(db_path).resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / "home" / f"{name}.json"
+
+
+def fingerprint(db_path: Path) -> list[list[int] | None]:
+    """Size, modification time (ns) and inode of the database and its -wal."""
+    marks: list[list[int] | None] = []
+    for path in (Path(db_path), Path(f"{db_path}-wal")):
+        try:
+            st = path.stat()
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append([st.st_size, st.st_mtime_ns, st.st_ino])
+    return marks
+
+
+def _key(db_path: Path, requested: str | None, today: dt.date) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "app": __version__,
+        "requested_group": requested,
+        "today": today.isoformat(),
+        "fingerprint": fingerprint(db_path),
+    }
+
+
+def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | None:
+    """The snapshot left by the last run, if the database is exactly as it was then."""
+    path = snapshot_path(db_path)
+    if not path.exists():
+        return None  # the usual case on a first run: nothing more to import or read
+    import json
+
+    from .steps import StepStatus
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") != _key(db_path, requested, today):
+            return None
+        raw = data["view"]
+        view = HomeView(
+            group_name=str(raw["group_name"]),
+            definition=str(raw["definition"]),
+            statuses=[StepStatus(**s) for s in raw["statuses"]],
+            next_key=raw["next_key"],
+            next_text=str(raw["next_text"]),
+        )
+        return Snapshot(group_id=int(data["group_id"]), view=view)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none yet, or damaged: the live view comes as always
+
+
+def save(
+    db_path: Path, requested: str | None, today: dt.date, group_id: int, view: HomeView
+) -> None:
+    """Record the home view; call only once the database is closed (it fingerprints it)."""
+    import json
+
+    from .export.files import write_file
+
+    folder = snapshot_path(db_path).parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = snapshot_path(db_path)
+    if not path.exists():
+        path.touch(mode=0o600)
+    data = {"key": _key(db_path, requested, today), "group_id": group_id, "view": asdict(view)}
+    write_file(path, json.dumps(data, ensure_ascii=False) + "\n", replace=True)
+
+
+def forget(db_path: Path) -> None:
+    with contextlib.suppress(OSError):
+        snapshot_path(db_path).unlink()
+
+
+def record_after_exit(db_path: Path, requested: str | None, clock: Any = None) -> None:
+    """After the app has closed its database: compute the home view once more and keep it.
+
+    Any problem (a lock, a read-only file, a removed group) only means no
+    snapshot: the next start loads the home screen the ordinary way.
+    """
+    from .db import open_database
+    from .services import groups as groups_svc
+    from .services import home as home_svc
+
+    try:
+        db = open_database(Path(db_path), clock=clock, busy_timeout_ms=200)
+    except Exception:  # noqa: BLE001 - a snapshot is only ever a shortcut
+        forget(db_path)
+        return
+    try:
+        today = db.clock.today()
+        with db.read() as session:
+            group_id = groups_svc.opening_group_id(session, requested)
+            view = home_svc.home_view(session, group_id, today) if group_id else None
+    except Exception:  # noqa: BLE001
+        db.close()
+        forget(db_path)
+        return
+    db.close()
+    if group_id is None or view is None:
+        forget(db_path)
+        return
+    try:
+        save(db_path, requested, today, group_id, view)
+    except OSError:
+        forget(db_path)

@@ -1,0 +1,95 @@
+"""The home snapshot: shown in the first frame only while the database is exactly as left."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+from peergroup import home_snapshot
+from peergroup.clock import FixedClock
+from peergroup.services import groups as groups_svc
+from peergroup.services import home as home_svc
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def _live(db):  # noqa: ANN001, ANN202
+    with db.read() as s:
+        gid = groups_svc.opening_group_id(s, None)
+        return gid, home_svc.home_view(s, gid, TODAY)
+
+
+def _closed(demo_db):  # noqa: ANN001, ANN202
+    gid, view = _live(demo_db)
+    demo_db.close()  # as the app does on exit, before the snapshot is taken
+    home_snapshot.record_after_exit(demo_db.path, None, clock=FixedClock(TODAY))
+    return gid, view
+
+
+def test_an_unchanged_database_gives_back_the_home_view_it_left(demo_db):
+    gid, view = _closed(demo_db)
+    snap = home_snapshot.load(demo_db.path, None, TODAY)
+    assert snap is not None
+    assert snap.group_id == gid
+    assert asdict(snap.view) == asdict(view)
+    assert snap.view.statuses and snap.view.group_name == view.group_name
+    assert oct(os.stat(home_snapshot.snapshot_path(demo_db.path)).st_mode & 0o777) == "0o600"
+
+
+def test_a_write_by_another_process_makes_the_snapshot_unusable(demo_db):
+    _closed(demo_db)
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        "c.execute('update \"group\" set name = name || 1'); c.commit(); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(demo_db.path)], check=True)
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_a_write_by_this_app_makes_it_unusable_too(demo_db):
+    from peergroup.models import Member
+
+    _closed(demo_db)
+    from peergroup.db import open_database
+
+    db = open_database(demo_db.path, clock=FixedClock(TODAY))
+    with db.write() as s:
+        gid = groups_svc.opening_group_id(s, None)
+        s.add(Member(group_id=gid, name="New Person", status="active"))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None  # while still open
+    db.close()
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None  # and after
+
+
+def test_another_day_another_group_or_a_damaged_file_means_no_snapshot(demo_db):
+    _closed(demo_db)
+    assert home_snapshot.load(demo_db.path, None, TODAY + dt.timedelta(days=1)) is None
+    assert home_snapshot.load(demo_db.path, "Some other group", TODAY) is None
+    assert home_snapshot.load(demo_db.path, None, TODAY) is not None
+    path = home_snapshot.snapshot_path(demo_db.path)
+    data = json.loads(path.read_text())
+    data["view"]["statuses"] = "not a list"
+    path.write_text(json.dumps(data))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+    path.write_text("{not json")
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_a_missing_or_unopenable_database_leaves_no_snapshot(tmp_path):
+    missing = tmp_path / "gone.db"
+    home_snapshot.record_after_exit(missing, None, clock=FixedClock(TODAY))
+    assert not missing.exists()  # looking for a snapshot never creates a database
+    assert not home_snapshot.snapshot_path(missing).exists()
+    assert home_snapshot.load(missing, None, TODAY) is None
+
+
+def test_the_snapshot_module_does_not_load_sqlalchemy():
+    code = (
+        "import sys, peergroup.home_snapshot;"
+        "sys.exit(1 if any(m.startswith(('sqlalchemy', 'sqlmodel')) for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
