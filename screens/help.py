@@ -56,16 +56,18 @@ def help_text(screen: Screen) -> Text:
     rows = screen_keys(screen)
     if not rows:
         text.append("  (none besides the keys below)\n", style="dim")
+    labels = [key for key, _ in rows] + [key_label(k.key) for k in (*keymap.GLOBAL, *keymap.VERBS)]
+    width = max(8, *(len(label) + 1 for label in labels))  # "shift+tab" keeps its space
     for key, what in rows:
-        text.append(f"  {key:<8}", style="bold")
+        text.append(f"  {key:<{width}}", style="bold")
         text.append(f"{what}\n")
     text.append("\nKeys that work everywhere\n", style="bold")
     for k in keymap.GLOBAL:
-        text.append(f"  {key_label(k.key):<8}", style="bold")
+        text.append(f"  {key_label(k.key):<{width}}", style="bold")
         text.append(f"{k.meaning}\n")
     text.append("\nThe same key does the same thing on every screen that has it\n", style="bold")
     for k in keymap.VERBS:
-        text.append(f"  {key_label(k.key):<8}", style="bold")
+        text.append(f"  {key_label(k.key):<{width}}", style="bold")
         text.append(f"{k.meaning}\n")
     step_key = getattr(screen, "step_key", "")
     if step_key:

@@ -30,7 +30,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from .base import DbWork
 from .dialogs.meeting import (
@@ -48,6 +48,7 @@ from .meeting_autosave import (
 from .meeting_conflict import ConflictBanner
 from .safe import literal, one_line
 from .widgets.confirm import ConfirmDialog
+from .widgets.footer import NarrowFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -62,6 +63,10 @@ class MinutesEditor(TextArea, inherit_bindings=False):
     """TextArea without its F6/F7 shortcuts (select line/all): those keys are the scribe's."""
 
     BINDINGS = [b for b in TextArea.BINDINGS if getattr(b, "key", "") not in ("f6", "f7")]
+
+
+# Below 80 columns the footer keeps these (and esc, f1, ctrl+p); F1 lists the rest.
+NARROW_KEEP = ("attendance", "decision", "action_item")
 
 
 class MeetingScreen(MinutesAutosave, ConflictBanner, DbWork, Screen):
@@ -125,7 +130,7 @@ class MeetingScreen(MinutesAutosave, ConflictBanner, DbWork, Screen):
             )
         yield Static("", id="save-state")
         # Compact and without the palette hint so all the scribe's keys fit 80 columns.
-        yield Footer(compact=True)
+        yield NarrowFooter(NARROW_KEEP, compact=True)
 
     def on_mount(self) -> None:
         # Kept as attributes: on_unmount runs after the children are gone.

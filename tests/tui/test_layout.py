@@ -51,14 +51,37 @@ async def test_every_footer_fits_without_running_into_the_palette_hint(demo_db, 
             assert "esc Back" in footer or name == "home"
 
 
-async def test_the_meeting_footer_fits_80_columns_with_esc_and_the_palette(demo_db):
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_the_meeting_footer_fits_with_esc_and_the_palette(demo_db, width):
     app = app_for(demo_db.path, start_meeting="2026-12-08")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, 24)) as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
         assert _footer_fits(footer) and footer.startswith("esc Back f2 Attend")
         keys = [part for part in footer.split() if part.startswith("f") and part[1:].isdigit()]
+        keys = [k for k in keys if k != "f1"]  # "f1 Keys" (the rest) comes last when narrow
         assert keys == sorted(keys, key=lambda k: int(k[1:]))  # F-keys in order
+        if width < 80:  # the rest are one key away
+            assert "f1 Keys" in footer and "f9" not in footer
+            await pilot.press("f9")  # and still work
+            await settle(pilot)
+            assert type(app.screen).__name__ != "MeetingScreen"
+        else:
+            assert "f9 Export" in footer and "f1 Keys" not in footer
+
+
+async def test_the_meeting_footer_follows_a_resize(demo_db):
+    app = app_for(demo_db.path, start_meeting="2026-12-08")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "f9 Export" in screen_text(app).splitlines()[-1]
+        await pilot.resize_terminal(60, 24)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert _footer_fits(footer) and "f1 Keys" in footer
+        await pilot.resize_terminal(100, 24)
+        await settle(pilot)
+        assert "f9 Export" in screen_text(app).splitlines()[-1]
 
 
 async def test_at_120x40_text_columns_take_the_width(demo_db):

@@ -120,3 +120,15 @@ async def test_f1_lists_the_keys_of_the_screen_you_are_on(demo_db):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "CalendarScreen"
+
+
+async def test_f1_on_the_meeting_screen_keeps_long_key_names_apart_from_their_meaning(demo_db):
+    app = app_for(demo_db.path, start_meeting="2026-12-08")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "shift+tab Focus Previous" in flat(text) or "shift+tab" not in text
+        assert "shift+tabFocus" not in text
+        assert "f9" in text and "Export" in text
