@@ -121,6 +121,13 @@ def run_migrations(engine: Engine, target: str = "head", *, downgrade: bool = Fa
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL checks foreign keys all along and changes its schema inside
+        # the transaction: the whole upgrade commits, or none of it.
+        with writer(engine).connect() as connection, connection.begin():
+            cfg.attributes["connection"] = connection
+            (command.downgrade if downgrade else command.upgrade)(cfg, target)
+        return
     with writer(engine).connect() as connection:
         raw = connection.connection.driver_connection
         assert raw is not None
@@ -145,8 +152,14 @@ def translate_operational_error(exc: BaseException, path: Path | str) -> Peergro
     Each case gets its own message: a lock held by another process, a file or
     folder that cannot be written, a full disk.
     """
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
+    from . import server
+
+    if server.is_server(path):
+        return server.translate_error(exc, server._redact(str(path)))
+    if isinstance(exc, DBAPIError) and not isinstance(exc.orig, sqlite3.Error):
+        return server.translate_error(exc, str(path))
     if isinstance(exc, OperationalError):
         exc = exc.orig or exc
     if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
@@ -184,6 +197,18 @@ class Database:
     clock: Clock = field(default_factory=lambda: SYSTEM)
     read_only: bool = False  # the file, its folder or the disk cannot be written
     notices: list[str] = field(default_factory=list)  # one line each, for the user
+    # "sqlite", or "postgresql": then ``path`` is a local name for the server
+    # database (recovery files, settings), never a file that is opened.
+    kind: str = "sqlite"
+    display: str = ""  # how messages name it (never a password)
+
+    @property
+    def is_server(self) -> bool:
+        return self.kind != "sqlite"
+
+    @property
+    def where(self) -> str:
+        return self.display or str(self.path)
 
     def __post_init__(self) -> None:
         self._writer = writer(self.engine)
@@ -205,7 +230,7 @@ class Database:
                 session.commit()
         except BaseException as exc:
             session.rollback()
-            problem = translate_operational_error(exc, self.path)
+            problem = translate_operational_error(exc, self.display or self.path)
             if problem is not None:
                 raise problem from exc
             raise
@@ -233,7 +258,7 @@ class Database:
 
 
 def open_database(
-    path: Path,
+    path: Path | str,
     *,
     create: bool = False,
     clock: Clock | None = None,
@@ -243,7 +268,13 @@ def open_database(
 
     ``create`` allows a missing file to be created; otherwise a missing file
     is an error, so a mistyped ``--db`` never silently starts an empty group.
+    A ``postgresql://`` address opens a server database instead (see
+    peergroup.server): the same rules, with "missing" meaning an empty database.
     """
+    from . import server
+
+    if server.is_server(path):
+        return _open_server(str(path), create=create, clock=clock, busy_timeout_ms=busy_timeout_ms)
     path = Path(path).expanduser()
     state = inspect_database(path)
     created = False
@@ -302,4 +333,39 @@ def open_database(
         clock=clock or SYSTEM,
         read_only=read_only,
         notices=notices,
+    )
+
+
+def _open_server(
+    target: str, *, create: bool, clock: Clock | None, busy_timeout_ms: int
+) -> Database:
+    from . import server
+
+    address = server.parse(target)
+    display = address.display
+    engine = server.make_engine(address, busy_timeout_ms)
+    try:
+        kind, _revision = server.inspect(engine, display)
+        if kind == "empty" and not create:
+            raise DatabaseProblem(
+                f"The database {display} is empty: there is no Peergroup data in it yet. To "
+                f"set it up, run: peergroup --db '{display}' init"
+            )
+        if kind != "current":
+            with using(clock or SYSTEM):
+                run_migrations(engine)
+    except BaseException as exc:
+        engine.dispose()
+        problem = server.translate_error(exc, display)
+        if problem is not None:
+            raise problem from exc
+        raise
+    return Database(
+        path=address.identity,
+        engine=engine,
+        created=kind == "empty",
+        clock=clock or SYSTEM,
+        notices=[f"Upgraded the database {display} to this version."] if kind == "older" else [],
+        kind="postgresql",
+        display=display,
     )

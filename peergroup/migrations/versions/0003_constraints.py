@@ -63,7 +63,8 @@ def _between(table: str, column: str, lo: int, hi: int) -> tuple:
     return (
         f"ck_{table}_{column}",
         f"{column} BETWEEN {lo} AND {hi}",
-        f"{column} = MIN(MAX({column}, {lo}), {hi})",
+        f"{column} = CASE WHEN {column} < {lo} THEN {lo} WHEN {column} > {hi} THEN {hi} "
+        f"ELSE {column} END",
     )
 
 

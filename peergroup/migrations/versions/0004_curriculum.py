@@ -193,7 +193,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("round_id", sa.Integer(), nullable=True))
     groups = bind.execute(
         sa.text(
-            "SELECT DISTINCT t.group_id, date(g.created_at) FROM topicrating r "
+            "SELECT DISTINCT t.group_id, "
+            + (
+                "date(g.created_at)"
+                if bind.dialect.name == "sqlite"
+                else "CAST(g.created_at AS DATE)"
+            )
+            + " FROM topicrating r "
             'JOIN topic t ON t.id = r.topic_id JOIN "group" g ON g.id = t.group_id'
         )
     ).fetchall()

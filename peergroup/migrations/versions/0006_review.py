@@ -120,11 +120,18 @@ def upgrade() -> None:
                 )
             )
         batch_op.add_column(sa.Column("mission_on", sa.Date(), nullable=True))
-    op.execute(
-        "UPDATE evaluation SET period_start = printf('%04d-%02d-01', year, COALESCE("
-        "(SELECT CAST(strftime('%m', g.first_meeting) AS INTEGER) FROM \"group\" g "
-        "WHERE g.id = evaluation.group_id), 1))"
-    )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "UPDATE evaluation SET period_start = printf('%04d-%02d-01', year, COALESCE("
+            "(SELECT CAST(strftime('%m', g.first_meeting) AS INTEGER) FROM \"group\" g "
+            "WHERE g.id = evaluation.group_id), 1))"
+        )
+    else:
+        op.execute(
+            "UPDATE evaluation SET period_start = make_date(year, COALESCE("
+            '(SELECT CAST(EXTRACT(MONTH FROM g.first_meeting) AS INTEGER) FROM "group" g '
+            "WHERE g.id = evaluation.group_id), 1), 1)"
+        )
     with op.batch_alter_table("evaluation", schema=None) as batch_op:
         batch_op.alter_column("period_start", existing_type=sa.Date(), nullable=False)
         for name in ("decision", "adjustments", "mission", "figures"):
