@@ -250,7 +250,7 @@ def met_on(session: Session, goals: list[Goal]) -> dict[int, dt.date | None]:
     first_full: dict[int, dt.date] = {}
     if achieved:
         for goal_id, on in session.exec(
-            select(GoalCheckin.goal_id, GoalCheckin.on)
+            select(col(GoalCheckin.goal_id), col(GoalCheckin.on))
             .where(col(GoalCheckin.goal_id).in_(list(achieved)), GoalCheckin.progress == 100)
             .order_by(col(GoalCheckin.on))
         ):
