@@ -153,6 +153,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YEAR",
         help="only this calendar year, e.g. 2025 (default: the whole membership)",
     )
+    dept = rep_sub.add_parser(
+        "department",
+        parents=[_output_options(optional=True)],
+        help="every group of the database side by side, for the department chair "
+        "(-o FILE.md or FILE.html; without -o, Markdown on stdout)",
+    )
+    dept.add_argument(
+        "--year",
+        metavar="YYYY",
+        help="a calendar year, e.g. 2025 (default: the twelve months ending today)",
+    )
     pub = sub.add_parser(
         "publish",
         parents=[group_after],
@@ -175,17 +186,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _output_options(target: str = "FILE") -> argparse.ArgumentParser:
+def _output_options(target: str = "FILE", *, optional: bool = False) -> argparse.ArgumentParser:
     """-o FILE, --force and --follow-symlinks, shared by every command that writes a file
-    (``target`` "DIR": a folder of files, made if missing)."""
+    (``target`` "DIR": a folder of files, made if missing; ``optional``: without -o, stdout)."""
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument(
         "-o",
         "--output",
         type=Path,
-        required=True,
+        required=not optional,
+        default=Path("-") if optional else None,
         metavar=target,
-        help="where to write ('-': stdout)" if target == "FILE" else "the folder to write into",
+        help=(
+            "where to write ('-' or none: stdout)" if optional else "where to write ('-': stdout)"
+        )
+        if target == "FILE"
+        else "the folder to write into",
     )
     one = target == "FILE"
     out.add_argument(

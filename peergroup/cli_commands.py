@@ -198,4 +198,19 @@ def _report(db, args: argparse.Namespace) -> int:  # noqa: ANN001
             to_stderr=str(args.output) == "-",
         )
         return 0
+    if args.report == "department":
+        from .export.document import format_for
+        from .services import department_report, validate
+
+        year = validate.int_in_range("--year", args.year, validate.YEAR_MIN, validate.YEAR_MAX)
+        fmt = format_for(str(args.output))
+        with db.read() as session:
+            text, label = department_report.department_report(session, year, fmt)
+        _write(args, db, text)
+        kind = "HTML" if fmt == "html" else "Markdown"
+        _say(
+            f"Wrote the department view of {label} ({kind}) to {args.output}.",
+            to_stderr=str(args.output) == "-",
+        )
+        return 0
     return _fail(f"unknown report {args.report!r}")

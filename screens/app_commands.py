@@ -71,6 +71,12 @@ class AppCommands:
             "Goals, survey, outcomes and the annual report (step 10)",
             self.action_yearly_review,
         )
+        yield SystemCommand(
+            "Department view (all groups)",
+            "Every group side by side for the chair: members, meetings, attendance, goals, "
+            "reviews, outcomes",
+            self.action_department,
+        )
         yield from self._screen_actions(screen)
         palette = getattr(screen, "palette", None)
         if palette is not None:  # a screen's commands that have no key
@@ -125,6 +131,12 @@ class AppCommands:
 
         if self.db is not None and self.group_id is not None:
             self.push_screen(ReviewScreen())
+
+    def action_department(self) -> None:
+        from .department import DepartmentScreen
+
+        if self.db is not None:
+            self.push_screen(DepartmentScreen())
 
     def action_pairs(self) -> None:
         from .pairs import PairsScreen

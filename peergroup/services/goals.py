@@ -242,6 +242,22 @@ def latest_progress(session: Session, goal: Goal) -> int | None:
     return rows[-1].progress if rows else None
 
 
+def met_on(session: Session, goals: list[Goal]) -> dict[int, dt.date | None]:
+    """When each achieved goal of ``goals`` was met: the day of its first 100% check-in,
+    else its due date (None: marked achieved with neither). Goals not achieved are left out.
+    One rule for every report that counts goals met in a period."""
+    achieved = {g.id: g for g in goals if g.status == "achieved" and g.id is not None}
+    first_full: dict[int, dt.date] = {}
+    if achieved:
+        for goal_id, on in session.exec(
+            select(col(GoalCheckin.goal_id), col(GoalCheckin.on))
+            .where(col(GoalCheckin.goal_id).in_(list(achieved)), GoalCheckin.progress == 100)
+            .order_by(col(GoalCheckin.on))
+        ):
+            first_full.setdefault(goal_id, on)
+    return {gid: first_full.get(gid) or g.due for gid, g in achieved.items()}
+
+
 # --- mission ----------------------------------------------------------------
 
 

@@ -32,7 +32,6 @@ from ..models import (
     Attendance,
     Evaluation,
     Goal,
-    GoalCheckin,
     Group,
     Meeting,
     Member,
@@ -41,6 +40,7 @@ from ..models import (
     RoleAssignment,
 )
 from . import competencies as comp
+from . import goals as goals_svc
 from . import roles as roles_svc
 from . import tallies
 from . import topics as topics_svc
@@ -217,13 +217,9 @@ def _goals_met(
         )
     )
     out = []
+    met = goals_svc.met_on(session, goals)
     for g in goals:
-        done = session.exec(
-            select(col(GoalCheckin.on))
-            .where(GoalCheckin.goal_id == g.id, GoalCheckin.progress == 100)
-            .order_by(col(GoalCheckin.on))
-        ).first()
-        on = done or g.due
+        on = met.get(g.id or 0)
         if _in(on, span):
             out.append(GoalMet(g.id or 0, g.title, on))
     out.sort(key=lambda g: (g.on or dt.date.max, g.title.casefold()))

@@ -319,11 +319,16 @@ def review_due(session: Session, group: Group, today: dt.date) -> ReviewDue:
     reviews = list_reviews(session, group)
     finished = [r.completed_on for r in reviews if r.completed_on is not None]
     unfinished = [r for r in reviews if r.completed_on is None]
-    open_label = label(unfinished[-1]) if unfinished else None
-    if finished:
-        base: dt.date | None = max(finished)
-    else:
-        base = first_meeting_day(session, group)
+    first = None if finished else first_meeting_day(session, group)
+    return due_from(finished, label(unfinished[-1]) if unfinished else None, first, today)
+
+
+def due_from(
+    finished: list[dt.date], open_label: str | None, first_meeting: dt.date | None, today: dt.date
+) -> ReviewDue:
+    """The rule: a review is due twelve months after the last one was finished (the days
+    in ``finished``), else twelve months after the group's first meeting."""
+    base = max(finished) if finished else first_meeting
     if base is None:
         return ReviewDue(None, False, open_label, True)
     due = base + relativedelta(months=PERIOD_MONTHS)

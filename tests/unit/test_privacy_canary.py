@@ -81,6 +81,10 @@ CLI_PATHS: dict[str, list[str]] = {
     "report member (Markdown)": ["report", "member", AUTHOR, "-o", "{out}.md"],
     "report member (HTML)": ["report", "member", AUTHOR, "-o", "{out}.html"],
     "report member, one year": ["report", "member", AUTHOR, "--year", "2026", "-o", "{out}.md"],
+    "report department (Markdown)": ["report", "department", "-o", "{out}.md"],
+    "report department (HTML)": ["report", "department", "-o", "{out}.html"],
+    "report department to stdout": ["report", "department"],
+    "report department, one year": ["report", "department", "--year", "2026", "-o", "{out}.md"],
     "publish the group folder": ["publish", "{out}-folder"],  # every file in it is read
 }  # fmt: skip
 
@@ -345,6 +349,23 @@ async def _pairs_screen(pilot, app, tmp: Path) -> str:  # noqa: ANN001
     return text + await _screen_of(pilot, app, "h")
 
 
+async def _department(pilot, app, tmp: Path) -> str:  # noqa: ANN001
+    """The department view of every group, and its export (written with the defaults)."""
+    from screens.department import DepartmentScreen
+    from tests.tui.helpers import settle
+
+    app.push_screen(DepartmentScreen())
+    await settle(pilot)
+    text = _screen(app)
+    assert DEMO[:20] in text
+    await pilot.press("x")
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert list(tmp.glob("department-*.html")), f"nothing was written:\n{_screen(app)}"
+    return text + _screen(app)
+
+
 TUI_PATHS: dict[str, TuiPath] = {
     "search screen": _search_screen,
     "minutes export dialog": _minutes_export,
@@ -358,6 +379,7 @@ TUI_PATHS: dict[str, TuiPath] = {
     "support screen": _support_screen,
     "running list": _tracking,
     "pairs screen and the notes dialog": _pairs_screen,
+    "department view and its export": _department,
 }
 
 
