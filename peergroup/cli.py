@@ -469,10 +469,10 @@ def _open_tui(
 
     app = make_app(path, group=group, create=create, start_meeting=start_meeting)
     app.run()
-    if remember and app.db is not None:  # it was opened: keep the home view for next time
+    if remember and app.db is not None and not app.return_code:
         from .home_snapshot import record_after_exit
 
-        record_after_exit(path, group, clock=app.clock)
+        record_after_exit(path, group, clock=app.clock)  # never raises
     return app.return_code or 0
 
 

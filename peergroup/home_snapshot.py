@@ -11,8 +11,10 @@ later as always. Any write since (by this app, another copy, a backup tool, an
 import) changes the fingerprint, and the snapshot is not used.
 
 The snapshot lives in the user's cache folder (``PEERGROUP_CACHE`` moves it),
-readable by its owner only. It holds what the home screen shows (the group's
-name, definition and step statuses), never minutes, journal text or answers.
+readable by its owner only. It holds what the home screen shows: the group's
+name and definition, and the step statuses with the names and dates they
+mention; never minutes, journal text, notes or answers. A server database
+(PostgreSQL) has no snapshot: there is no file to fingerprint.
 This module is imported at start-up: it must not import SQLAlchemy.
 """
 
@@ -70,7 +72,8 @@ def snapshot_path(db_path: Path) -> Path:
 def fingerprint(db_path: Path) -> list[list[int] | None]:
     """Size, modification time (ns) and inode of the database and its -wal."""
     marks: list[list[int] | None] = []
-    for path in (Path(db_path), Path(f"{db_path}-wal")):
+    real = os.path.realpath(db_path)  # SQLite keeps the -wal beside the file a link points to
+    for path in (Path(real), Path(f"{real}-wal")):
         try:
             st = path.stat()
         except OSError:
@@ -92,6 +95,8 @@ def _key(db_path: Path, requested: str | None, today: dt.date) -> dict[str, Any]
 
 def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | None:
     """The snapshot left by the last run, if the database is exactly as it was then."""
+    if "://" in str(db_path):
+        return None  # a server database
     path = snapshot_path(db_path)
     if not path.exists():
         return None  # the usual case on a first run: nothing more to import or read
@@ -101,7 +106,7 @@ def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | Non
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != _key(db_path, requested, today):
+        if not isinstance(data, dict) or data.get("key") != _key(db_path, requested, today):
             return None
         raw = data["view"]
         view = HomeView(
@@ -112,14 +117,19 @@ def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | Non
             next_text=str(raw["next_text"]),
         )
         return Snapshot(group_id=int(data["group_id"]), view=view)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # none yet, or damaged: the live view comes as always
+    except Exception:  # noqa: BLE001 - none yet, or damaged: the live view comes as always
+        return None
 
 
 def save(
-    db_path: Path, requested: str | None, today: dt.date, group_id: int, view: HomeView
+    db_path: Path,
+    requested: str | None,
+    today: dt.date,
+    group_id: int,
+    view: HomeView,
+    key: dict[str, Any] | None = None,
 ) -> None:
-    """Record the home view; call only once the database is closed (it fingerprints it)."""
+    """Record the home view under ``key`` (default: the file as it is now)."""
     import json
 
     from .export.files import write_file
@@ -129,7 +139,9 @@ def save(
     path = snapshot_path(db_path)
     if not path.exists():
         path.touch(mode=0o600)
-    data = {"key": _key(db_path, requested, today), "group_id": group_id, "view": asdict(view)}
+    os.chmod(path, 0o600)
+    key = key or _key(db_path, requested, today)
+    data = {"key": key, "group_id": group_id, "view": asdict(view)}
     write_file(path, json.dumps(data, ensure_ascii=False) + "\n", replace=True)
 
 
@@ -141,32 +153,36 @@ def forget(db_path: Path) -> None:
 def record_after_exit(db_path: Path, requested: str | None, clock: Any = None) -> None:
     """After the app has closed its database: compute the home view once more and keep it.
 
-    Any problem (a lock, a read-only file, a removed group) only means no
+    The file is fingerprinted before it is opened and again after it is closed;
+    if anything wrote to it in between, nothing is kept. Any problem (a lock, a
+    read-only file or cache folder, a full disk, a removed group) only means no
     snapshot: the next start loads the home screen the ordinary way.
     """
+    try:
+        _record(Path(db_path), requested, clock)
+    except Exception:  # noqa: BLE001 - a snapshot is only ever a shortcut
+        forget(db_path)
+
+
+def _record(db_path: Path, requested: str | None, clock: Any) -> None:
     from .db import open_database
     from .services import groups as groups_svc
     from .services import home as home_svc
 
-    try:
-        db = open_database(Path(db_path), clock=clock, busy_timeout_ms=200)
-    except Exception:  # noqa: BLE001 - a snapshot is only ever a shortcut
+    before = fingerprint(db_path)
+    if before[0] is None:
         forget(db_path)
         return
+    db = open_database(db_path, clock=clock, busy_timeout_ms=200)
     try:
         today = db.clock.today()
         with db.read() as session:
             group_id = groups_svc.opening_group_id(session, requested)
             view = home_svc.home_view(session, group_id, today) if group_id else None
-    except Exception:  # noqa: BLE001
+    finally:
         db.close()
-        forget(db_path)
+    key = _key(db_path, requested, today)
+    if group_id is None or view is None or key["fingerprint"] != before:
+        forget(db_path)  # no group, or written to meanwhile: nothing to trust
         return
-    db.close()
-    if group_id is None or view is None:
-        forget(db_path)
-        return
-    try:
-        save(db_path, requested, today, group_id, view)
-    except OSError:
-        forget(db_path)
+    save(db_path, requested, today, group_id, view, key)

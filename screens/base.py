@@ -162,8 +162,9 @@ def call_db(
                 result = fn(session)
                 # The lock may have come free while this attempt waited on SQLite's
                 # busy timeout, after the user stopped the work (Discard on a form):
-                # roll it back rather than commit what was thrown away.
-                if write and cancelled() and not (outlive and app.is_running):
+                # roll it back rather than commit what was thrown away. A write that
+                # outlives its screen commits, even while the app is quitting.
+                if write and not outlive and cancelled():
                     raise WorkStopped
         except DatabaseBusy as exc:
             waited = time.monotonic() - started

@@ -456,3 +456,33 @@ def test_a_stopped_write_whose_lock_came_free_during_the_attempt_is_rolled_back(
     # a write that must outlive its screen still goes in
     call_db(app, add, write=True, cancelled=lambda: True, outlive=True)
     assert _count(demo_db) == before + 1
+
+
+async def test_a_join_pressed_just_before_quitting_still_goes_in(demo_db):
+    """ctrl+q right after j, while another copy holds the lock for a moment more:
+    the join the user asked for commits once the lock is free (it is not rolled back)."""
+    import threading
+    import time
+
+    from ..process.terminal import WriteLock
+
+    with demo_db.read() as s:
+        prospect = s.exec(select(Member).where(Member.status == "prospective")).first()
+    app = app_for(demo_db.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        lock = WriteLock(demo_db.path)
+        table = app.screen.query_one("DataTable")
+        row = next(i for i, key in enumerate(table.rows) if key.value == str(prospect.id))
+        table.move_cursor(row=row)
+        await pilot.press("j")  # waits inside SQLite's busy timeout
+
+        def later() -> None:  # a sleeping thread (a timed wait would hang under faketime)
+            time.sleep(0.25)
+            lock.release()
+
+        threading.Thread(target=later).start()
+        await pilot.press("ctrl+q")
+    time.sleep(0.5)
+    with demo_db.read() as s:
+        assert s.get(Member, prospect.id).status == "active"

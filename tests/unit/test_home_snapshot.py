@@ -9,12 +9,15 @@ import subprocess
 import sys
 from dataclasses import asdict
 
+import pytest
+
 from peergroup import home_snapshot
 from peergroup.clock import FixedClock
 from peergroup.services import groups as groups_svc
 from peergroup.services import home as home_svc
 
 TODAY = dt.date(2026, 11, 25)
+pytestmark = pytest.mark.sqlite_only  # a fingerprint of the file: SQLite only
 
 
 def _live(db):  # noqa: ANN001, ANN202
@@ -93,3 +96,65 @@ def test_the_snapshot_module_does_not_load_sqlalchemy():
         "sys.exit(1 if any(m.startswith(('sqlalchemy', 'sqlmodel')) for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_snapshot_file_that_is_not_an_object_is_ignored(demo_db):
+    _closed(demo_db)
+    home_snapshot.snapshot_path(demo_db.path).write_text("[]")
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+    home_snapshot.snapshot_path(demo_db.path).write_text('"text"')
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_through_a_symlink_the_wal_beside_the_real_file_counts(demo_db, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(demo_db.path)
+    demo_db.close()
+    home_snapshot.record_after_exit(link, None, clock=FixedClock(TODAY))
+    assert home_snapshot.load(link, None, TODAY) is not None
+    from peergroup.db import open_database
+
+    other = open_database(demo_db.path, clock=FixedClock(TODAY))  # another copy, still open
+    with other.write() as s:
+        from peergroup.models import Group
+
+        group = s.get(Group, groups_svc.opening_group_id(s, None))
+        group.name = "Renamed by the other copy"
+        s.add(group)
+    try:
+        assert home_snapshot.load(link, None, TODAY) is None
+    finally:
+        other.close()
+
+
+def test_a_write_while_the_snapshot_is_being_taken_means_no_snapshot(demo_db, monkeypatch):
+    demo_db.close()
+    real = home_svc.home_view
+
+    def and_another_copy_writes(session, group_id, today):  # noqa: ANN001, ANN202
+        view = real(session, group_id, today)
+        code = (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+            "c.execute('update \"group\" set name = name || 2'); c.commit(); c.close()"
+        )
+        subprocess.run([sys.executable, "-c", code, str(demo_db.path)], check=True)
+        return view
+
+    monkeypatch.setattr(home_svc, "home_view", and_another_copy_writes)
+    home_snapshot.record_after_exit(demo_db.path, None, clock=FixedClock(TODAY))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing_for_the_user(
+    demo_db, tmp_path, monkeypatch
+):
+    demo_db.close()
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("PEERGROUP_CACHE", str(blocked))
+    home_snapshot.record_after_exit(demo_db.path, None, clock=FixedClock(TODAY))  # no raise
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_a_server_database_never_has_a_snapshot():
+    assert home_snapshot.load("postgresql://u@h/db", None, TODAY) is None
