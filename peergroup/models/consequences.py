@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import _between
+
+# Random 62-bit ids: 64-bit on PostgreSQL (SQLite's INTEGER already is, and stays
+# the rowid there). Migration 0011.
+ANSWER_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def random_id() -> int:
@@ -45,7 +49,7 @@ class ConsequenceAnswer(SQLModel, table=True):
     """One score given to one question of a check, by someone (deliberately unknown)."""
 
     __table_args__ = (_between("score", 1, 5),)
-    id: int | None = Field(default_factory=random_id, primary_key=True)
+    id: int | None = Field(default_factory=random_id, primary_key=True, sa_type=ANSWER_ID)
     check_id: int = Field(foreign_key="consequencecheck.id", index=True, ondelete="CASCADE")
     question_key: str
     score: int  # 1..5

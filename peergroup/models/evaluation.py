@@ -20,6 +20,7 @@ from .base import (
     _between,
     _one_of,
 )
+from .consequences import ANSWER_ID
 
 REVIEW_VERDICTS = ("met", "partly", "not-met", "carried", "dropped")
 REVIEW_DECISIONS = ("", "continue", "adjust")
@@ -117,7 +118,7 @@ class SurveyAnswer(SQLModel, table=True):
     """One anonymous score. No member id, no time, and a random id."""
 
     __table_args__ = (_between("score", 1, 5),)
-    id: int | None = Field(default_factory=_random_id, primary_key=True)
+    id: int | None = Field(default_factory=_random_id, primary_key=True, sa_type=ANSWER_ID)
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
     item_key: str  # a bundled item's key, or "own-<SurveyItem.id>"
     score: int  # 1..5

@@ -14,7 +14,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import _between
-from .consequences import random_id
+from .consequences import ANSWER_ID, random_id
 
 PULSE_LINE_MAX = 200  # one short line
 
@@ -32,7 +32,7 @@ class PulseAnswer(SQLModel, table=True):
     """One anonymous pulse: how useful the meeting was, and an optional line."""
 
     __table_args__ = (_between("score", 1, 5),)
-    id: int | None = Field(default_factory=random_id, primary_key=True)
+    id: int | None = Field(default_factory=random_id, primary_key=True, sa_type=ANSWER_ID)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     score: int  # 1 (not useful) .. 5 (very useful)
     line: str = ""
