@@ -25,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"peergroup {__version__}")
     p.add_argument(
         "--db",
-        metavar="PATH",
-        help="database file to use (default: your user data folder)",
+        metavar="PATH|URL",
+        help="database file, or a PostgreSQL server address postgresql://user@host/dbname "
+        "(default: $PEERGROUP_DB, else a file in your user data folder)",
     )
     p.add_argument(
         "--group", metavar="NAME", help="which group to work with, when the database holds several"
@@ -228,19 +229,31 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _db_path(args: argparse.Namespace) -> tuple[Path, bool]:
-    """The database path, and whether it may be created (only the default one)."""
-    if args.db is not None:
-        from .dbfile import looks_like_url
+DB_ENV = "PEERGROUP_DB"  # a file path or a postgresql:// address
 
-        if looks_like_url(args.db):  # before Path() folds "//" and hides it
-            from .dbfile import inspect_database
 
-            inspect_database(args.db)  # raises the "server address" message
-        return Path(args.db).expanduser(), False
+def _db_path(args: argparse.Namespace) -> tuple[Path | str, bool]:
+    """The database (a file path, or a server address), and whether it may be created
+    (only the default file). ``--db`` wins over ``PEERGROUP_DB``."""
+    import os
+
+    from .server import is_server
+
+    given = args.db if args.db is not None else os.environ.get(DB_ENV) or None
+    if given is not None:
+        if is_server(given):  # before Path() folds "//" and hides it
+            return str(given), False
+        return Path(given).expanduser(), False
     from .paths import default_db_path
 
     return default_db_path(), True
+
+
+def _shown(target: Path | str) -> str:
+    """A database as messages name it: a server address never shows its password."""
+    from .server import _redact
+
+    return _redact(str(target))
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -257,10 +270,12 @@ def run(argv: list[str] | None = None) -> int:
                 day = parse_date("date", args.date)
                 start = day.isoformat() if day else "today"
             from .dbfile import inspect_database, require_database
+            from .server import is_server
 
-            state = inspect_database(path)  # fail before the TUI starts, without writing
-            if not create:
-                require_database(state)
+            if not is_server(path):
+                state = inspect_database(Path(path))  # fail before the TUI starts, without writing
+                if not create:
+                    require_database(state)
             return _open_tui(path, group=args.group, create=create, start_meeting=start)
         if command == "demo":
             return _demo(args)
@@ -283,9 +298,17 @@ def run(argv: list[str] | None = None) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from .db import inspect_database, open_database
+    from .server import is_server
 
     path, _ = _db_path(args)
-    state = inspect_database(path)
+    if is_server(path):
+        db = open_database(path, create=True)  # sets up an empty server database
+        db.close()
+        if not db.created:
+            return _fail(f"{db.where} already holds a Peergroup database; nothing was changed.")
+        _say(f"Set up an empty Peergroup database in {db.where}.")
+        return 0
+    state = inspect_database(Path(path))
     if state.kind not in ("missing", "empty"):
         return _fail(f"{path} already holds a Peergroup database; nothing was changed.")
     db = open_database(path, create=True)
@@ -334,13 +357,14 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             except BaseException:
                 if db.created:  # made for this import, which wrote nothing: take it away
                     db.close()
-                    for leftover in (path, *(Path(f"{path}{c}") for c in ("-wal", "-shm"))):
-                        leftover.unlink(missing_ok=True)
+                    if isinstance(path, Path):
+                        for leftover in (path, *(Path(f"{path}{c}") for c in ("-wal", "-shm"))):
+                            leftover.unlink(missing_ok=True)
                 raise
             if said:
-                _say(f"Updated {name!r} in {path}: {'; '.join(said)}.")
+                _say(f"Updated {name!r} in {db.where}: {'; '.join(said)}.")
             else:
-                _say(f"Imported {name!r} into {path}.")
+                _say(f"Imported {name!r} into {db.where}.")
             return 0
         if command == "groups":
             from .services import groups as groups_svc
@@ -353,7 +377,7 @@ def _with_db(args: argparse.Namespace, command: str) -> int:
             from .services import backup as backup_svc
 
             out = backup_svc.backup_to(db, args.output)
-            _say(f"Wrote a backup of {path} to {out}.")
+            _say(f"Wrote a backup of {db.where} to {out}.")
             return 0
         if command == "export":
             from .cli_commands import _export
@@ -421,9 +445,16 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.db:
         from .dbfile import inspect_database
+        from .server import is_server
 
         path = _db_path(args)[0]
-        if inspect_database(path).kind in ("current", "older"):
+        if is_server(path):
+            raise InputError(
+                _shown(path),
+                "is a server database; the demo only goes into a new file. Give a new "
+                "--db path, or leave --db out for a throwaway copy.",
+            )
+        if inspect_database(Path(path)).kind in ("current", "older"):
             # The demo adds a made-up group: never into a database someone uses.
             raise InputError(
                 str(path),
@@ -458,7 +489,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _open_tui(
-    path: Path,
+    path: Path | str,
     *,
     group: str | None,
     create: bool,
@@ -469,10 +500,10 @@ def _open_tui(
 
     app = make_app(path, group=group, create=create, start_meeting=start_meeting)
     app.run()
-    if remember and app.db is not None and not app.return_code:
+    if remember and app.db is not None and not app.return_code and not app.db.is_server:
         from .home_snapshot import record_after_exit
 
-        record_after_exit(path, group, clock=app.clock)  # never raises
+        record_after_exit(Path(path), group, clock=app.clock)  # never raises
     return app.return_code or 0
 
 

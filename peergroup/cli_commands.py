@@ -122,7 +122,7 @@ def _export_forms(db, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _import_answers(path: Path, files: list[Path]) -> int:
+def _import_answers(path: Path | str, files: list[Path]) -> int:
     """Each answer file in its own write unit: saved whole or refused whole. Exit 0 when
     every file was taken, 2 when any was refused (the others are still saved)."""
     from .db import open_database

@@ -210,6 +210,16 @@ class Database:
     def where(self) -> str:
         return self.display or str(self.path)
 
+    @property
+    def target(self) -> str:
+        """What ``--db`` takes to open this database again (a server address may hold a
+        password: never show it; ``where`` is for messages)."""
+        if self.is_server:
+            return self.engine.url.set(drivername="postgresql").render_as_string(
+                hide_password=False
+            )
+        return str(self.path)
+
     def __post_init__(self) -> None:
         self._writer = writer(self.engine)
 

@@ -48,8 +48,10 @@ class ServerAddress:
     @property
     def display(self) -> str:
         """The address for messages: never the password."""
+        from urllib.parse import unquote
+
         shown = self.url.set(drivername="postgresql")
-        return shown.render_as_string(hide_password=True).replace(":***@", "@")
+        return unquote(shown.render_as_string(hide_password=True).replace(":***@", "@"))
 
     @property
     def identity(self) -> Path:
@@ -162,12 +164,22 @@ def translate_error(exc: BaseException, display: str) -> PeergroupError | None:
             "the address, PGPASSWORD or ~/.pgpass."
         )
     if state == "3D000":
-        return DatabaseProblem(f"The server has no database called as in {display}.")
+        return DatabaseProblem(f"The server has no such database: {display}.")
+    text = str(orig).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return DatabaseProblem(
+            f"The server refused the login to {display} (wrong user or password). Check "
+            "the address, PGPASSWORD or ~/.pgpass."
+        )
+    if "does not exist" in text and "database" in text:
+        return DatabaseProblem(
+            f"The server has no such database: {display}. Check the name, or ask the "
+            "server's administrator to create it (then: peergroup --db ADDRESS init)."
+        )
     if isinstance(orig, psycopg.OperationalError) or state.startswith(("08", "57P")):
         return DatabaseUnavailable(
             f"The database server for {display} cannot be reached right now (it may be "
-            "down or restarting, or the network is away). What you typed is kept; it will "
-            "be tried again."
+            "down or restarting, or the network is away)."
         )
     if state == "53100":
         from .errors import DiskFull

@@ -69,7 +69,7 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         *,
         clock: Clock | None = None,
         group: str | None = None,
@@ -81,7 +81,8 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         super().__init__()
         self.clock: Clock = clock or SYSTEM
         self.start_meeting = start_meeting  # "today" or YYYY-MM-DD: open the meeting screen at once
-        self.db_path = Path(db_path)
+        # A file path, or a postgresql:// address (kept as text: Path() would fold its //).
+        self.db_path: Path | str = db_path if "://" in str(db_path) else Path(db_path)
         self.requested_group = group
         self.create = create
         self.db: Database | None = None
@@ -156,7 +157,10 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
                 group_id = groups_svc.opening_group_id(session, self.requested_group)
             self.post_message(DatabaseReady(db, group_id))
         except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
-            self.post_message(DatabaseFailed(f"Could not open {self.db_path}: {exc}"))
+            from peergroup.server import _redact
+
+            where = _redact(str(self.db_path))
+            self.post_message(DatabaseFailed(f"Could not open {where}: {exc}"))
 
     def on_database_ready(self, message: DatabaseReady) -> None:
         self.db = message.db
@@ -461,7 +465,7 @@ def terminal_gone(fd: int | None = None) -> bool:
 
 
 def make_app(
-    db_path: Path,
+    db_path: Path | str,
     *,
     clock: Clock | None = None,
     group: str | None = None,

@@ -11,6 +11,13 @@ from ..export.files import database_files, is_protected
 
 
 def backup_to(db: Database, target: Path) -> Path:
+    if db.is_server:
+        raise InputError(
+            "backup",
+            f"copies an SQLite file; {db.where} is on a PostgreSQL server. Back it up with "
+            "the server's own tools (pg_dump), or copy a group into a file with: "
+            "peergroup copy --from ADDRESS --to FILE.db",
+        )
     target = Path(target).expanduser()
     if target.resolve() == db.path.resolve():
         raise InputError(str(target), "is the database itself; choose another file.")
