@@ -66,6 +66,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="when the group exists: also remove members, goals and meetings the file leaves out",
     )
+    cp = sub.add_parser(
+        "copy",
+        help="copy one group, or all, between two databases (files or PostgreSQL servers)",
+        description="Copies every record of the chosen groups from one database to another "
+        "(an SQLite file or a postgresql:// address, either way), in one go: all of it or, "
+        "on any problem, nothing. Groups keep their ids and their meetings' calendar ids, "
+        "so calendars exported before the move still update. A missing destination file is "
+        "created; an empty server database is set up.",
+    )
+    cp.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
+    cp.add_argument("--to", dest="destination", required=True, metavar="PATH|URL")
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -281,6 +292,8 @@ def run(argv: list[str] | None = None) -> int:
             return _demo(args)
         if command == "init":
             return _init(args)
+        if command == "copy":
+            return _copy(args)
         return _with_db(args, command)
     except PeergroupError as exc:
         return _fail(str(exc))
@@ -314,6 +327,42 @@ def _init(args: argparse.Namespace) -> int:
     db = open_database(path, create=True)
     db.close()
     _say(f"Created an empty Peergroup database at {path}.")
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from .db import open_database
+    from .server import is_server
+    from .services.copy import copy_groups
+
+    def target(given: str) -> Path | str:
+        return given if is_server(given) else Path(given).expanduser()
+
+    source, destination = target(args.source), target(args.destination)
+    if str(source) == str(destination):
+        raise InputError("copy", "--from and --to are the same database.")
+    if not is_server(source) and not Path(source).exists():
+        raise InputError(str(source), "does not exist; --from names the database to copy from.")
+    src = open_database(source)
+    try:
+        dst = open_database(destination, create=True)
+        try:
+            done = copy_groups(src, dst, args.group)
+        except BaseException:
+            dst.close()
+            if dst.created and isinstance(destination, Path):  # made for this copy: take it away
+                for leftover in (
+                    destination,
+                    *(Path(f"{destination}{c}") for c in ("-wal", "-shm")),
+                ):
+                    leftover.unlink(missing_ok=True)
+            raise
+        where = dst.where
+        dst.close()
+    finally:
+        src.close()
+    names = ", ".join(repr(n) for n in done.groups)
+    _say(f"Copied {names} ({done.rows} records) from {src.where} to {where}.")
     return 0
 
 
