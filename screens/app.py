@@ -224,10 +224,18 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             markup=False,
         )
 
-    def show_busy(self) -> None:
+    def show_busy(self, error: Exception | None = None) -> None:
+        from peergroup.server import DatabaseUnavailable
+
+        away = isinstance(error, DatabaseUnavailable)
         self.notify(
-            "Waiting for the database: another program is writing to it. "
-            "Your change is kept and goes in as soon as it is free.",
+            (
+                "Waiting for the database server, which cannot be reached right now. "
+                "Your change is kept and goes in as soon as it is back."
+                if away
+                else "Waiting for the database: another program is writing to it. "
+                "Your change is kept and goes in as soon as it is free."
+            ),
             severity="warning",
             timeout=5,
             markup=False,

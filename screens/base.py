@@ -183,7 +183,7 @@ def call_db(
             now = time.monotonic()
             if last_notice is None or now - last_notice >= BUSY_NOTICE_EVERY:
                 last_notice = now
-                app.post_message(DbDone(app.show_busy))
+                app.post_message(DbDone(app.show_busy, exc))
             time.sleep(BUSY_RETRY_EVERY)
             continue
         if last_notice is not None:

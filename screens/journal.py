@@ -216,8 +216,10 @@ class JournalScreen(DbWork, Screen):
     def _save_finished(self, outcome: Any) -> None:
         self._saving = False
         if outcome.kind in ("busy", "failed"):
+            from .meeting_conflict import waiting_text
+
             problem = (
-                "Waiting for the database (another program is writing); your text is kept here…"
+                waiting_text(outcome.error)
                 if outcome.kind == "busy"
                 else f"Not saved yet: {outcome.error}"
             )

@@ -10,7 +10,7 @@ from typing import Any
 from textual.widgets import TextArea
 
 from .base import DbDone
-from .meeting_conflict import RETRY_BUSY_EVERY, WAITING
+from .meeting_conflict import RETRY_BUSY_EVERY, waiting_text
 
 SAVE_AFTER_PAUSE = 0.5  # seconds without a keystroke
 SAVE_AT_LEAST_EVERY = 1.0  # seconds, while typing continues
@@ -94,7 +94,8 @@ class MinutesAutosave:
         self._saving = False
         if outcome.kind in ("busy", "failed"):
             if outcome.kind == "busy":
-                self._retry_every, self._problem = RETRY_BUSY_EVERY, WAITING
+                self._retry_every = RETRY_BUSY_EVERY
+                self._problem = waiting_text(outcome.error)
             else:
                 problem = _short_problem(outcome.error)
                 if self._problem != problem:  # said once, not at every retry

@@ -16,6 +16,14 @@ from .safe import one_line
 
 RETRY_BUSY_EVERY = 0.5  # seconds between attempts while another program holds the lock
 WAITING = "Waiting for the database (another program is writing); your text is kept here…"
+WAITING_SERVER = "The database server cannot be reached; your text is kept here…"
+
+
+def waiting_text(error: object) -> str:
+    """What the status line says while a save waits: a busy file, or a server away."""
+    from peergroup.server import DatabaseUnavailable
+
+    return WAITING_SERVER if isinstance(error, DatabaseUnavailable) else WAITING
 
 
 class ConflictBanner:
