@@ -87,6 +87,21 @@ for k, v in marks.items():
 """
 )
 
+CLI_PHASES = r"""
+import sys, time
+t0 = time.perf_counter()
+import sqlmodel
+t1 = time.perf_counter()
+import peergroup.models, peergroup.services.search, peergroup.db
+t2 = time.perf_counter()
+from peergroup.cli import run
+import io, contextlib
+with contextlib.redirect_stdout(io.StringIO()):
+    run(["--db", sys.argv[1], "search", "feedback"])
+t3 = time.perf_counter()
+print("phases", t1 - t0, t2 - t1, t3 - t2)
+"""
+
 SNAPSHOT = r"""
 import sys
 from pathlib import Path
@@ -130,6 +145,7 @@ def main() -> None:
     py = sys.executable
     keys = ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")
     keys += ("warm_first_frame", "warm_home_data")
+    keys += ("sqlmodel", "cli_search", "cli_ics", "ph_sqlmodel", "ph_ours", "ph_work")
     rows: dict[str, list[float]] = {k: [] for k in keys}
     cold = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-cold")}
     warm = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-warm")}
@@ -144,6 +160,15 @@ def main() -> None:
         m = timed([py, "-c", PEERGROUP, str(db)], env=warm)
         rows["warm_first_frame"].append(m["first_frame"])
         rows["warm_home_data"].append(m["home_data"])
+        rows["sqlmodel"].append(timed([py, "-c", "import sqlmodel"])["exit"])
+        pg = [py, "-m", "peergroup", "--db", str(db)]
+        rows["cli_search"].append(timed([*pg, "search", "feedback"])["exit"])
+        rows["cli_ics"].append(timed([*pg, "export", "ics", "-o", "-"])["exit"])
+        out = subprocess.run(
+            [py, "-c", CLI_PHASES, str(db)], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout.split()
+        for key, value in zip(("ph_sqlmodel", "ph_ours", "ph_work"), out[1:4], strict=True):
+            rows[key].append(float(value))
     print(f"startup medians over {n} runs (ms), python {sys.version.split()[0]}")
     labels = {
         "interpreter": "python -c pass",
@@ -153,6 +178,12 @@ def main() -> None:
         "pg_home_data": "peergroup, cold: home shows data",
         "warm_first_frame": "peergroup, reopened: first frame",
         "warm_home_data": "peergroup, reopened: home shows data",
+        "sqlmodel": 'python -c "import sqlmodel"',
+        "cli_search": "peergroup search feedback",
+        "cli_ics": "peergroup export ics -o -",
+        "ph_sqlmodel": "  of search: import sqlmodel",
+        "ph_ours": "  of search: import peergroup's tables",
+        "ph_work": "  of search: open, query, print",
     }
     for key, label in labels.items():
         vals = rows[key]
