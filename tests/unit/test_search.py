@@ -15,6 +15,7 @@ from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import minutes as minutes_svc
 from peergroup.services import search as search_svc
+from peergroup.services.search import MARK_OPEN
 
 TRIGGERS = {
     f"search_index_{table}_{when}"
@@ -332,3 +333,97 @@ def test_a_members_name_finds_their_action_items_and_a_topic_finds_its_meetings(
         ]
         assert topic_hits and all("romotion" in h.snippet for h in topic_hits)
         assert search_svc.search(s, "nosuchpersonorword") == []
+
+
+# --- both backends give the same hits ---------------------------------------
+
+CORPUS = {
+    "Harbour Peers": [
+        (
+            "Budget talk. We reviewed the budget and agreed the budget is tight; NOT final.",
+            ["Adopt the portfolio template", "Budget: café fund for Zürich visit"],
+            ["Circulate the portfolio checklist", "E-mail ada@example.org about v3.5.1"],
+            "Add: the portfolio deadline moved to March.",
+        ),
+        (
+            "Mentoring plans; naïve questions welcome. Robert'); DROP TABLE minutes;--",
+            ["100% sure_about the grant_writing time"],
+            ["Read «quoted» notes — and don’t forget the <b>html</b> &amp; entities"],
+            None,
+        ),
+    ],
+    "Groupe Été": [
+        (
+            "Ærøskøbing retreat: straße, Καλημέρα, Привет мир. Notes a:b (x) NEAR(a b) ^start",
+            ["Final notes are final", "Budget mentioned once"],
+            ['-minus signs and "unbalanced quotes'],
+            "Amended: the mentors' café budget.",
+        ),
+    ],
+}
+
+QUERIES = [
+    *("budget", "BUDGET", "budg", "portfolio deadline", "deadline portfolio", "portfolio"),
+    *("cafe", "café", "CAFÉ", "naive", "zurich", "Zürich", "not final", "final notes"),
+    *("a:b", "100%", "sure_about", "grant writing", "drop table", "'); DROP", "--"),
+    *("ada@example.org", "example", "e-mail", "mail", "3.5", "v3", "html", "amp"),
+    *("don’t", "dont", "«quoted»", "quoted", "mentor", "mentors", "mentoring pla"),
+    *("pla mentoring", "Привет", "мир", "καλημέρα", "straße", "Ærøskøbing", "NEAR(a b)"),
+    *("^start", "x", "the", "AND OR", "-minus", '"unbalanced', "(x", "*", "nothinghere"),
+]
+
+# "3.5" is the phrase "3 5", and "v3.5.1" holds "v3", "5", "1"; "--" and "*" hold no word.
+NO_HITS = {"--", "3.5", "dont", "pla mentoring", "AND OR", "*", "nothinghere"}
+
+
+def build_corpus(database):  # noqa: ANN001, ANN201
+    with database.write() as s:
+        for name, meetings in CORPUS.items():
+            dates = tuple(
+                dt.date(2026, 9, 1) + dt.timedelta(days=7 * i) for i in range(len(meetings))
+            )
+            _group, ada, made = build(s, name, dates)
+            for meeting, (minutes, decisions, actions, amendment) in zip(
+                made, meetings, strict=True
+            ):
+                write_minutes(s, meeting, minutes)
+                for text in decisions:
+                    decisions_svc.add_decision(s, meeting, text)
+                for text in actions:
+                    actions_svc.add_action_item(s, meeting, text, ada.id)
+                if amendment:
+                    minutes_svc.finalise(s, meeting.id, ada.id)
+                    minutes_svc.amend(s, meeting.id, ada.id, amendment)
+
+
+def test_sqlite_and_postgresql_find_the_same_hits(db, template_db, tmp_path):
+    """The same records and queries on both backends: the same hits, each with a snippet."""
+    import shutil
+
+    from peergroup.db import open_database
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("compares the PostgreSQL run with SQLite")
+    shutil.copyfile(template_db, tmp_path / "parity.db")
+    lite = open_database(tmp_path / "parity.db")
+    try:
+        build_corpus(lite)
+        build_corpus(db)
+        for query in QUERIES:
+            with lite.read() as s:
+                on_sqlite = search_svc.search(s, query, limit=100)
+            with db.read() as s:
+                on_pg = search_svc.search(s, query, limit=100)
+
+            def key(h):  # noqa: ANN001, ANN202
+                return (h.group_name, h.on, h.kind, h.ref_id)
+
+            assert {key(h) for h in on_pg} == {key(h) for h in on_sqlite}, query
+            assert bool(on_pg) == (query not in NO_HITS), query
+            # The order is not compared: bm25 weighs a text's length more than
+            # ts_rank_cd does (one mention in three words beats three in fifteen).
+            for hit in on_pg:
+                assert "\x02" not in hit.snippet and "\x03" not in hit.snippet
+                assert MARK_OPEN in hit.snippet or hit.kind in ("owner", "topic"), (query, hit)
+    finally:
+        lite.close()
