@@ -427,3 +427,30 @@ def test_sqlite_and_postgresql_find_the_same_hits(db, template_db, tmp_path):
                 assert MARK_OPEN in hit.snippet or hit.kind in ("owner", "topic"), (query, hit)
     finally:
         lite.close()
+
+
+def test_without_unaccent_accented_latin_letters_fold_as_in_sqlite():
+    """Migration 0002's translate() fallback folds what unicode61 remove_diacritics 2 folds."""
+    import importlib.util
+    import sqlite3
+    from pathlib import Path
+
+    import peergroup.migrations.versions as versions
+
+    path = Path(versions.__path__[0]) / "0002_search.py"
+    spec = importlib.util.spec_from_file_location("peergroup_migration_0002_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    src, dst = module._latin_base_letters()
+    table = str.maketrans(src, dst)
+    c = sqlite3.connect(":memory:")
+    c.execute("create virtual table t using fts5(b, tokenize='unicode61 remove_diacritics 2')")
+    c.execute("create virtual table v using fts5vocab(t, 'instance')")
+    letters = [chr(i) for i in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)] if chr(i).isalpha()]
+    c.executemany("insert into t(rowid, b) values (?, ?)", [(ord(ch), ch) for ch in letters])
+    on_sqlite = {chr(doc): term for doc, term in c.execute("select doc, term from v")}
+    folded = {ch: ch.translate(table).lower() for ch in letters}
+    differ = {ch for ch in letters if on_sqlite.get(ch) != folded[ch] and folded[ch] != ch.lower()}
+    assert differ == set()
+    assert "Zürich Ærø ſ".translate(table) == "Zurich Ærø s"
