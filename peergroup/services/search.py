@@ -1,11 +1,14 @@
 """Full-text search over minutes, decisions, action items and amendments.
 
-On SQLite this queries the FTS5 table ``search_index`` that migration 0002
-keeps in sync with triggers; results are ranked by bm25 (best first). Users
-type plain words, never FTS5 syntax: each word is quoted, so quotes, ``*``,
-``-``, ``:``, parentheses and AND/OR/NOT are just text, and the last word
-also matches as a prefix (``mentor`` finds "mentoring" as the user types).
-Elsewhere (PostgreSQL) a slower LIKE search gives the same kind of results.
+Migration 0002 keeps a ``search_index`` in sync with triggers: on SQLite an
+FTS5 table ranked by bm25, on PostgreSQL a table with a ``tsvector`` under a
+GIN index ranked by ts_rank_cd, tokenised the same way (Porter stemming, no stop
+words, diacritics removed, punctuation splits words). Users type plain words,
+never FTS5 or tsquery syntax: each word is literal text, so quotes, ``*``,
+``-``, ``:``, parentheses and AND/OR/NOT are just text, all words must match,
+and the last word also matches as a prefix (``mentor`` finds "mentoring" as
+the user types). Both give the same hits; only the order among hits of
+nearly equal rank, and the rank values themselves, differ.
 
 Reflections are never indexed: they are private to their authors.
 """
@@ -15,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
-from sqlalchemy import text
-from sqlalchemy.orm import Mapped
-from sqlmodel import Session, col, func, select
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
+from sqlmodel import Session, col, select
 
 from ..errors import InputError
-from ..models import ActionItem, Decision, Group, Meeting, Minutes, MinutesAmendment
+from ..models import ActionItem, Group, Meeting
 from ..text import without_lone_surrogates
 from . import validate
 from ._ids import id_of
@@ -31,13 +34,6 @@ QUERY_MAX = 500
 SNIPPET_TOKENS = 12
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
 _WORD = re.compile(r"\w+")
-
-
-class _Searched(Protocol):
-    """What the searched tables (minutes, decisions, action items, amendments) share."""
-
-    id: int | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,7 @@ class Hit:
     kind: str  # minutes | decision | action | amendment | owner | topic
     ref_id: int  # id of the Minutes / Decision / ActionItem / MinutesAmendment row
     snippet: str  # one line of plain text, matched terms in «»
-    rank: float  # bm25 score: lower is better (hits come best first)
+    rank: float  # bm25 score, or minus ts_rank_cd: lower is better (hits come best first)
 
 
 def _terms(query: str) -> list[str]:
@@ -94,8 +90,8 @@ def search(
     query = _clean(query)
     limit = validate.int_in_range("limit", limit, 1, 500, required=True)
     named = _named_hits(session, query, group)
-    if session.get_bind().dialect.name != "sqlite":
-        found = _like_search(session, query, group, limit)
+    if session.get_bind().dialect.name == "postgresql":
+        found = _pg_search(session, query, group, limit)
     else:
         found = _fts_search(session, query, group, limit)
     seen = {(h.kind if h.kind != "owner" else "action", h.ref_id) for h in named}
@@ -199,62 +195,115 @@ def _one_line(snippet: str) -> str:
     return " ".join((snippet or "").split())
 
 
-# --- fallback for databases without FTS5 ------------------------------------
+# --- PostgreSQL ---------------------------------------------------------------
+
+_CONFIG = "peergroup_search"  # the text search configuration of migration 0002
+# ts_headline marks and ends: control characters, which peergroup_search_text
+# turns into spaces, so they can only come from ts_headline itself.
+_HL_OPEN, _HL_CLOSE = "\x02", "\x03"
+_HEADLINE = (
+    f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, MaxFragments=1, "
+    f"MaxWords={SNIPPET_TOKENS}, MinWords={SNIPPET_TOKENS // 2}, ShortWord=0"
+)
 
 
-def _like_search(session: Session, query: str, group: Group | None, limit: int) -> list[Hit]:
-    terms = [t.lower() for t in _terms(query)]
+def _tsquery_word(word: str) -> str:
+    """A word as a quoted tsquery operand (to_tsquery stems it like the text)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def pg_tsquery(words: list[list[str]]) -> str:
+    """The to_tsquery text for terms already split into words by peergroup_search_text.
+
+    Words of one term follow each other (FTS5 reads ``"a:b"`` as the phrase
+    "a b"), all terms must match, and the last word is a prefix. Every word is
+    quoted, so nothing in it is tsquery syntax. "" when no word is left.
+    """
+    terms = [[_tsquery_word(w) for w in term] for term in words if term]
     if not terms:
+        return ""
+    terms[-1][-1] += ":*"
+    return " & ".join("(" + " <-> ".join(term) + ")" for term in terms)
+
+
+def _pg_search(session: Session, query: str, group: Group | None, limit: int) -> list[Hit]:
+    connection = session.connection()
+    # Split each term as the index splits text (punctuation becomes a space).
+    split = text(
+        "SELECT peergroup_search_text(t) FROM unnest(:terms) WITH ORDINALITY AS u(t, n) ORDER BY n"
+    ).bindparams(bindparam("terms", type_=ARRAY(Text)))
+    words = [
+        (folded or "").split()
+        for (folded,) in connection.execute(split, {"terms": _terms(query)}).all()
+    ]
+    tsquery = pg_tsquery(words)
+    if not tsquery:
         return []
-    # (kind, table, the column naming its meeting)
-    sources: tuple[tuple[str, type[_Searched], Mapped[int]], ...] = (
-        ("minutes", Minutes, col(Minutes.meeting_id)),
-        ("decision", Decision, col(Decision.meeting_id)),
-        ("action", ActionItem, col(ActionItem.meeting_id)),
-        ("amendment", MinutesAmendment, col(Minutes.meeting_id)),
+    # ts_rank_cd counts the matches and divides by 1 + log(length) (option 1),
+    # as bm25 rewards mentions and discounts long texts; plain ts_rank, with
+    # that option, put one mention in a three-word text above four in ten.
+    sql = (
+        f"WITH q AS (SELECT to_tsquery('{_CONFIG}', :tsquery) AS q), "
+        "found AS ("
+        "SELECT s.id, s.kind, s.ref_id, s.meeting_id, s.body, "
+        f'ts_rank_cd(s.tsv, q.q, 1) AS score, m."on" AS on_day, g.name AS gname, g.id AS gid '
+        'FROM q, search_index AS s JOIN meeting AS m ON m.id = s.meeting_id JOIN "group" AS g '
+        "ON g.id = m.group_id WHERE s.tsv @@ q.q"
+        + (" AND m.group_id = :group_id" if group is not None else "")
+        + " ORDER BY score DESC, on_day DESC, s.id LIMIT :limit) "
+        "SELECT f.kind, f.ref_id, f.meeting_id, f.body, f.folded, "
+        f"ts_headline('{_CONFIG}', f.folded, q.q, :headline) AS hl, "
+        "f.score, f.on_day, f.gname, f.gid "
+        "FROM (SELECT found.*, peergroup_search_text(found.body) AS folded FROM found) AS f, q "
+        "ORDER BY f.score DESC, f.on_day DESC, f.id"
     )
-    hits: list[Hit] = []
-    for kind, model, meeting_col in sources:
-        stmt = select(model, Meeting, Group)
-        if model is MinutesAmendment:
-            stmt = stmt.join(Minutes, col(Minutes.id) == MinutesAmendment.minutes_id)
-        stmt = stmt.join(Meeting, col(Meeting.id) == meeting_col).join(
-            Group, col(Group.id) == Meeting.group_id
+    params = {
+        "tsquery": tsquery,
+        "limit": limit,
+        "headline": _HEADLINE,
+        "group_id": group.id if group is not None else None,
+    }
+    rows = connection.execute(text(sql), params).all()
+    return [
+        Hit(
+            on=on,
+            group_name=gname,
+            group_id=gid,
+            meeting_id=meeting_id,
+            kind=kind,
+            ref_id=ref_id,
+            snippet=_one_line(_pg_snippet(body or "", folded or "", hl or "")),
+            rank=-float(score),
         )
-        for term in terms:
-            stmt = stmt.where(func.lower(model.text).contains(term, autoescape=True))
-        if group is not None:
-            stmt = stmt.where(Meeting.group_id == group.id)
-        for row, meeting, in_group in session.exec(stmt):
-            folded = row.text.lower()
-            count = sum(folded.count(t) for t in terms)
-            hits.append(
-                Hit(
-                    meeting.on,
-                    in_group.name,
-                    id_of(in_group),
-                    id_of(meeting),
-                    kind,
-                    id_of(row),
-                    plain_snippet(row.text, terms),
-                    -float(count),
-                )
-            )
-    hits.sort(key=lambda h: (h.rank, -h.on.toordinal(), h.kind, h.ref_id))
-    return hits[:limit]
+        for kind, ref_id, meeting_id, body, folded, hl, score, on, gname, gid in rows
+    ]
 
 
-def plain_snippet(body: str, terms: list[str], width: int = 80) -> str:
-    """A one-line excerpt around the first match, matches marked like FTS5's snippet()."""
-    flat = " ".join(body.split())
-    folded = flat.lower()
-    found = [i for t in terms if (i := folded.find(t)) >= 0]
-    first = min(found) if found else 0
-    start = max(0, first - width // 3)
-    end = min(len(flat), start + width)
-    part = flat[start:end]
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+def _pg_snippet(body: str, folded: str, headline: str) -> str:
+    """ts_headline's excerpt of the folded text, told again in the body's own characters.
+
+    peergroup_search_text replaces characters one for one, so the excerpt's
+    text is found at the same place in the body; the marks become «» and
+    ends that are not the body's own get an ellipsis, as FTS5's snippet() does.
+    """
+    plain = headline.replace(_HL_OPEN, "").replace(_HL_CLOSE, "")
+    start = folded.find(plain) if plain else -1
+    if start < 0 or len(folded) != len(body):  # not from migration 0002's function
+        return plain
+    out: list[str] = []
+    at = start
+    for ch in headline:
+        if ch == _HL_OPEN:
+            out.append(MARK_OPEN)
+        elif ch == _HL_CLOSE:
+            out.append(MARK_CLOSE)
+        else:
+            out.append(body[at])
+            at += 1
+    # Text before or after with no word in it (".", " »") is shown; else an ellipsis.
+    head, tail = body[:start], body[at:]
+    return (
+        (ELLIPSIS if _WORD.search(head) else head)
+        + "".join(out)
+        + (ELLIPSIS if _WORD.search(tail) else tail)
     )
-    part = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", part)
-    return (ELLIPSIS if start else "") + part + (ELLIPSIS if end < len(flat) else "")

@@ -159,8 +159,11 @@ def _virtual_table_names(connection) -> set[str]:  # noqa: ANN001
     """SQLite virtual tables (e.g. the FTS5 search index) and their shadow tables.
 
     They are made with raw SQL in a migration, not by the models, so the
-    schema comparison leaves them out.
+    schema comparison leaves them out. On PostgreSQL the index is the plain
+    table ``search_index`` (migration 0002), left out for the same reason.
     """
+    if connection.dialect.name != "sqlite":
+        return {"search_index"}
     rows = connection.exec_driver_sql(
         "select name, sql from sqlite_master where type = 'table'"
     ).all()

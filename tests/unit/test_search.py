@@ -15,6 +15,7 @@ from peergroup.services import groups as groups_svc
 from peergroup.services import membership as membership_svc
 from peergroup.services import minutes as minutes_svc
 from peergroup.services import search as search_svc
+from peergroup.services.search import MARK_OPEN
 
 TRIGGERS = {
     f"search_index_{table}_{when}"
@@ -176,32 +177,93 @@ def test_fts_query_quotes_every_term():
     assert search_svc.fts_query("* - ()") == ""
 
 
-def test_like_fallback_ranks_and_marks(world):
-    """The PostgreSQL path, exercised on SQLite (it uses only portable SQL)."""
+def test_punctuation_splits_words_and_mentions_rank(world):
     db, group, ada, m1, m2 = world
     with db.write() as s:
         write_minutes(s, m1, "Grant, grant, grant: 100% of the grant_writing time")
         write_minutes(s, m2, "One grant mentioned.")
-        hits = search_svc._like_search(s, "GRANT", None, 10)
-        assert search_svc._like_search(s, "100%", None, 10)[0].meeting_id == m1.id
-        assert search_svc._like_search(s, "t_me", None, 10) == []  # "_" is not a LIKE wildcard here
+        hits = search_svc.search(s, "GRANT")
+        assert search_svc.search(s, "100%")[0].meeting_id == m1.id
+        assert [h.meeting_id for h in search_svc.search(s, "writing")] == [m1.id]
+        assert search_svc.search(s, "t_me") == []  # "_" is neither a wildcard nor a letter
     assert [h.meeting_id for h in hits] == [m1.id, m2.id]
     assert "«Grant»" in hits[0].snippet and "«grant»" in hits[1].snippet
+
+
+def test_pg_tsquery_quotes_every_word():
+    assert search_svc.pg_tsquery([["say"], ["hi"], ["it's", "a\\b"], []]) == (
+        "('say') & ('hi') & ('it''s' <-> 'a\\\\b':*)"
+    )
+    assert search_svc.pg_tsquery([[], []]) == ""
+
+
+def test_snippets_keep_the_texts_own_characters(world):
+    db, group, ada, m1, m2 = world
+    body = "Before « the » café: «quoted» words — and NOT a:b, then " + "filler " * 20 + "end."
+    with db.write() as s:
+        write_minutes(s, m1, body)
+        (hit,) = search_svc.search(s, "cafe")
+        (tail,) = search_svc.search(s, "end")
+    assert "«café»" in hit.snippet and "«quoted»" in hit.snippet
+    assert hit.snippet.endswith("…") and not hit.snippet.startswith("…")
+    assert tail.snippet.startswith("…") and tail.snippet.endswith("«end».")
 
 
 # --- the migration ----------------------------------------------------------
 
 
+def _search_objects(connection) -> set[str]:  # noqa: ANN001
+    """Names of the search index's tables, triggers, functions and configurations."""
+    if connection.dialect.name == "sqlite":
+        sql = "select name from sqlite_master where name like 'search_index%'"
+    else:
+        sql = (
+            "select relname from pg_class where starts_with(relname, 'search_index') "
+            "union all select tgname from pg_trigger where starts_with(tgname, 'search_index') "
+            "union all select proname from pg_proc where starts_with(proname, 'search_index') "
+            "or proname = 'peergroup_search_text' "
+            "union all select cfgname from pg_ts_config where cfgname = 'peergroup_search' "
+            "union all select dictname from pg_ts_dict where dictname = 'peergroup_search_porter'"
+        )
+    return {r[0] for r in connection.exec_driver_sql(sql)}
+
+
 def test_migration_installs_the_index_and_its_triggers(db):
     with db.engine.connect() as c:
-        names = {
-            r[0] for r in c.exec_driver_sql("select name from sqlite_master where type = 'trigger'")
-        }
-        sql = c.exec_driver_sql(
-            "select sql from sqlite_master where name = 'search_index'"
-        ).scalar()
+        if c.dialect.name == "sqlite":
+            names = {
+                r[0]
+                for r in c.exec_driver_sql("select name from sqlite_master where type = 'trigger'")
+            }
+            sql = c.exec_driver_sql(
+                "select sql from sqlite_master where name = 'search_index'"
+            ).scalar()
+            assert "fts5" in sql and "porter unicode61 remove_diacritics 2" in sql
+        else:
+            names = {
+                r[0]
+                for r in c.exec_driver_sql(
+                    "select tgname from pg_trigger where tgrelid in "
+                    "('minutes'::regclass, 'decision'::regclass, 'actionitem'::regclass, "
+                    "'minutesamendment'::regclass) and tgenabled = 'O'"
+                )
+            }
+            index = c.exec_driver_sql(
+                "select indexdef from pg_indexes where tablename = 'search_index' "
+                "and indexname = 'search_index_tsv'"
+            ).scalar()
+            assert "USING gin (tsv)" in index
+            column = c.exec_driver_sql(
+                "select generation_expression from information_schema.columns "
+                "where table_name = 'search_index' and column_name = 'tsv'"
+            ).scalar()
+            assert "peergroup_search" in column
+            # No stop words: "not" and "the" are words like any other.
+            vector = c.exec_driver_sql(
+                "select to_tsvector('peergroup_search', peergroup_search_text('NOT the Café'))"
+            ).scalar()
+            assert vector == "'cafe':3 'not':1 'the':2"
     assert names >= TRIGGERS
-    assert "fts5" in sql and "porter unicode61 remove_diacritics 2" in sql
 
 
 def test_schema_matches_models_once_the_search_index_is_filtered(db):
@@ -221,7 +283,11 @@ def test_schema_matches_models_once_the_search_index_is_filtered(db):
             },
         )
         diffs = compare_metadata(ctx, metadata)
-    assert diffs == []
+        sqlite = c.dialect.name == "sqlite"
+    if sqlite:
+        assert diffs == []
+    else:  # the rest of the PostgreSQL schema is compared in test_migrations
+        assert not any("search_index" in str(d) for d in diffs)
     assert any("search_index" in str(d) for d in unfiltered)  # the filter is what hides it
 
 
@@ -234,19 +300,21 @@ def test_downgrade_drops_and_upgrade_backfills(db):
         decisions_svc.add_decision(s, m1, "Decided before too")
         minutes_svc.finalise(s, m1.id, ada.id)
         minutes_svc.amend(s, m1.id, ada.id, "Amended before too")
+    with db.engine.connect() as c:
+        assert len(_search_objects(c)) > len(TRIGGERS)
     run_migrations(db.engine, "0001", downgrade=True)
     with db.engine.connect() as c:
-        left = c.exec_driver_sql(
-            "select name from sqlite_master where name like 'search_index%'"
-        ).all()
-    assert left == []
+        assert _search_objects(c) == set()
     run_migrations(db.engine)
     with db.write() as s:
         kinds = sorted(h.kind for h in search_svc.search(s, "before"))
         minutes_id = s.exec(select(Minutes.id)).one()
     assert kinds == ["amendment", "decision", "minutes"]
     with db.engine.connect() as c:
-        rowid = c.exec_driver_sql("select rowid from search_index where kind = 'minutes'").scalar()
+        key = "rowid" if c.dialect.name == "sqlite" else "id"
+        rowid = c.exec_driver_sql(
+            f"select {key} from search_index where kind = 'minutes'"  # noqa: S608
+        ).scalar()
     assert rowid == minutes_id * 4
 
 
@@ -265,3 +333,124 @@ def test_a_members_name_finds_their_action_items_and_a_topic_finds_its_meetings(
         ]
         assert topic_hits and all("romotion" in h.snippet for h in topic_hits)
         assert search_svc.search(s, "nosuchpersonorword") == []
+
+
+# --- both backends give the same hits ---------------------------------------
+
+CORPUS = {
+    "Harbour Peers": [
+        (
+            "Budget talk. We reviewed the budget and agreed the budget is tight; NOT final.",
+            ["Adopt the portfolio template", "Budget: café fund for Zürich visit"],
+            ["Circulate the portfolio checklist", "E-mail ada@example.org about v3.5.1"],
+            "Add: the portfolio deadline moved to March.",
+        ),
+        (
+            "Mentoring plans; naïve questions welcome. Robert'); DROP TABLE minutes;--",
+            ["100% sure_about the grant_writing time"],
+            ["Read «quoted» notes — and don’t forget the <b>html</b> &amp; entities"],
+            None,
+        ),
+    ],
+    "Groupe Été": [
+        (
+            "Ærøskøbing retreat: straße, Καλημέρα, Привет мир. Notes a:b (x) NEAR(a b) ^start",
+            ["Final notes are final", "Budget mentioned once"],
+            ['-minus signs and "unbalanced quotes'],
+            "Amended: the mentors' café budget.",
+        ),
+    ],
+}
+
+QUERIES = [
+    *("budget", "BUDGET", "budg", "portfolio deadline", "deadline portfolio", "portfolio"),
+    *("cafe", "café", "CAFÉ", "naive", "zurich", "Zürich", "not final", "final notes"),
+    *("a:b", "100%", "sure_about", "grant writing", "drop table", "'); DROP", "--"),
+    *("ada@example.org", "example", "e-mail", "mail", "3.5", "v3", "html", "amp"),
+    *("don’t", "dont", "«quoted»", "quoted", "mentor", "mentors", "mentoring pla"),
+    *("pla mentoring", "Привет", "мир", "καλημέρα", "straße", "Ærøskøbing", "NEAR(a b)"),
+    *("^start", "x", "the", "AND OR", "-minus", '"unbalanced', "(x", "*", "nothinghere"),
+]
+
+# "3.5" is the phrase "3 5", and "v3.5.1" holds "v3", "5", "1"; "--" and "*" hold no word.
+NO_HITS = {"--", "3.5", "dont", "pla mentoring", "AND OR", "*", "nothinghere"}
+
+
+def build_corpus(database):  # noqa: ANN001, ANN201
+    with database.write() as s:
+        for name, meetings in CORPUS.items():
+            dates = tuple(
+                dt.date(2026, 9, 1) + dt.timedelta(days=7 * i) for i in range(len(meetings))
+            )
+            _group, ada, made = build(s, name, dates)
+            for meeting, (minutes, decisions, actions, amendment) in zip(
+                made, meetings, strict=True
+            ):
+                write_minutes(s, meeting, minutes)
+                for text in decisions:
+                    decisions_svc.add_decision(s, meeting, text)
+                for text in actions:
+                    actions_svc.add_action_item(s, meeting, text, ada.id)
+                if amendment:
+                    minutes_svc.finalise(s, meeting.id, ada.id)
+                    minutes_svc.amend(s, meeting.id, ada.id, amendment)
+
+
+def test_sqlite_and_postgresql_find_the_same_hits(db, template_db, tmp_path):
+    """The same records and queries on both backends: the same hits, each with a snippet."""
+    import shutil
+
+    from peergroup.db import open_database
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("compares the PostgreSQL run with SQLite")
+    shutil.copyfile(template_db, tmp_path / "parity.db")
+    lite = open_database(tmp_path / "parity.db")
+    try:
+        build_corpus(lite)
+        build_corpus(db)
+        for query in QUERIES:
+            with lite.read() as s:
+                on_sqlite = search_svc.search(s, query, limit=100)
+            with db.read() as s:
+                on_pg = search_svc.search(s, query, limit=100)
+
+            def key(h):  # noqa: ANN001, ANN202
+                return (h.group_name, h.on, h.kind, h.ref_id)
+
+            assert {key(h) for h in on_pg} == {key(h) for h in on_sqlite}, query
+            assert bool(on_pg) == (query not in NO_HITS), query
+            # The order is not compared: bm25 weighs a text's length more than
+            # ts_rank_cd does (one mention in three words beats three in fifteen).
+            for hit in on_pg:
+                assert "\x02" not in hit.snippet and "\x03" not in hit.snippet
+                assert MARK_OPEN in hit.snippet or hit.kind in ("owner", "topic"), (query, hit)
+    finally:
+        lite.close()
+
+
+def test_without_unaccent_accented_latin_letters_fold_as_in_sqlite():
+    """Migration 0002's translate() fallback folds what unicode61 remove_diacritics 2 folds."""
+    import importlib.util
+    import sqlite3
+    from pathlib import Path
+
+    import peergroup.migrations.versions as versions
+
+    path = Path(versions.__path__[0]) / "0002_search.py"
+    spec = importlib.util.spec_from_file_location("peergroup_migration_0002_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    src, dst = module._latin_base_letters()
+    table = str.maketrans(src, dst)
+    c = sqlite3.connect(":memory:")
+    c.execute("create virtual table t using fts5(b, tokenize='unicode61 remove_diacritics 2')")
+    c.execute("create virtual table v using fts5vocab(t, 'instance')")
+    letters = [chr(i) for i in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)] if chr(i).isalpha()]
+    c.executemany("insert into t(rowid, b) values (?, ?)", [(ord(ch), ch) for ch in letters])
+    on_sqlite = {chr(doc): term for doc, term in c.execute("select doc, term from v")}
+    folded = {ch: ch.translate(table).lower() for ch in letters}
+    differ = {ch for ch in letters if on_sqlite.get(ch) != folded[ch] and folded[ch] != ch.lower()}
+    assert differ == set()
+    assert "Zürich Ærø ſ".translate(table) == "Zurich Ærø s"
