@@ -14,13 +14,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from db_contents import stored
 from department_groups import CANARY, HOSTILE, NAMES, NOTE_CANARY, TODAY, build
-from sqlmodel import SQLModel
 from test_annual_report import _Page
 
 from peergroup.cli import run
 from peergroup.clock import FixedClock
-from peergroup.db import Database
 from peergroup.services import department
 
 
@@ -33,21 +32,6 @@ def four(db):
 @pytest.fixture
 def pinned_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("peergroup.db.SYSTEM", FixedClock(TODAY))
-
-
-def _stored(db: Database) -> bytes:
-    """What the database holds: the SQLite file's bytes (and its -wal), or every
-    row of every table of a server database, as text."""
-    if not db.is_server:
-        wal = Path(f"{db.path}-wal")
-        return db.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-    with db.read() as s:
-        rows = [
-            row
-            for table in SQLModel.metadata.sorted_tables
-            for row in s.connection().execute(table.select())
-        ]
-    return "\n".join(map(str, rows)).encode()
 
 
 def _rows(view: department.DepartmentView) -> dict[str, department.GroupRow]:
@@ -112,8 +96,8 @@ def test_a_calendar_year_counts_that_year_and_the_reviews_as_they_stood_then(fou
 def test_stdout_markdown_and_html_never_hold_private_text_or_one_members_figures(
     four, tmp_path: Path, capsys, pinned_cli
 ):
-    stored = _stored(four)
-    assert CANARY.encode() in stored and NOTE_CANARY.encode() in stored  # the control
+    held = stored(four)
+    assert CANARY.encode() in held and NOTE_CANARY.encode() in held  # the control
     target = four.target
     assert run(["--db", target, "report", "department"]) == 0
     printed = capsys.readouterr()
