@@ -334,7 +334,11 @@ def forget_passphrase(session: Session, group_id: int, member_id: int) -> int:
 def scrub(db: Database) -> bool:
     """Move everything from the write-ahead log into the database file and empty the
     log, so text that was just encrypted or removed does not linger in ``-wal``.
-    Runs outside any unit of work; False if another reader kept it from finishing."""
+    Runs outside any unit of work; False if another reader kept it from finishing.
+    A server database has no such file here: its write-ahead log and old row
+    versions are the server's to recycle, so there is nothing to do."""
+    if db.is_server:
+        return True
     with db.engine.connect() as connection:
         raw: Any = connection.connection.driver_connection
         busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -56,7 +56,7 @@ def world(demo_db, monkeypatch: pytest.MonkeyPatch):
 
 
 def cli(db, *args: str) -> int:  # noqa: ANN001
-    return run(["--db", str(db.path), *args])
+    return run(["--db", db.target, *args])
 
 
 def export(db, tmp_path: Path, kind: str, capsys) -> Path:  # noqa: ANN001

@@ -196,14 +196,14 @@ def test_export_curriculum_writes_the_plan_and_the_ranking(
 
     monkeypatch.setattr("peergroup.db.SYSTEM", FixedClock(TODAY))  # the CLI's "today"
     out = tmp_path / "curriculum.md"
-    assert run(["--db", str(demo_db.path), "export", "curriculum", "-o", str(out)]) == 0
+    assert run(["--db", demo_db.target, "export", "curriculum", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "| Tue 09 Mar 2027 | Critiquing a member's manuscript (part 1 of 3) |" in text
     assert "| 1 | Critiquing a member's manuscript | Scholarly productivity | 4.6 | 7 |" in text
     assert "Dr. Renee Castillo" in text and "IRB basics for education research (4.1)" in text
     assert "Priya" not in text.split("## Needs assessment")[1].split("Topics members")[0]
     assert "Wrote the curriculum to" in capsys.readouterr().out
-    assert run(["--db", str(demo_db.path), "export", "curriculum", "-o", str(out)]) == 2
+    assert run(["--db", demo_db.target, "export", "curriculum", "-o", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
 
 

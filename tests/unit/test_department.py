@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from db_contents import stored
 from department_groups import CANARY, HOSTILE, NAMES, NOTE_CANARY, TODAY, build
 from test_annual_report import _Page
 
@@ -95,19 +96,18 @@ def test_a_calendar_year_counts_that_year_and_the_reviews_as_they_stood_then(fou
 def test_stdout_markdown_and_html_never_hold_private_text_or_one_members_figures(
     four, tmp_path: Path, capsys, pinned_cli
 ):
-    path = four.path
-    wal = Path(f"{path}-wal")
-    stored = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-    assert CANARY.encode() in stored and NOTE_CANARY.encode() in stored  # the control
-    assert run(["--db", str(path), "report", "department"]) == 0
+    held = stored(four)
+    assert CANARY.encode() in held and NOTE_CANARY.encode() in held  # the control
+    target = four.target
+    assert run(["--db", target, "report", "department"]) == 0
     printed = capsys.readouterr()
     md_stdout = printed.out
     assert md_stdout.startswith("# Peer groups of the department")
     assert "Wrote the department view of the twelve months to 25 Nov 2026" in printed.err
 
     md_file, html_file = tmp_path / "dept.md", tmp_path / "dept.html"
-    assert run(["--db", str(path), "report", "department", "-o", str(md_file)]) == 0
-    assert run(["--db", str(path), "report", "department", "-o", str(html_file)]) == 0
+    assert run(["--db", target, "report", "department", "-o", str(md_file)]) == 0
+    assert run(["--db", target, "report", "department", "-o", str(html_file)]) == 0
     said = capsys.readouterr().out
     assert f"(HTML) to {html_file}." in said
     md, page = md_file.read_text(encoding="utf-8"), html_file.read_text(encoding="utf-8")
@@ -130,8 +130,8 @@ def test_a_hostile_group_name_stays_text_and_the_page_is_self_contained(
     four, tmp_path: Path, capsys, pinned_cli
 ):
     html_file, md_file = tmp_path / "dept.html", tmp_path / "dept.md"
-    assert run(["--db", str(four.path), "report", "department", "-o", str(html_file)]) == 0
-    assert run(["--db", str(four.path), "report", "department", "-o", str(md_file)]) == 0
+    assert run(["--db", four.target, "report", "department", "-o", str(html_file)]) == 0
+    assert run(["--db", four.target, "report", "department", "-o", str(md_file)]) == 0
     page = html_file.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
@@ -152,25 +152,29 @@ def test_a_hostile_group_name_stays_text_and_the_page_is_self_contained(
 def test_files_are_written_safely(four, tmp_path: Path, capsys, pinned_cli):
     out = tmp_path / "dept.md"
     out.write_text("keep me", encoding="utf-8")
-    assert run(["--db", str(four.path), "report", "department", "-o", str(out)]) == 2
+    assert run(["--db", four.target, "report", "department", "-o", str(out)]) == 2
     assert out.read_text(encoding="utf-8") == "keep me"
     assert "already exists" in capsys.readouterr().err
-    assert run(["--db", str(four.path), "report", "department", "-o", str(out), "--force"]) == 0
+    assert run(["--db", four.target, "report", "department", "-o", str(out), "--force"]) == 0
     assert out.read_text(encoding="utf-8").startswith("# Peer groups of the department")
+    assert run(["--db", four.target, "report", "department", "--year", "20x6"]) == 2
+    assert "--year: '20x6' is not a whole number" in capsys.readouterr().err
+
+
+# Only an SQLite database is a file that a report could be written over; a server
+# database has no file on this machine to protect.
+@pytest.mark.sqlite_only
+def test_the_report_is_never_written_over_the_database_file(four, capsys, pinned_cli):
     before = four.path.read_bytes()
-    args = ["--db", str(four.path), "report", "department", "-o", str(four.path), "--force"]
+    args = ["--db", four.target, "report", "department", "-o", four.target, "--force"]
     assert run(args) == 2
     assert "is the database" in capsys.readouterr().err
     assert four.path.read_bytes()[:100] == before[:100]
-    assert run(["--db", str(four.path), "report", "department", "--year", "20x6"]) == 2
-    assert "--year: '20x6' is not a whole number" in capsys.readouterr().err
 
 
 def test_a_calendar_year_from_the_command_line(four, tmp_path: Path, capsys, pinned_cli):
     out = tmp_path / "d.md"
-    assert (
-        run(["--db", str(four.path), "report", "department", "--year", "2025", "-o", str(out)]) == 0
-    )
+    assert run(["--db", four.target, "report", "department", "--year", "2025", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "*2025 · 01 Jan 2025 to 31 Dec 2025*" in text
     assert "| Alder Clinician-Educators | 4 | 2 | 2 | 50% | 1 | not due yet" in text
@@ -178,5 +182,5 @@ def test_a_calendar_year_from_the_command_line(four, tmp_path: Path, capsys, pin
 
 def test_an_empty_database_says_so(make_db, tmp_path: Path, capsys, pinned_cli):
     empty = make_db(tmp_path / "empty.db")
-    assert run(["--db", str(empty.path), "report", "department"]) == 0
+    assert run(["--db", empty.target, "report", "department"]) == 0
     assert "There are no groups in this database yet." in capsys.readouterr().out

@@ -144,12 +144,11 @@ def test_private_reflections_only_with_include_private(demo_db, make_db, tmp_pat
     assert _export(fresh, include_private=True) == full
     # The command line: without the flag, none of it is in the file.
     out = tmp_path / "g.toml"
-    assert run(["--db", str(demo_db.path), "export", "group", "-o", str(out)]) == 0
+    assert run(["--db", demo_db.target, "export", "group", "-o", str(out)]) == 0
     assert not any(t in out.read_text(encoding="utf-8") for t in texts)
     out2 = tmp_path / "g2.toml"
     assert (
-        run(["--db", str(demo_db.path), "export", "group", "--include-private", "-o", str(out2)])
-        == 0
+        run(["--db", demo_db.target, "export", "group", "--include-private", "-o", str(out2)]) == 0
     )
     assert all(t in tomllib.loads(out2.read_text(encoding="utf-8")).__repr__() for t in texts)
 
@@ -334,7 +333,7 @@ def test_random_groups_round_trip(doc: dict[str, Any], make_db) -> None:
 
 def test_cli_export_group_writes_a_file_import_reads(demo_db, tmp_path: Path) -> None:
     out = tmp_path / "group.toml"
-    assert run(["--db", str(demo_db.path), "export", "group", "-o", str(out)]) == 0
+    assert run(["--db", demo_db.target, "export", "group", "-o", str(out)]) == 0
     target = tmp_path / "other.db"
     assert run(["--db", str(target), "import", str(out)]) == 0
     again = tmp_path / "again.toml"

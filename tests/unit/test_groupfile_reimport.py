@@ -35,7 +35,7 @@ def _import(db, doc: dict[str, Any], tmp_path: Path, *extra: str) -> tuple[int, 
     path = tmp_path / "edited.toml"
     path.write_text(toml_out.dumps(doc), encoding="utf-8")
     db.close()
-    code = run(["--db", str(db.path), "import", str(path), *extra])
+    code = run(["--db", db.target, "import", str(path), *extra])
     return code, path.name
 
 
@@ -211,14 +211,14 @@ def test_a_hand_written_file_updates_without_listing_every_meeting(db, tmp_path,
     path = tmp_path / "small.toml"
     path.write_text(SMALL, encoding="utf-8")
     db.close()
-    assert run(["--db", str(db.path), "import", str(path)]) == 0
+    assert run(["--db", db.target, "import", str(path)]) == 0
     before = _meetings(db)
     more = SMALL + (
         '[[meetings]]\non = 2026-09-15\npresent = ["Ada Lin", "Bo Chen"]\nminutes = "Second."\n'
         '[[members]]\nname = "Bo Chen"\njoined = 2026-09-01\n'
     )
     path.write_text(more, encoding="utf-8")
-    assert run(["--db", str(db.path), "import", str(path)]) == 0, capsys.readouterr().err
+    assert run(["--db", db.target, "import", str(path)]) == 0, capsys.readouterr().err
     assert "added 1 member(s)" in capsys.readouterr().out
     assert _members(db) == ["Ada Lin", "Bo Chen"]
     assert _meetings(db) == before  # the schedule's meetings are kept, none cancelled
@@ -226,7 +226,7 @@ def test_a_hand_written_file_updates_without_listing_every_meeting(db, tmp_path,
         assert sorted(m.text for m in session.exec(select(Minutes))) == ["First.", "Second."]
     # Another schedule is not something an import can merge: refused, by name.
     path.write_text(more.replace('weekday = "tuesday"', 'weekday = "thursday"'), encoding="utf-8")
-    assert run(["--db", str(db.path), "import", str(path)]) == 2
+    assert run(["--db", db.target, "import", str(path)]) == 2
     assert "[logistics]" in capsys.readouterr().err
     assert _meetings(db) == before
 

@@ -206,18 +206,18 @@ def test_hostile_text_is_escaped_and_nothing_private(db, tamsin):  # noqa: ANN00
 
 def test_cli_writes_the_statement(db, tamsin, tmp_path, capsys):  # noqa: ANN001
     out = tmp_path / "tamsin.html"
-    code = run(["--db", str(db.path), "report", "member", "tamsin", "-o", str(out)])
+    code = run(["--db", db.target, "report", "member", "tamsin", "-o", str(out)])
     assert code == 0, capsys.readouterr().err
     page = out.read_text()
     assert "Tamsin" in page and "3 of 4 held" in page
     assert SECRET not in page
     out_md = tmp_path / "tamsin.md"
     code = run(
-        ["--db", str(db.path), "report", "member", "Tamsin", "--year", "2026", "-o", str(out_md)]
+        ["--db", db.target, "report", "member", "Tamsin", "--year", "2026", "-o", str(out_md)]
     )
     assert code == 0
     assert "1 of 1 held" in out_md.read_text()
-    code = run(["--db", str(db.path), "report", "member", "Nobody", "-o", str(out_md)])
+    code = run(["--db", db.target, "report", "member", "Nobody", "-o", str(out_md)])
     assert code == 2
     assert "Nobody" in capsys.readouterr().err
 

@@ -5,7 +5,8 @@ export, report, search and listing the app has (CLI and TUI), and every one
 of them again on a backup of the database, must not contain it. Only the
 database itself (and a backup, which is a copy of it) may hold the text, and
 with a journal passphrase not even those: the raw bytes of the file, its
--wal, and a backup are checked after a checkpoint.
+-wal, and a backup are checked after a checkpoint (on a PostgreSQL server, every
+row of every table).
 
 The private notes of a one-on-one pair check-in make the same promise: a note
 of Priya's and Marcus's check-in holds a second canary (PAIR_CANARY, not
@@ -28,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from db_contents import stored
 from sqlmodel import select
 
 from peergroup import config
@@ -142,9 +144,10 @@ def private_world(demo_db, tmp_path: Path):
     return demo_db, group_id, members
 
 
-def _run_cli(db_path: Path, args: list[str], out: Path, capsys) -> str:  # noqa: ANN001
+def _run_cli(db: str, args: list[str], out: Path, capsys) -> str:  # noqa: ANN001
+    """``db`` is what --db takes: a file, or a server database's address."""
     argv = [a.replace("{out}", str(out)) for a in args]
-    code = run(["--db", str(db_path), *argv])
+    code = run(["--db", db, *argv])
     printed = capsys.readouterr()
     assert code == 0, printed.err
     written = "".join(_written(Path(a)) for a in argv if str(out) in a and Path(a).exists())
@@ -163,19 +166,23 @@ def pinned_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("peergroup.db.SYSTEM", FixedClock(TODAY))
 
 
-@pytest.mark.parametrize("source", ["database", "backup"])
+# `backup` copies an SQLite file; a server database is backed up with the server's own
+# tools, so there is no copy of ours to check.
+@pytest.mark.parametrize(
+    "source", ["database", pytest.param("backup", marks=pytest.mark.sqlite_only)]
+)
 @pytest.mark.parametrize("name", list(CLI_PATHS))
 def test_no_cli_path_shows_a_private_reflection(
     private_world, tmp_path: Path, capsys, pinned_cli, name: str, source: str
 ):
     db, _group_id, _members = private_world
-    path = db.path
+    target = db.target
     if source == "backup":  # the backup is a copy of the database; what it reports is checked
         backup = tmp_path / "copy.db"
-        assert run(["--db", str(db.path), "backup", "-o", str(backup)]) == 0
+        assert run(["--db", target, "backup", "-o", str(backup)]) == 0
         capsys.readouterr()
-        path = backup
-    produced = _run_cli(path, CLI_PATHS[name], tmp_path / "out", capsys)
+        target = str(backup)
+    produced = _run_cli(target, CLI_PATHS[name], tmp_path / "out", capsys)
     assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
     assert CANARY not in produced
     assert PAIR_CANARY not in produced
@@ -188,9 +195,9 @@ def test_controls_the_canary_is_really_there_and_shared_text_really_exports(
     private_world, tmp_path: Path, capsys, pinned_cli
 ):
     db, group_id, members = private_world
-    assert CANARY.encode() in db.path.read_bytes() + _wal(db.path)  # no passphrase yet
-    assert PAIR_CANARY.encode() in db.path.read_bytes() + _wal(db.path)
-    minutes = _run_cli(db.path, CLI_PATHS["export minutes"], tmp_path / "m", capsys)
+    assert CANARY.encode() in stored(db)  # no passphrase yet
+    assert PAIR_CANARY.encode() in stored(db)
+    minutes = _run_cli(db.target, CLI_PATHS["export minutes"], tmp_path / "m", capsys)
     assert SHARED_MARK in minutes and "**Shared by:** Elena Sokolova" in minutes
     with db.read() as s:
         own = journal_view.journal_view(s, group_id, db.path, members[AUTHOR], None, TODAY)
@@ -202,21 +209,24 @@ def _wal(path: Path) -> bytes:
     return wal.read_bytes() if wal.exists() else b""
 
 
-def test_with_a_passphrase_the_canary_is_in_no_byte_of_the_database_wal_or_backup(
+def test_with_a_passphrase_the_canary_is_in_nothing_the_database_or_its_backup_holds(
     private_world, tmp_path: Path, capsys
 ):
+    """SQLite: no byte of the file, its -wal or a backup. A server: no row of any table
+    (its storage and write-ahead log are the server's; `backup` is SQLite's)."""
     db, group_id, members = private_world
     with db.write() as s:
         key = journal_svc.set_passphrase(s, group_id, members[AUTHOR], PASSPHRASE, PASSPHRASE)
     with db.write() as s:  # written after the passphrase, too
         journal_svc.save_reflection(s, members[AUTHOR], None, f"Later {CANARY} again.", 0, key)
     assert journal_svc.scrub(db)
-    assert CANARY.encode() not in db.path.read_bytes()
-    assert CANARY.encode() not in _wal(db.path)
-    backup = tmp_path / "after.db"
-    assert run(["--db", str(db.path), "backup", "-o", str(backup)]) == 0
-    assert CANARY.encode() not in backup.read_bytes() + _wal(backup)
-    assert SHARED_MARK.encode() in backup.read_bytes()  # the copy is real
+    assert CANARY.encode() not in stored(db)
+    assert SHARED_MARK.encode() in stored(db)  # the control: the rest is still there
+    if not db.is_server:
+        backup = tmp_path / "after.db"
+        assert run(["--db", db.target, "backup", "-o", str(backup)]) == 0
+        assert CANARY.encode() not in backup.read_bytes() + _wal(backup)
+        assert SHARED_MARK.encode() in backup.read_bytes()  # the copy is real
     # The author still reads them with the passphrase.
     with db.read() as s:
         unlocked = journal_svc.unlock(s, members[AUTHOR], PASSPHRASE)
@@ -400,7 +410,7 @@ async def test_no_tui_path_shows_a_private_reflection(
     work = tmp_path / "exports"
     work.mkdir()
     monkeypatch.chdir(work)  # export dialogs write to the current folder by default
-    app = app_for(db.path)
+    app = app_for(db.target)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         produced = await TUI_PATHS[name](pilot, app, work)
@@ -456,7 +466,7 @@ def pulse_world(private_world):
 def test_no_cli_path_shows_a_pulse_line(pulse_world, tmp_path: Path, capsys, pinned_cli, name):
     db, _group_id, _members, _nov = pulse_world
     args = ["search", PULSE_CANARY] if name == "search for the pulse line" else CLI_PATHS[name]
-    produced = _run_cli(db.path, args, tmp_path / "out", capsys)
+    produced = _run_cli(db.target, args, tmp_path / "out", capsys)
     assert produced.strip(), f"{name} produced nothing: the test would prove nothing"
     assert PULSE_CANARY not in produced
 
@@ -471,7 +481,7 @@ async def test_the_running_list_shows_a_pulse_line_only_among_three_and_never_wi
     db, _group_id, members, nov_id = pulse_world
 
     async def running_list() -> tuple[str, str]:
-        app = app_for(db.path)
+        app = app_for(db.target)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("0")
@@ -487,6 +497,8 @@ async def test_the_running_list_shows_a_pulse_line_only_among_three_and_never_wi
     assert not [name for name in members if name in panel]  # ... and no name beside it
 
 
+# The home snapshot is taken only of an SQLite file (never of a server database).
+@pytest.mark.sqlite_only
 def test_the_home_snapshot_left_on_exit_holds_no_private_text(private_world):
     from peergroup import home_snapshot
     from peergroup.clock import FixedClock

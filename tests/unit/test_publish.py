@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from peergroup.cli import run
 from peergroup.clock import FixedClock
+from peergroup.db import Database
 from peergroup.models import Meeting, Member, Minutes
 from peergroup.services import groups as groups_svc
 from peergroup.services import meetings as meetings_svc
@@ -35,8 +36,8 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
-def publish(db_path: Path, out: Path, capsys, *extra: str) -> int:  # noqa: ANN001
-    code = run(["--db", str(db_path), "publish", str(out), *extra])
+def publish(db: Database, out: Path, capsys, *extra: str) -> int:  # noqa: ANN001
+    code = run(["--db", db.target, "publish", str(out), *extra])
     captured = capsys.readouterr()
     publish.last = captured.out + captured.err  # type: ignore[attr-defined]
     return code
@@ -59,7 +60,7 @@ def _meeting(session, on: dt.date) -> Meeting:  # noqa: ANN001
 
 def test_the_folder_holds_index_meeting_pages_markdown_and_calendars(demo_db, tmp_path, capsys):
     out = tmp_path / "shared" / "group"
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     files = tree(out)
     with demo_db.read() as s:
         dates = [m.on for m in s.exec(select(Meeting)).all()]
@@ -96,7 +97,7 @@ def test_draft_minutes_are_never_published(demo_db, tmp_path, capsys):
             s, nov.id, minutes.text + "\nDRAFTWORDQX not agreed", minutes.revision
         )
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     files = tree(out)
     assert not [name for name, data in files.items() if b"DRAFTWORDQX" in data]
     assert "Minutes not finalised yet." in files["meetings/2026-11-10.html"].decode()
@@ -104,7 +105,7 @@ def test_draft_minutes_are_never_published(demo_db, tmp_path, capsys):
     # Once finalised, they are published.
     with demo_db.write() as s:
         minutes_svc.finalise(s, _meeting(s, dt.date(2026, 11, 10)).id)
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     assert b"DRAFTWORDQX" in (out / "meetings/2026-11-10.html").read_bytes()
 
 
@@ -113,25 +114,25 @@ def test_draft_minutes_are_never_published(demo_db, tmp_path, capsys):
 
 def test_publishing_twice_gives_the_same_bytes_and_no_extra_files(demo_db, tmp_path, capsys):
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     first = tree(out)
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     assert "0 file(s) written" in publish.last and "0 removed" in publish.last
     assert tree(out) == first  # same names, same bytes, no temporary files left behind
     other = tmp_path / "other"
-    assert publish(demo_db.path, other, capsys) == 0
+    assert publish(demo_db, other, capsys) == 0
     assert tree(other) == first  # another folder, the same bytes
 
 
 def test_a_moved_meeting_s_old_page_goes_and_unrelated_files_stay(demo_db, tmp_path, capsys):
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     (out / "notes.txt").write_text("ours")
     (out / "meetings" / "our-notes.md").write_text("ours too")
     (out / "old.html").write_text("<p>kept</p>")
     with demo_db.write() as s:
         meetings_svc.move_meeting(s, _meeting(s, dt.date(2027, 2, 9)), dt.date(2027, 2, 16))
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     assert "2 removed" in publish.last  # its .html and .md
     assert not (out / "meetings/2027-02-09.html").exists()
     assert not (out / "meetings/2027-02-09.md").exists()
@@ -146,43 +147,46 @@ def test_a_folder_with_files_but_no_manifest_is_refused_unless_forced(demo_db, t
     home = tmp_path / "home-folder"
     home.mkdir()
     (home / "thesis.docx").write_bytes(b"mine")
-    assert publish(demo_db.path, home, capsys) == 2
+    assert publish(demo_db, home, capsys) == 2
     assert "did not publish" in publish.last and "--force" in publish.last
     assert sorted(p.name for p in home.iterdir()) == ["thesis.docx"]  # nothing written
-    assert publish(demo_db.path, home, capsys, "--force") == 0, publish.last
+    assert publish(demo_db, home, capsys, "--force") == 0, publish.last
     assert (home / "index.html").exists() and (home / "thesis.docx").read_bytes() == b"mine"
     # From now on the manifest says the folder is ours: no --force needed.
-    assert publish(demo_db.path, home, capsys) == 0, publish.last
+    assert publish(demo_db, home, capsys) == 0, publish.last
 
 
+# The database's own folder and file exist only for an SQLite database: a server
+# database has no folder on this machine to keep out of a shared one.
+@pytest.mark.sqlite_only
 def test_the_database_s_folder_is_refused(demo_db, tmp_path, capsys):
-    assert publish(demo_db.path, demo_db.path.parent, capsys) == 2
+    assert publish(demo_db, demo_db.path.parent, capsys) == 2
     assert "holds the database" in publish.last
     assert not (demo_db.path.parent / "index.html").exists()
-    assert publish(demo_db.path, demo_db.path, capsys) == 2  # a file, not a folder
+    assert publish(demo_db, demo_db.path, capsys) == 2  # a file, not a folder
 
 
 def test_a_manifest_naming_files_outside_the_folder_deletes_nothing_there(
     demo_db, tmp_path, capsys
 ):
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     victim = tmp_path / "victim.md"
     victim.write_text("precious")
     (out / "notes.md").write_text("mine")
     listed = json.loads((out / MANIFEST).read_text())
     listed["files"] += ["../victim.md", str(victim), "notes.txt", ".."]
     (out / MANIFEST).write_text(json.dumps(listed))
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     assert victim.read_text() == "precious" and (out / "notes.md").read_text() == "mine"
     (out / MANIFEST).write_text("{not json")
-    assert publish(demo_db.path, out, capsys) == 2
+    assert publish(demo_db, out, capsys) == 2
     assert "damaged" in publish.last
 
 
 def test_a_linked_subfolder_is_refused_and_nothing_is_written_through_it(demo_db, tmp_path, capsys):
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "2026-12-08.html").write_text("not ours")
@@ -190,7 +194,7 @@ def test_a_linked_subfolder_is_refused_and_nothing_is_written_through_it(demo_db
         page.unlink()
     (out / "meetings").rmdir()
     (out / "meetings").symlink_to(elsewhere)
-    assert publish(demo_db.path, out, capsys) == 2
+    assert publish(demo_db, out, capsys) == 2
     assert "is a link" in publish.last
     assert [p.name for p in elsewhere.iterdir()] == ["2026-12-08.html"]
     assert (elsewhere / "2026-12-08.html").read_text() == "not ours"
@@ -202,7 +206,7 @@ def test_a_member_called_group_does_not_take_the_group_calendar(demo_db, tmp_pat
         s.add(Member(group_id=group.id, name="Group", status="active", joined_on=TODAY))
         s.add(Member(group_id=group.id, name="Priya  RAMAN", status="active", joined_on=TODAY))
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0, publish.last
+    assert publish(demo_db, out, capsys) == 0, publish.last
     assert b"X-WR-CALNAME:" + DEMO.encode() + b"\r\n" in (out / "calendar/group.ics").read_bytes()
     assert b"(Group)" in (out / "calendar/group-2.ics").read_bytes()
     assert (out / "calendar/priya-raman.ics").exists() and (
@@ -233,7 +237,7 @@ def test_a_reader_in_another_process_only_ever_sees_whole_pages(
     demo_db, tmp_path, capsys, monkeypatch
 ):
     out = tmp_path / "folder"
-    assert publish(demo_db.path, out, capsys) == 0
+    assert publish(demo_db, out, capsys) == 0
     index = out / "index.html"
     complete = {hashlib.sha256(index.read_bytes()).hexdigest()}
     stop, ready, report = tmp_path / "stop", tmp_path / "ready", tmp_path / "seen"
@@ -248,7 +252,7 @@ def test_a_reader_in_another_process_only_ever_sees_whole_pages(
         assert ready.exists(), "the reader did not start"
         for i in range(6):  # every publish changes index.html (its stamp)
             monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 3600 * (i + 1)))
-            assert publish(demo_db.path, out, capsys) == 0, publish.last
+            assert publish(demo_db, out, capsys) == 0, publish.last
             complete.add(hashlib.sha256(index.read_bytes()).hexdigest())
     finally:
         stop.write_text("stop")
@@ -318,7 +322,7 @@ def hostile(demo_db):
 
 def test_every_page_is_well_formed_self_contained_and_escapes_user_text(hostile, tmp_path, capsys):
     out = tmp_path / "folder"
-    assert publish(hostile.path, out, capsys) == 0, publish.last
+    assert publish(hostile, out, capsys) == 0, publish.last
     pages = sorted(out.rglob("*.html"))
     assert len(pages) >= 10
     for page in pages:
