@@ -159,8 +159,10 @@ def _virtual_table_names(connection) -> set[str]:  # noqa: ANN001
     """SQLite virtual tables (e.g. the FTS5 search index) and their shadow tables.
 
     They are made with raw SQL in a migration, not by the models, so the
-    schema comparison leaves them out.
+    schema comparison leaves them out. PostgreSQL has none.
     """
+    if connection.dialect.name != "sqlite":
+        return set()
     rows = connection.exec_driver_sql(
         "select name, sql from sqlite_master where type = 'table'"
     ).all()
@@ -215,8 +217,16 @@ def test_known_revisions_are_alembics_revisions_oldest_first(tmp_path: Path):
 
 
 def test_a_new_database_records_the_head_revision(db):
-    assert _revision_in(db.path) == head_revision()
-    assert inspect_database(db.path).kind == "current"
+    if db.is_server:
+        from peergroup import server
+
+        with db.engine.connect() as connection:
+            recorded = connection.exec_driver_sql("select version_num from alembic_version")
+            assert recorded.scalar_one() == head_revision()
+        assert server.inspect(db.engine, db.where) == ("current", head_revision())
+    else:
+        assert _revision_in(db.path) == head_revision()
+        assert inspect_database(db.path).kind == "current"
     assert db.backup is None
 
 
