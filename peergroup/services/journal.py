@@ -350,11 +350,16 @@ def scrub(db: Database) -> bool:
     return busy == 0
 
 
+VACUUM_LOCK_TIMEOUT_MS = 2000
+
+
 def _vacuum_private_tables(db: Database, attempts: int = 6) -> bool:
     """VACUUM FULL the tables that hold private text; True once no old row version is
     left. A transaction still running elsewhere on the server can keep the newest
     ones for a moment, so it is tried again a few times (about 3 s in all)."""
     import time
+
+    import psycopg
 
     from ..models import PairNote
 
@@ -376,10 +381,18 @@ def _vacuum_private_tables(db: Database, attempts: int = 6) -> bool:
 
             raw.add_notice_handler(handler)
             try:
+                # VACUUM FULL locks the tables: never queue for long behind another
+                # copy's transaction (the other copies' reads would queue behind it).
+                raw.execute(f"SET lock_timeout = {VACUUM_LOCK_TIMEOUT_MS}")
                 raw.execute(f"VACUUM (FULL, VERBOSE) {tables}")
+            except psycopg.errors.LockNotAvailable:
+                notices.append("BUSY")
             finally:
                 raw.remove_notice_handler(handler)
+                raw.execute("RESET lock_timeout")
                 raw.autocommit = False
+        if "BUSY" in notices:
+            continue
         if any(n.startswith("WARNING") for n in notices):  # e.g. not the owner: skipped
             return False
         kept = sum(

@@ -287,3 +287,23 @@ def test_a_wrong_password_is_reported_without_showing_it(tmp_path, capsys):
         assert PASSWORD not in out.err + out.out
     finally:
         server.close()
+
+
+# --- scrubbing private text ----------------------------------------------------------
+
+
+def test_scrubbing_never_queues_behind_another_copys_open_transaction(server_db, monkeypatch):
+    """VACUUM FULL needs the private tables to itself: while another copy keeps a
+    transaction on them open it gives up quickly (False) instead of making every
+    other reader queue behind it; once that ends, it finishes."""
+    from peergroup.services import journal as journal_svc
+
+    monkeypatch.setattr(journal_svc, "VACUUM_LOCK_TIMEOUT_MS", 100)
+    with _admin(server_db) as other:
+        other.autocommit = False
+        other.execute("SELECT count(*) FROM reflection")  # holds its lock until it ends
+        started = time.monotonic()
+        assert journal_svc.scrub(server_db) is False
+        assert time.monotonic() - started < 10
+        other.rollback()
+    assert journal_svc.scrub(server_db) is True
