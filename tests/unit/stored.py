@@ -40,7 +40,6 @@ def stored_bytes(db) -> bytes:  # noqa: ANN001
 
     with psycopg.connect(_conninfo(db), autocommit=True) as con:
         con.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
-        con.execute("CHECKPOINT")
         rels = con.execute(
             "SELECT c.oid::regclass::text, pg_relation_size(c.oid) / current_setting("
             "'block_size')::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -171,8 +171,7 @@ def test_the_server_going_away_mid_save_is_a_retry_not_a_traceback(server_db):
     with pytest.raises(DatabaseUnavailable) as err, db.write() as s:
         minutes_svc.save_minutes(s, meeting_id, "Typed as the server went away", 0)
         s.flush()
-        threading.Thread(target=_end_other_sessions, args=(db,)).start()
-        time.sleep(1.0)  # the session is ended under this open transaction
+        _end_other_sessions(db)  # returns once this open transaction's session is gone
         s.execute(text("select 1"))
     assert "cannot be reached right now" in str(err.value)
     assert "Traceback" not in str(err.value)
