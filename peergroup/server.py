@@ -123,6 +123,17 @@ def make_engine(address: ServerAddress, busy_timeout_ms: int) -> Engine:
         hide_parameters=True,
     )
 
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_con: Any, _record: Any) -> None:
+        # As SQLite's synchronous=FULL: a save reported as done is on disk, even
+        # where the server's default is synchronous_commit=off (kept if it asks
+        # for more: a replica's remote_write/remote_apply).
+        dbapi_con.execute(
+            "SELECT set_config('synchronous_commit', 'local', false)"
+            " WHERE current_setting('synchronous_commit') = 'off'"
+        )
+        dbapi_con.commit()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("peergroup_write"):

@@ -17,6 +17,7 @@ Services take the ``Unlocked`` key the screen holds in memory (or None).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -332,14 +333,73 @@ def forget_passphrase(session: Session, group_id: int, member_id: int) -> int:
 
 
 def scrub(db: Database) -> bool:
-    """Move everything from the write-ahead log into the database file and empty the
-    log, so text that was just encrypted or removed does not linger in ``-wal``.
-    Runs outside any unit of work; False if another reader kept it from finishing.
-    A server database has no such file here: its write-ahead log and old row
-    versions are the server's to recycle, so there is nothing to do."""
+    """Make sure text that was just encrypted or removed is no longer kept by the database.
+
+    SQLite: move everything from the write-ahead log into the file (where
+    ``secure_delete`` has overwritten the old text) and empty the log.
+    PostgreSQL: an update or delete leaves the old row version in the table
+    until it is vacuumed; ``VACUUM FULL`` rewrites the private tables without
+    them. Runs outside any unit of work; False if another reader (a snapshot
+    still open elsewhere) or missing rights kept it from finishing.
+    """
     if db.is_server:
-        return True
+        return _vacuum_private_tables(db)
     with db.engine.connect() as connection:
         raw: Any = connection.connection.driver_connection
         busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return busy == 0
+
+
+VACUUM_LOCK_TIMEOUT_MS = 2000
+
+
+def _vacuum_private_tables(db: Database, attempts: int = 6) -> bool:
+    """VACUUM FULL the tables that hold private text; True once no old row version is
+    left. A transaction still running elsewhere on the server can keep the newest
+    ones for a moment, so it is tried again a few times (about 3 s in all)."""
+    import time
+
+    import psycopg
+
+    from ..models import PairNote
+
+    tables = ", ".join(f'"{m.__tablename__}"' for m in (Reflection, PairNote, JournalKey))
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(0.1 * 2 ** (attempt - 1))
+        notices: list[str] = []
+        with db.engine.connect() as connection:
+            raw: Any = connection.connection.driver_connection
+            raw.rollback()
+            raw.autocommit = True  # VACUUM cannot run inside a transaction
+
+            def handler(diag: Any, notices: list[str] = notices) -> None:
+                notices.append(
+                    f"{diag.severity_nonlocalized} {diag.message_primary} "
+                    f"{diag.message_detail or ''}"
+                )
+
+            raw.add_notice_handler(handler)
+            try:
+                # VACUUM FULL locks the tables: never queue for long behind another
+                # copy's transaction (the other copies' reads would queue behind it).
+                raw.execute(f"SET lock_timeout = {VACUUM_LOCK_TIMEOUT_MS}")
+                raw.execute(f"VACUUM (FULL, VERBOSE) {tables}")
+            except psycopg.errors.LockNotAvailable:
+                notices.append("BUSY")
+            finally:
+                raw.remove_notice_handler(handler)
+                raw.execute("RESET lock_timeout")
+                raw.autocommit = False
+        if "BUSY" in notices:
+            continue
+        if any(n.startswith("WARNING") for n in notices):  # e.g. not the owner: skipped
+            return False
+        kept = sum(
+            int(m.group(1))
+            for n in notices
+            if (m := re.search(r"(\d+) dead row versions cannot be removed yet", n))
+        )
+        if kept == 0:
+            return True
+    return False

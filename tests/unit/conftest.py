@@ -26,6 +26,12 @@ PG_REQUIRED_ENV = "PEERGROUP_TEST_PG_REQUIRED"
 _counter = itertools.count(1)
 
 
+def pytest_configure(config):  # noqa: ANN001
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite file itself; not collected for PostgreSQL"
+    )
+
+
 def pytest_collection_modifyitems(config, items):  # noqa: ANN001, ARG001
     """A sqlite_only test is not collected for PostgreSQL at all (not skipped)."""
     items[:] = [

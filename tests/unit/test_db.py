@@ -106,6 +106,7 @@ def _pragmas(raw) -> tuple:  # noqa: ANN001
         cur.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's pragmas; PostgreSQL: the test after this one
 def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(db):
     # Hold several pooled connections at once so each is a distinct SQLite
     # connection (raw ones: a transaction would BEGIN IMMEDIATE and queue).
@@ -131,6 +132,34 @@ def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(db):
         again.close()
 
 
+def test_on_a_server_writers_queue_on_one_lock_and_readers_see_a_read_only_snapshot(db):
+    """PostgreSQL's counterpart of the pragmas: a write unit waits at most the busy
+    timeout (lock_timeout) for the one write lock, and holds it; a read unit is one
+    REPEATABLE READ, READ ONLY snapshot. Reopening sets the same again."""
+    if not db.is_server:
+        pytest.skip("PostgreSQL only (SQLite: the test before this one)")
+    from sqlalchemy import text
+
+    from peergroup.server import WRITE_LOCK_KEY
+
+    holds_lock = text(
+        "select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()"
+        " and granted and objid = :key"
+    )
+    for database in (db, open_database(db.target)):
+        try:
+            with database.write() as s:
+                assert s.execute(text("show lock_timeout")).scalar() == "15s"
+                assert s.execute(holds_lock, {"key": WRITE_LOCK_KEY}).scalar() == 1
+            with database.read() as s:
+                assert s.execute(text("show transaction_isolation")).scalar() == "repeatable read"
+                assert s.execute(text("show transaction_read_only")).scalar() == "on"
+                assert s.execute(holds_lock, {"key": WRITE_LOCK_KEY}).scalar() == 0
+        finally:
+            if database is not db:
+                database.close()
+
+
 def test_foreign_keys_are_enforced_so_a_member_cannot_point_at_no_group(db):
     with pytest.raises(IntegrityError), db.write() as s:
         s.add(Member(group_id=999, name="Nobody's Member"))
@@ -149,6 +178,7 @@ def test_a_mistyped_path_is_reported_and_nothing_is_created(tmp_path: Path):
     assert not missing.parent.exists()
 
 
+@pytest.mark.sqlite_only  # POSIX locks on the SQLite file and its -wal/-shm
 def test_opening_the_database_again_keeps_the_first_connections_locks(db):
     """Closing any descriptor of a file drops all of this process's POSIX locks on it.
 
@@ -314,7 +344,7 @@ def test_one_database_holds_several_groups_each_with_its_own_members(db):
         )
 
     db.close()
-    reopened = open_database(db.path)
+    reopened = open_database(db.target)
     try:
         with reopened.write() as s:
             assert [g.name for g in groups_svc.list_groups(s)] == [
@@ -366,6 +396,17 @@ def test_group_names_differing_only_in_accented_capitals_are_refused_politely(db
 # --- backups -------------------------------------------------------------------
 
 
+def test_a_server_database_is_not_backed_up_as_a_file_but_pointed_to_pg_dump(db, tmp_path: Path):
+    if not db.is_server:
+        pytest.skip("PostgreSQL only (SQLite: the backup tests after this one)")
+    target = tmp_path / "copy.db"
+    with pytest.raises(InputError) as err:
+        backup_svc.backup_to(db, target)
+    assert "pg_dump" in err.value.message and "peergroup copy" in err.value.message
+    assert not target.exists()
+
+
+@pytest.mark.sqlite_only  # a copy of the SQLite file (server: pg_dump, see the test before)
 def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path: Path):
     with db.write() as s:
         g = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
@@ -406,6 +447,7 @@ def test_a_backup_is_a_consistent_private_copy_and_never_overwrites(db, tmp_path
     assert db.path.read_bytes() == db_before
 
 
+@pytest.mark.sqlite_only  # a copy of the SQLite file (server: pg_dump)
 def test_a_backup_taken_mid_edit_holds_only_what_was_saved(db, tmp_path: Path):
     with db.write() as s:
         groups_svc.create_group(s, "Saved Group", timezone="UTC")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from stored import contents, hold_write_lock, stored_bytes
 
 from peergroup import config
 from peergroup.errors import InputError
@@ -59,9 +60,14 @@ def _write(db, author: int, text: str, key=None, reflection_id=None, base=0):  #
 
 
 def _raw(db) -> bytes:  # noqa: ANN001
-    data = db.path.read_bytes()
-    wal = Path(f"{db.path}-wal")
-    return data + (wal.read_bytes() if wal.exists() else b"")
+    """The file and its -wal; on PostgreSQL every page the server keeps (see stored)."""
+    return stored_bytes(db)
+
+
+def _state(db) -> object:  # noqa: ANN001
+    """What must not change: the file's bytes; on PostgreSQL every row (a read may set
+    hint bits in a page without changing any data)."""
+    return contents(db) if db.is_server else db.path.read_bytes()
 
 
 def test_a_private_reflection_is_seen_by_its_author_only(db, people):
@@ -161,7 +167,7 @@ def test_a_passphrase_is_kept_as_salt_scrypt_settings_and_verifier_only(
     with db.read() as s:
         row = s.exec(select(JournalKey)).one()
     assert (row.n, row.r, row.p, len(row.salt)) == (2**17, 8, 1, 16)
-    assert PASSPHRASE.encode() not in db.path.read_bytes()
+    assert PASSPHRASE.encode() not in _raw(db)
 
 
 def test_a_wrong_passphrase_reads_nothing_and_changes_nothing(db, people):
@@ -170,12 +176,12 @@ def test_a_wrong_passphrase_reads_nothing_and_changes_nothing(db, people):
     with db.write() as s:
         journal_svc.set_passphrase(s, group_id, p["dana"], PASSPHRASE, PASSPHRASE)
     journal_svc.scrub(db)
-    before = db.path.read_bytes()
+    before = _state(db)
     with pytest.raises(crypto.WrongPassphrase) as err, db.read() as s:
         journal_svc.unlock(s, p["dana"], "the lighthouse keeps its own hour")
     assert err.value.field == "passphrase" and "nothing was read or changed" in err.value.message
     journal_svc.scrub(db)
-    assert db.path.read_bytes() == before
+    assert _state(db) == before
 
 
 def test_a_ciphertext_is_bound_to_its_reflection_and_author(db, people):
@@ -271,7 +277,7 @@ def test_the_owner_is_kept_in_the_config_folder_not_the_database(db, people, tmp
         view = journal_view.journal_view(s, group_id, db.path, None, None, TODAY)
         assert view.author == view.owner
         assert [x.name for x in view.people] == ["Ben Osei", "Cy Lee", "Dana Okafor"]
-    assert b"owner:" not in db.path.read_bytes()
+    assert b"owner:" not in _raw(db)
     assert "Dana Okafor" in (config.config_dir() / config.FILENAME).read_text(encoding="utf-8")
     with pytest.raises(InputError), db.write() as s:
         journal_svc.set_owner(s, group_id, db.path, p["pat"])
@@ -308,10 +314,9 @@ def test_an_encrypted_journal_recovers_encrypted(db, people):
 
 def test_the_saver_writes_the_recovery_file_when_the_database_stays_locked(db, people):
     from peergroup.db import open_database
-    from tests.process.terminal import WriteLock
 
     _group_id, p = people
-    app_db = open_database(db.path, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
+    app_db = open_database(db.target, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
     saver = journal_saver.JournalSaver(
         app_db,
         author_id=p["dana"],
@@ -322,7 +327,7 @@ def test_the_saver_writes_the_recovery_file_when_the_database_stays_locked(db, p
         unlocked=None,
     )
     assert saver.save("first words").kind == "saved"
-    with WriteLock(db.path):
+    with hold_write_lock(db):
         assert saver.save("first words and more").kind == "busy"
         outcome = saver.save_final("first words and more", wait=0.3)
     app_db.close()

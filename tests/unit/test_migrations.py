@@ -218,8 +218,16 @@ def test_known_revisions_are_alembics_revisions_oldest_first(tmp_path: Path):
 
 
 def test_a_new_database_records_the_head_revision(db):
-    assert _revision_in(db.path) == head_revision()
-    assert inspect_database(db.path).kind == "current"
+    if db.is_server:
+        from peergroup import server
+
+        with db.engine.connect() as connection:
+            recorded = connection.exec_driver_sql("select version_num from alembic_version")
+            assert recorded.scalar_one() == head_revision()
+        assert server.inspect(db.engine, db.where) == ("current", head_revision())
+    else:
+        assert _revision_in(db.path) == head_revision()
+        assert inspect_database(db.path).kind == "current"
     assert db.backup is None
 
 
@@ -299,3 +307,44 @@ def test_an_older_database_is_backed_up_then_upgraded_keeping_every_row(
     assert path.read_bytes() != original
     assert _revision_in(path) == head_revision()
     assert inspect_database(path).kind == "current"
+
+
+def test_pair_times_written_before_0012_keep_their_instant_on_postgresql(db):
+    """0008 made three pair-rotation times naive on PostgreSQL: an aware time was kept
+    as the session's local time, and read back as if it were UTC (hours off on a
+    server outside UTC). 0012 makes them aware, reading the stored local times in
+    the time zone they were written in."""
+    if not db.is_server:
+        pytest.skip("PostgreSQL only: SQLite stores both types alike")
+    import datetime as dt
+
+    import psycopg
+    from sqlmodel import select
+
+    from peergroup.db import run_migrations
+    from peergroup.models import PairRound
+
+    with db.write() as s:
+        group = groups_svc.create_group(s, "Harbour Lights Peer Group", timezone="UTC")
+        group_id = group.id
+    run_migrations(db.engine, "0011", downgrade=True)
+    name = db.engine.url.database
+    with psycopg.connect(db.target, autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {name} SET timezone = 'America/New_York'")
+    db.close()
+    when = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+    with psycopg.connect(db.target) as older:  # what the app wrote at 0011
+        older.execute(
+            "insert into pairround (group_id, number, cycle, cycle_offset, cycle_position,"
+            " after_on, before_on, created_at) values (%s, 1, 1, 0, 0, %s, %s, %s)",
+            (group_id, dt.date(2026, 11, 25), dt.date(2026, 12, 8), when),
+        )
+        stored = older.execute("select created_at::text from pairround").fetchone()[0]
+        assert stored == "2026-11-25 04:00:00"  # New York's wall-clock time, no zone
+    upgraded = open_database(db.target)
+    try:
+        assert upgraded.notices and "Upgraded" in upgraded.notices[0]
+        with upgraded.read() as s:
+            assert s.exec(select(PairRound)).one().created_at == when
+    finally:
+        upgraded.close()

@@ -165,12 +165,12 @@ def test_reopened_item_is_back_on_the_agenda(world):
         assert item.closed_at is None and item.closed_meeting_id is None
 
 
-def test_two_copies_saving_a_meetings_first_minutes_lose_nothing(world, db_path):
+def test_two_copies_saving_a_meetings_first_minutes_lose_nothing(world):
     """No minutes row yet (opening only reads): both copies save from revision 0."""
     from peergroup.db import open_database
 
     db, _group, _people, (m1, *_r) = world
-    other = open_database(db_path)
+    other = open_database(db.target)
     try:
         with db.read() as s:
             base = minutes_svc.open_meeting(s, m1).revision
@@ -185,11 +185,11 @@ def test_two_copies_saving_a_meetings_first_minutes_lose_nothing(world, db_path)
     assert first.saved and second.conflict and second.their_text == "Ada's notes"
 
 
-def test_two_copies_saving_from_the_same_revision_lose_nothing(world, db_path):
+def test_two_copies_saving_from_the_same_revision_lose_nothing(world):
     from peergroup.db import open_database
 
     db, _group, _people, (m1, *_r) = world
-    other = open_database(db_path)  # a second copy of the app on the same file
+    other = open_database(db.target)  # a second copy of the app on the same file
     try:
         with db.write() as s:
             minutes_svc.minutes_row(s, m1, create=True)  # an earlier save made the row
@@ -685,15 +685,18 @@ def test_the_saver_keeps_text_the_finalised_minutes_refuse(world):
 def test_a_locked_database_leaves_the_text_pending_then_the_final_flush_recovers_it(world):
     import time
 
+    from stored import hold_write_lock
+
     from peergroup.db import open_database
     from peergroup.services.minutes_saver import MinutesSaver
-    from tests.process.terminal import WriteLock
 
     db, _g, _p, (m1, *_r) = world
-    app_db = open_database(db.path, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
+    app_db = open_database(db.target, clock=db.clock, busy_timeout_ms=200)  # as the app opens it
     saver = MinutesSaver(app_db, m1.id)
     saver.loaded(0, "")
-    with WriteLock(db.path):
+    # Another process holds the write lock: SQLite's file lock, or on PostgreSQL the
+    # advisory lock every Peergroup writer takes (see peergroup.server).
+    with hold_write_lock(db):
         busy = saver.save("Typed while locked")
         assert busy.kind == "busy" and not saver.is_safe("Typed while locked")
         started = time.monotonic()

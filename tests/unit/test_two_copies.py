@@ -16,7 +16,7 @@ def test_two_copies_saving_at_once_never_fail_and_keep_every_text(demo_db):
     with demo_db.write() as s:
         meeting_id = s.exec(select(Meeting).where(Meeting.on == dt.date(2026, 12, 8))).one().id
         minutes_svc.open_meeting(s, s.get(Meeting, meeting_id))
-    copies = [open_database(demo_db.path), open_database(demo_db.path)]
+    copies = [open_database(demo_db.target), open_database(demo_db.target)]
     errors: list[BaseException] = []
     written: dict[int, list[str]] = {0: [], 1: []}
 
