@@ -363,6 +363,8 @@ def _copy(args: argparse.Namespace) -> int:
         src.close()
     names = ", ".join(repr(n) for n in done.groups)
     _say(f"Copied {names} ({done.rows} records) from {src.where} to {where}.")
+    for note in done.notes:
+        _say(f"peergroup: {note}", to_stderr=True)
     return 0
 
 

@@ -51,7 +51,9 @@ class ServerAddress:
         from urllib.parse import unquote
 
         shown = self.url.set(drivername="postgresql")
-        return unquote(shown.render_as_string(hide_password=True).replace(":***@", "@"))
+        query = {k: v for k, v in shown.query.items() if k.lower() != "password"}
+        shown = shown.set(query=query)
+        return _redact(unquote(shown.render_as_string(hide_password=True).replace(":***@", "@")))
 
     @property
     def identity(self) -> Path:
@@ -96,8 +98,18 @@ def parse(target: str) -> ServerAddress:
 
 
 def _redact(text: str) -> str:
-    """An address typed by the user, without a password in it."""
-    return re.sub(r"(://[^:/@?#]*):[^@/?#]*@", r"\1@", str(text))
+    """An address typed by the user, without a password in it.
+
+    A password may hold "/", "?", "#" or "@" (libpq takes them), so everything
+    from "://" to the last "@" is the user part: only its name before ":" is
+    kept. A password given as a query parameter (``?password=``) is hidden too.
+    """
+    text = str(text)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)@([^@]*)$", text, flags=re.S)
+    if m:
+        scheme, userinfo, rest = m.groups()
+        text = f"{scheme}{userinfo.split(':', 1)[0]}@{rest}"
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", text)
 
 
 def require_driver() -> None:
@@ -157,45 +169,60 @@ def translate_error(exc: BaseException, display: str) -> PeergroupError | None:
     if not isinstance(orig, psycopg.Error):
         return None
     state = getattr(orig, "sqlstate", None) or ""
+    text = str(orig).lower()
+    from .errors import DatabaseReadOnly, DiskFull
+
     if state in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialisation
         return DatabaseBusy(
             f"The database {display} is busy: another copy of Peergroup is saving. Nothing "
             "was lost; it will be tried again."
         )
     if state == "25006":  # read-only transaction / hot standby
-        from .errors import DatabaseReadOnly
-
         return DatabaseReadOnly(
             f"The database {display} only allows reading here (a read-only server or "
             "account), so nothing can be saved."
         )
-    if state.startswith("28"):  # invalid authorisation
-        return DatabaseProblem(
-            f"The server refused the login to {display} (wrong user or password). Check "
-            "the address, PGPASSWORD or ~/.pgpass."
+    if state in ("53100", "53200", "53000"):  # disk full, out of memory, resources
+        return DiskFull(
+            f"The database server for {display} is out of disk space or memory; nothing was "
+            "saved this time. Ask its administrator."
         )
-    if state == "3D000":
-        return DatabaseProblem(f"The server has no such database: {display}.")
-    text = str(orig).lower()
-    if "password authentication failed" in text or "no password supplied" in text:
-        return DatabaseProblem(
-            f"The server refused the login to {display} (wrong user or password). Check "
-            "the address, PGPASSWORD or ~/.pgpass."
+    if state == "42501" or "permission denied" in text:
+        return DatabaseReadOnly(
+            f"The server does not let this account do that in {display} (permission "
+            "denied). Ask its administrator for the rights Peergroup needs."
         )
-    if "does not exist" in text and "database" in text:
+    if state.startswith("28") or any(
+        sign in text
+        for sign in (
+            "password authentication failed",
+            "no password supplied",
+            "no pg_hba.conf entry",
+            'role "',
+            "authentication failed",
+        )
+    ):
+        return DatabaseProblem(
+            f"The server refused the login to {display} (unknown user, wrong password, or "
+            "not allowed from here). Check the address, PGPASSWORD or ~/.pgpass."
+        )
+    if state == "3D000" or ("does not exist" in text and "database" in text):
         return DatabaseProblem(
             f"The server has no such database: {display}. Check the name, or ask the "
             "server's administrator to create it (then: peergroup --db ADDRESS init)."
         )
-    if isinstance(orig, psycopg.OperationalError) or state.startswith(("08", "57P")):
+    if state.startswith(("08", "57P")) or (
+        isinstance(orig, psycopg.OperationalError) and not state
+    ):
         return DatabaseUnavailable(
             f"The database server for {display} cannot be reached right now (it may be "
             "down or restarting, or the network is away)."
         )
-    if state == "53100":
-        from .errors import DiskFull
-
-        return DiskFull(f"The database server for {display} is out of disk space.")
+    if isinstance(orig, psycopg.OperationalError):  # e.g. a statement the server cancelled
+        return DatabaseProblem(
+            f"The database server for {display} stopped the work ({state}); nothing was "
+            "saved this time."
+        )
     return None
 
 

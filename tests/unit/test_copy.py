@@ -58,7 +58,7 @@ def test_a_group_the_destination_holds_is_refused_and_nothing_changes(make_db, t
     target = make_db()
     copy_svc.copy_groups(source, target)
     before = _count(target, Member), _count(target, Minutes)
-    with pytest.raises(InputError, match="already holds the group"):
+    with pytest.raises(InputError, match="already holds a group called"):
         copy_svc.copy_groups(source, target)
     assert (_count(target, Member), _count(target, Minutes)) == before
     source.close()
@@ -67,13 +67,13 @@ def test_a_group_the_destination_holds_is_refused_and_nothing_changes(make_db, t
 def test_a_failure_part_way_leaves_the_destination_as_it_was(make_db, tmp_path, clock, monkeypatch):
     source = _file_db(tmp_path / "source.db", clock)
     target = make_db()
-    real = copy_svc._copy_one
+    real = copy_svc._insert_keeping_ids
 
-    def fails_after_the_rows(conn_in, conn_out, group_id):  # noqa: ANN001, ANN202
-        real(conn_in, conn_out, group_id)
+    def fails_after_the_rows(conn_out, rows):  # noqa: ANN001, ANN202
+        real(conn_out, rows)
         raise RuntimeError("the disk filled up just now")
 
-    monkeypatch.setattr(copy_svc, "_copy_one", fails_after_the_rows)
+    monkeypatch.setattr(copy_svc, "_insert_keeping_ids", fails_after_the_rows)
     with pytest.raises(RuntimeError):
         copy_svc.copy_groups(source, target)
     assert _count(target, Group) == 0 and _count(target, Member) == 0
@@ -104,9 +104,75 @@ def test_the_cli_copies_into_a_new_file_and_a_failed_copy_leaves_no_file(tmp_pat
     assert run(["copy", "--from", str(tmp_path / "source.db"), "--to", str(out)]) == 0
     assert "Copied 'Northbridge" in capsys.readouterr().out
     assert run(["copy", "--from", str(tmp_path / "source.db"), "--to", str(out)]) == 2
-    assert "already holds the group" in capsys.readouterr().err
+    assert "already holds a group called" in capsys.readouterr().err
     again = tmp_path / "again.db"
     args = ["--group", "Nope", "copy", "--from", str(tmp_path / "source.db"), "--to", str(again)]
     assert run(args) == 2
     assert not again.exists()
     assert run(["copy", "--from", str(tmp_path / "missing.db"), "--to", str(again)]) == 2
+
+
+def _with_a_locked_journal(db):  # noqa: ANN001, ANN202
+    """Priya's journal under a passphrase, with one private entry; returns her member id."""
+    from peergroup.services import journal
+
+    with db.write() as s:
+        group = s.exec(select(Group)).first()
+        priya = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
+        unlocked = journal.set_passphrase(
+            s, group.id, priya.id, "correct horse battery", "correct horse battery"
+        )
+        journal.save_reflection(s, priya.id, None, "Only mine to read.", 0, unlocked)
+        return priya.id
+
+
+def test_a_locked_journal_moves_into_an_empty_database_and_still_opens(make_db, tmp_path, clock):
+    from peergroup.services import journal
+
+    source = _file_db(tmp_path / "source.db", clock)
+    _with_a_locked_journal(source)
+    target = make_db()
+    copy_svc.copy_groups(source, target)
+    with target.read() as s:
+        priya = s.exec(select(Member).where(Member.name == "Priya Raman")).one()
+        journal.unlock(s, priya.id, "correct horse battery")  # WrongPassphrase if ids moved
+    source.close()
+
+
+def test_a_locked_journal_is_refused_where_its_record_numbers_are_taken(make_db, tmp_path, clock):
+    source = _file_db(tmp_path / "source.db", clock)
+    _with_a_locked_journal(source)
+    target = make_db()
+    with target.write() as s:  # another group already there, using the same record numbers
+        other = Group(name="Already Here")
+        s.add(other)
+        s.flush()
+        for i in range(30):
+            s.add(Member(group_id=other.id, name=f"Member {i}", status="active"))
+    with pytest.raises(InputError, match="passphrase"):
+        copy_svc.copy_groups(source, target)
+    assert _count(target, Group) == 1
+    source.close()
+
+
+def test_a_group_with_the_same_name_is_refused_with_a_message(make_db, tmp_path, clock):
+    source = _file_db(tmp_path / "source.db", clock)
+    target = make_db()
+    with source.read() as s:
+        name = s.exec(select(Group)).first().name
+    with target.write() as s:
+        s.add(Group(name=name, uuid="not-the-same-group"))
+    with pytest.raises(InputError, match="already holds a group called"):
+        copy_svc.copy_groups(source, target)
+    source.close()
+
+
+def test_after_a_copy_keeping_ids_new_rows_get_fresh_ids(make_db, tmp_path, clock):
+    source = _file_db(tmp_path / "source.db", clock)
+    target = make_db()
+    copy_svc.copy_groups(source, target)
+    with target.write() as s:
+        group = s.exec(select(Group)).first()
+        s.add(Member(group_id=group.id, name="Joined After The Move", status="active"))
+    assert _count(target, Member) == _count(source, Member) + 1
+    source.close()

@@ -454,3 +454,23 @@ def test_without_unaccent_accented_latin_letters_fold_as_in_sqlite():
     differ = {ch for ch in letters if on_sqlite.get(ch) != folded[ch] and folded[ch] != ch.lower()}
     assert differ == set()
     assert "Zürich Ærø ſ".translate(table) == "Zurich Ærø s"
+
+
+def test_the_longest_minutes_allowed_are_saved_and_their_start_is_found(world):
+    """A million characters of distinct words: SQLite indexes all of it; PostgreSQL's
+    tsvector holds at most 1 MB, so it indexes the first 250,000 characters. Either
+    way the save goes in (it was refused on PostgreSQL before the cap)."""
+    import random
+
+    db, group, ada, m1, m2 = world
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["".join(rng.choice(letters) for _ in range(9)) for _ in range(98_000)]
+    text = ("Opening zebraword. " + " ".join(words))[: minutes_svc.MINUTES_MAX]
+    with db.write() as s:
+        write_minutes(s, m1, text)
+    with db.read() as s:
+        assert len(s.get(Minutes, minutes_svc.minutes_row(s, m1, create=False).id).text) == len(
+            text
+        )
+        assert [h.meeting_id for h in search_svc.search(s, "zebraword")] == [m1.id]

@@ -48,6 +48,8 @@ db.close()
 print(json.dumps({"saved": r.saved, "conflict": r.conflict, "revision": r.revision}), flush=True)
 """
 
+pytestmark = pytest.mark.server  # CI's faketime run leaves these out
+
 
 @pytest.fixture
 def server_db(demo_db):

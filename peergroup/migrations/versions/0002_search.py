@@ -173,7 +173,11 @@ def _pg_upgrade() -> None:
         "id BIGINT PRIMARY KEY, "  # ref_id * 4 + kind, as the rowid on SQLite
         "kind TEXT NOT NULL, ref_id INTEGER NOT NULL, meeting_id INTEGER, body TEXT, "
         "tsv TSVECTOR GENERATED ALWAYS AS "
-        "(to_tsvector('peergroup_search'::regconfig, peergroup_search_text(body))) STORED)"
+        # A tsvector holds at most 1 MB: the first 250,000 characters of a text are
+        # indexed (minutes may hold 1,000,000; beyond 16,383 words PostgreSQL keeps
+        # no positions anyway), so a long text is saved, never refused.
+        "(to_tsvector('peergroup_search'::regconfig, "
+        "peergroup_search_text(left(body, 250000)))) STORED)"
     )
     op.execute("CREATE INDEX search_index_tsv ON search_index USING gin (tsv)")
     for table, function, sql in _pg_trigger_functions():
