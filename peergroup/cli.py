@@ -293,6 +293,8 @@ def run(argv: list[str] | None = None) -> int:
         if command == "init":
             return _init(args)
         if command == "copy":
+            from .cli_commands import _copy
+
             return _copy(args)
         return _with_db(args, command)
     except PeergroupError as exc:
@@ -327,44 +329,6 @@ def _init(args: argparse.Namespace) -> int:
     db = open_database(path, create=True)
     db.close()
     _say(f"Created an empty Peergroup database at {path}.")
-    return 0
-
-
-def _copy(args: argparse.Namespace) -> int:
-    from .db import open_database
-    from .server import is_server
-    from .services.copy import copy_groups
-
-    def target(given: str) -> Path | str:
-        return given if is_server(given) else Path(given).expanduser()
-
-    source, destination = target(args.source), target(args.destination)
-    if str(source) == str(destination):
-        raise InputError("copy", "--from and --to are the same database.")
-    if not is_server(source) and not Path(source).exists():
-        raise InputError(str(source), "does not exist; --from names the database to copy from.")
-    src = open_database(source)
-    try:
-        dst = open_database(destination, create=True)
-        try:
-            done = copy_groups(src, dst, args.group)
-        except BaseException:
-            dst.close()
-            if dst.created and isinstance(destination, Path):  # made for this copy: take it away
-                for leftover in (
-                    destination,
-                    *(Path(f"{destination}{c}") for c in ("-wal", "-shm")),
-                ):
-                    leftover.unlink(missing_ok=True)
-            raise
-        where = dst.where
-        dst.close()
-    finally:
-        src.close()
-    names = ", ".join(repr(n) for n in done.groups)
-    _say(f"Copied {names} ({done.rows} records) from {src.where} to {where}.")
-    for note in done.notes:
-        _say(f"peergroup: {note}", to_stderr=True)
     return 0
 
 

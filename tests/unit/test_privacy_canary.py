@@ -440,6 +440,27 @@ def test_every_cli_export_and_report_command_is_covered():
     assert "search" in covered and "groups" in covered and "publish" in covered
 
 
+def test_copy_says_only_names_and_counts_while_the_private_text_moves_with_the_group(
+    private_world, tmp_path: Path, capsys, pinned_cli
+):
+    """copy moves a whole database's group, journals included (that is its job); what it
+    prints is the group's name and a count, never a reflection."""
+    from peergroup.db import open_database
+
+    db, _group_id, _members = private_world
+    out = tmp_path / "moved.db"
+    assert run(["copy", "--from", db.target, "--to", str(out)]) == 0
+    said = capsys.readouterr()
+    assert DEMO in said.out and CANARY not in said.out + said.err
+    moved = open_database(out)
+    try:
+        with moved.read() as s:
+            texts = [r.text for r in s.exec(select(Reflection))]
+        assert any(CANARY in t for t in texts)  # the control: it did move, privately
+    finally:
+        moved.close()
+
+
 # --- meeting pulses: a line is shown only among three or more, never beside a name -----------
 
 PULSE_CANARY = "pulsecanaryqzv"
