@@ -66,3 +66,14 @@ def test_a_disk_full_or_a_refused_login_is_not_retried_as_a_server_away():
         psycopg.OperationalError('FATAL: password authentication failed for user "ada"'),
     ):
         assert not isinstance(translate_error(error, "x"), DatabaseUnavailable)
+
+
+def test_without_the_driver_the_message_names_the_extra(monkeypatch, capsys):
+    import sys
+
+    from peergroup.cli import run
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg raises ImportError
+    assert run(["--db", "postgresql://ada:hunter2@db.example/dept", "groups"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'peergroup[postgres]'" in err and "hunter2" not in err
