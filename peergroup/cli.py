@@ -10,225 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from .cli_parser import _parse, _parser  # noqa: F401  (_parser: tests and the canary)
 from .errors import InputError, PeergroupError
 from .text import visible
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="peergroup",
-        description="Run a peer mentorship group: roadmap, members, goals, meetings, minutes.",
-        epilog="With no command, opens the app. Data lives in one SQLite file "
-        "(see --db and the PEERGROUP_HOME environment variable).",
-    )
-    p.add_argument("--version", action="version", version=f"peergroup {__version__}")
-    p.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        help="database file, or a PostgreSQL server address postgresql://user@host/dbname "
-        "(default: $PEERGROUP_DB, else a file in your user data folder)",
-    )
-    p.add_argument(
-        "--group", metavar="NAME", help="which group to work with, when the database holds several"
-    )
-    p.add_argument(
-        "--demo",
-        action="store_true",
-        help="same as the 'demo' command: a sample group in a throwaway database",
-    )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    sub.add_parser("open", help="open the app (the default)")
-    sub.add_parser("demo", help="open a sample group in a throwaway database")
-    sub.add_parser("init", help="create an empty database at --db PATH")
-    sub.add_parser("groups", help="list the groups in the database")
-    mt = sub.add_parser(
-        "meeting", help="open the scribe's screen for today's (or the next) meeting"
-    )
-    mt.add_argument(
-        "date",
-        nargs="?",
-        metavar="YYYY-MM-DD",
-        help="the meeting's date (default: today or the next one)",
-    )
-    imp = sub.add_parser(
-        "import",
-        help="load a group described in a TOML group file, or (import answers FILE...) "
-        "answer files members filled in",
-        description="peergroup import FILE.toml loads a group file (a group that exists is "
-        "updated); peergroup import answers FILE... reads back answer files made by "
-        "'export form' (each saved whole or not at all).",
-    )
-    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    imp.add_argument(
-        "--replace",
-        action="store_true",
-        help="when the group exists: also remove members, goals and meetings the file leaves out",
-    )
-    cp = sub.add_parser(
-        "copy",
-        help="copy one group, or all, between two databases (files or PostgreSQL servers)",
-        description="Copies every record of the chosen groups from one database to another "
-        "(an SQLite file or a postgresql:// address, either way), in one go: all of it or, "
-        "on any problem, nothing. Groups keep their ids and their meetings' calendar ids, "
-        "so calendars exported before the move still update. A missing destination file is "
-        "created; an empty server database is set up.",
-    )
-    cp.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
-    cp.add_argument("--to", dest="destination", required=True, metavar="PATH|URL")
-    bk = sub.add_parser("backup", help="write a consistent copy of the database")
-    bk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-
-    exp = sub.add_parser("export", help="write calendars, minutes or reports to files")
-    exp_sub = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
-    # --group is accepted after the subcommand too; SUPPRESS keeps a value
-    # given before it (peergroup --group X export ...) from being reset.
-    group_after = argparse.ArgumentParser(add_help=False)
-    group_after.add_argument(
-        "--group", metavar="NAME", default=argparse.SUPPRESS, help="which group"
-    )
-    output = _output_options()
-    ics = exp_sub.add_parser(
-        "ics", parents=[group_after, output], help="the meeting calendar as an .ics file"
-    )
-    ics.add_argument(
-        "--member", metavar="NAME", help="only meetings for this member, with their roles"
-    )
-    mins = exp_sub.add_parser(
-        "minutes", parents=[group_after, output], help="meeting minutes as Markdown"
-    )
-    mins.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    mins.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    exp_sub.add_parser(
-        "list",
-        parents=[group_after, output],
-        help="the running list of meeting dates and topics (Markdown)",
-    )
-    exp_sub.add_parser(
-        "curriculum",
-        parents=[group_after, output],
-        help="the curriculum plan and the needs-assessment ranking (Markdown)",
-    )
-    form = exp_sub.add_parser(
-        "form",
-        parents=[group_after, _output_options("DIR")],
-        help="answer files for members to fill in: needs, survey, check or apologies",
-    )
-    form.add_argument(
-        "kind",
-        metavar="KIND",
-        choices=("needs", "survey", "check", "apologies"),
-        help="needs (topic ratings), survey (the yearly review's), check (the consequences "
-        "check) or apologies (for upcoming meetings)",
-    )
-    who = form.add_mutually_exclusive_group(required=True)
-    who.add_argument("--member", metavar="NAME", help="one member's form")
-    who.add_argument(
-        "--all", dest="everyone", action="store_true", help="a form for everyone still to answer"
-    )
-    gexp = exp_sub.add_parser(
-        "group",
-        parents=[group_after, output],
-        help="the whole group as a group file (FILE.toml) that import reads back",
-    )
-    gexp.add_argument(
-        "--include-private",
-        action="store_true",
-        help="also write private (unshared) reflections; keep such a file to yourself",
-    )
-    rep = sub.add_parser("report", help="write a report built from the group's records")
-    rep_sub = rep.add_subparsers(dest="report", metavar="REPORT", required=True)
-    rep_sub.add_parser(
-        "support",
-        parents=[group_after, output],
-        help="the support brief for the chair (FILE.md or FILE.html)",
-    )
-    yearly = rep_sub.add_parser(
-        "yearly",
-        parents=[group_after, output],
-        help="the annual report of a yearly review (-o FILE.md or FILE.html)",
-    )
-    yearly.add_argument(
-        "--year",
-        metavar="YEAR",
-        help="which review, e.g. 2025 or 2025-26 (default: the latest finished one)",
-    )
-    member = rep_sub.add_parser(
-        "member",
-        parents=[group_after, output],
-        help="a member's statement of their work in the group (-o FILE.md or FILE.html)",
-    )
-    member.add_argument("name", metavar="NAME", help="the member, by name")
-    member.add_argument(
-        "--year",
-        metavar="YEAR",
-        help="only this calendar year, e.g. 2025 (default: the whole membership)",
-    )
-    dept = rep_sub.add_parser(
-        "department",
-        parents=[_output_options(optional=True)],
-        help="every group of the database side by side, for the department chair "
-        "(-o FILE.md or FILE.html; without -o, Markdown on stdout)",
-    )
-    dept.add_argument(
-        "--year",
-        metavar="YYYY",
-        help="a calendar year, e.g. 2025 (default: the twelve months ending today)",
-    )
-    pub = sub.add_parser(
-        "publish",
-        parents=[group_after],
-        help="write the group folder (web pages, Markdown, calendars) for a shared drive or e-mail",
-    )
-    pub.add_argument("folder", type=Path, metavar="DIR")
-    pub.add_argument(
-        "--force",
-        action="store_true",
-        help="publish into DIR even though it holds files Peergroup did not write (they are "
-        "kept; one with the name of a published file stops the publish)",
-    )
-    srch = sub.add_parser(
-        "search",
-        parents=[group_after],
-        help="full-text search over minutes, decisions and action items",
-    )
-    srch.add_argument("query", nargs="+")
-    srch.add_argument("--limit", type=int, default=20)
-    return p
-
-
-def _output_options(target: str = "FILE", *, optional: bool = False) -> argparse.ArgumentParser:
-    """-o FILE, --force and --follow-symlinks, shared by every command that writes a file
-    (``target`` "DIR": a folder of files, made if missing; ``optional``: without -o, stdout)."""
-    out = argparse.ArgumentParser(add_help=False)
-    out.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        required=not optional,
-        default=Path("-") if optional else None,
-        metavar=target,
-        help=(
-            "where to write ('-' or none: stdout)" if optional else "where to write ('-': stdout)"
-        )
-        if target == "FILE"
-        else "the folder to write into",
-    )
-    one = target == "FILE"
-    out.add_argument(
-        "--force",
-        action="store_true",
-        help="replace FILE if it already exists" if one else "replace files already in DIR",
-    )
-    out.add_argument(
-        "--follow-symlinks",
-        action="store_true",
-        help="if FILE is a symbolic link, write to the file it points to"
-        if one
-        else "write through a file in DIR that is a symbolic link",
-    )
-    return out
 
 
 def _say(message: str, *, to_stderr: bool = False) -> None:
@@ -268,9 +52,13 @@ def _shown(target: Path | str) -> str:
 
 
 def run(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     command = "demo" if args.demo else (args.command or "open")
+    if command in ("import", "copy", "publish", "backup", "report"):
+        # Whole groups or databases, and the documents made of them: collect as usual.
+        import gc
+
+        gc.enable()
     try:
         if command in ("open", "meeting"):
             path, create = _db_path(args)
@@ -283,11 +71,16 @@ def run(argv: list[str] | None = None) -> int:
             from .dbfile import inspect_database, require_database
             from .server import is_server
 
+            prefetch = None
             if not is_server(path):
                 state = inspect_database(Path(path))  # fail before the TUI starts, without writing
                 if not create:
                     require_database(state)
-            return _open_tui(path, group=args.group, create=create, start_meeting=start)
+                if command == "open":  # `meeting` opens the scribe's screen, not home
+                    prefetch = _prefetch_home(Path(path), args.group, state.kind)
+            return _open_tui(
+                path, group=args.group, create=create, start_meeting=start, prefetch=prefetch
+            )
         if command == "demo":
             return _demo(args)
         if command == "init":
@@ -503,6 +296,15 @@ def _demo(args: argparse.Namespace) -> int:
         shutil.rmtree(folder, ignore_errors=True)  # a throwaway database
 
 
+def _prefetch_home(path: Path, group: str | None, kind: str):  # noqa: ANN202
+    """Start working out the home screen in a second process, unless a snapshot fits."""
+    from . import clock, home_prefetch, home_snapshot
+
+    if home_snapshot.load(path, group, clock.today()) is not None:
+        return None  # the home screen shows the snapshot in its first frame
+    return home_prefetch.start(path, group, kind)
+
+
 def _open_tui(
     path: Path | str,
     *,
@@ -510,12 +312,20 @@ def _open_tui(
     create: bool,
     start_meeting: str | None = None,
     remember: bool = True,
+    prefetch=None,  # noqa: ANN001 - a home_prefetch.Prefetch
 ) -> int:
-    from screens.app import make_app
+    try:
+        from screens.app import make_app
 
-    app = make_app(path, group=group, create=create, start_meeting=start_meeting)
-    app.run()
-    if remember and app.db is not None and not app.return_code and not app.db.is_server:
+        app = make_app(path, group=group, create=create, start_meeting=start_meeting)
+        app.prefetch = prefetch
+        app.run()
+    finally:
+        if prefetch is not None:
+            prefetch.discard()
+    # Also when the user quit before the app had opened the file (from an early
+    # home view): a failed open sets a return code; a server has no snapshot.
+    if remember and not app.return_code and "://" not in str(path):
         from .home_snapshot import record_after_exit
 
         record_after_exit(Path(path), group, clock=app.clock)  # never raises
@@ -523,4 +333,40 @@ def _open_tui(
 
 
 def main() -> None:
-    sys.exit(run())
+    import gc
+
+    # Start-up is almost all imports (SQLAlchemy, pydantic, Textual): hundreds of
+    # thousands of objects, none of them garbage, that the collector would walk
+    # again and again (80 ms of a search, bench/startup.py). A one-shot command
+    # that reads (search, export, groups) runs without it; commands that move or
+    # write up whole groups and databases turn it back on (run), and the app
+    # does once it has started (PeergroupApp.on_mount).
+    gc.disable()
+    _leave(run())
+
+
+def _leave(code: int) -> None:
+    """Exit with ``code`` without tearing down every imported module.
+
+    The work is done and the database closed by then; what is left of a normal
+    exit is Python freeing SQLAlchemy's, pydantic's and Textual's objects one
+    by one, which costs 100-200 ms on every command (bench/startup.py). The
+    ``atexit`` handlers still run (logging's flush, weakref finalizers) and
+    output is flushed; if any other thread still runs (nothing here starts one
+    that outlives its command), the normal exit runs instead.
+    """
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # noqa: SLF001  (what a normal exit would run)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away: nothing left to say
+            pass
+        except OSError:  # output that could not be written (a full disk): as Python would
+            code = code or 120
+    os._exit(code)

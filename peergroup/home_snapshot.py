@@ -102,23 +102,26 @@ def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | Non
         return None  # the usual case on a first run: nothing more to import or read
     import json
 
-    from .steps import StepStatus
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("key") != _key(db_path, requested, today):
             return None
-        raw = data["view"]
-        view = HomeView(
-            group_name=str(raw["group_name"]),
-            definition=str(raw["definition"]),
-            statuses=[StepStatus(**s) for s in raw["statuses"]],
-            next_key=raw["next_key"],
-            next_text=str(raw["next_text"]),
-        )
-        return Snapshot(group_id=int(data["group_id"]), view=view)
+        return Snapshot(group_id=int(data["group_id"]), view=view_from(data["view"]))
     except Exception:  # noqa: BLE001 - none yet, or damaged: the live view comes as always
         return None
+
+
+def view_from(raw: dict[str, Any]) -> HomeView:
+    """A HomeView from its JSON form (``asdict``); raises on anything malformed."""
+    from .steps import StepStatus
+
+    return HomeView(
+        group_name=str(raw["group_name"]),
+        definition=str(raw["definition"]),
+        statuses=[StepStatus(**s) for s in raw["statuses"]],
+        next_key=raw["next_key"],
+        next_text=str(raw["next_text"]),
+    )
 
 
 def save(
@@ -164,16 +167,35 @@ def record_after_exit(db_path: Path, requested: str | None, clock: Any = None) -
         forget(db_path)
 
 
-def _record(db_path: Path, requested: str | None, clock: Any) -> None:
-    from .db import open_database
+def compute(
+    db_path: Path, requested: str | None, clock: Any = None, *, read_only: bool = False
+) -> tuple[dt.date, int | None, HomeView | None]:
+    """Open the database, work out today's home view for the opening group, close it.
+
+    Shared by the snapshot (after the app closed) and the start-up helper
+    (home_prefetch, in a second process while the first loads Textual), which
+    asks for ``read_only``: then a file that is not already at this version
+    gives no view, and the file is opened by SQLite read-only (no journal mode
+    set, no checkpoint, no upgrade, no permission change; see db.make_engine).
+    """
+    from .clock import SYSTEM
+    from .db import Database, make_engine, open_database
+    from .dbfile import inspect_database
     from .services import groups as groups_svc
     from .services import home as home_svc
 
-    before = fingerprint(db_path)
-    if before[0] is None:
-        forget(db_path)
-        return
-    db = open_database(db_path, clock=clock, busy_timeout_ms=200)
+    if read_only:
+        clock = clock or SYSTEM
+        if inspect_database(db_path).kind != "current":
+            return clock.today(), None, None
+        db = Database(
+            path=db_path,
+            engine=make_engine(db_path, 200, read_only=True),
+            clock=clock,
+            read_only=True,
+        )
+    else:
+        db = open_database(db_path, clock=clock, busy_timeout_ms=200)
     try:
         today = db.clock.today()
         with db.read() as session:
@@ -181,6 +203,42 @@ def _record(db_path: Path, requested: str | None, clock: Any) -> None:
             view = home_svc.home_view(session, group_id, today) if group_id else None
     finally:
         db.close()
+    return today, group_id, view
+
+
+def opening_changes_nothing(db_path: Path) -> bool:
+    """True if opening the file would upgrade, create or tighten nothing: it is at
+    this version, and it, its companions and (if it is the data folder) its folder
+    are readable by their owner only. Notices about those are the app's to give."""
+    import stat
+
+    from .dbfile import inspect_database
+
+    try:
+        if inspect_database(db_path).kind != "current":
+            return False
+        real = Path(os.path.realpath(db_path))
+        for target in (real, *(Path(f"{real}{c}") for c in ("-wal", "-shm", "-journal"))):
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(target.stat().st_mode) & 0o077:
+                    return False
+        if stat.S_IMODE(real.parent.stat().st_mode) & 0o077:
+            from .paths import data_home
+
+            return real.parent != Path(os.path.realpath(data_home()))
+        return True
+    except Exception:  # noqa: BLE001 - unreadable, damaged, gone: not ours to open now
+        return False
+
+
+def _record(db_path: Path, requested: str | None, clock: Any) -> None:
+    before = fingerprint(db_path)
+    if before[0] is None or not opening_changes_nothing(db_path):
+        # Gone; or the app never opened it (the user quit first) and opening it
+        # now would upgrade or tighten it after the app has gone, unseen.
+        forget(db_path)
+        return
+    today, group_id, view = compute(db_path, requested, clock)
     key = _key(db_path, requested, today)
     if group_id is None or view is None or key["fingerprint"] != before:
         forget(db_path)  # no group, or written to meanwhile: nothing to trust

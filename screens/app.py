@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,11 @@ from .base import DbWork
 if TYPE_CHECKING:  # pragma: no cover
     from peergroup.clock import Clock
     from peergroup.db import Database
+    from peergroup.home_prefetch import Prefetch
 
+# Start-up (imports, the database, the home view) is over by then, even on a busy
+# machine; the garbage collector comes back on (see on_mount).
+STARTUP_SECONDS = 3.0
 # The app waits at most this long inside SQLite for a lock; run_db then retries
 # with a notice, so the wait is visible and never blocks the UI.
 APP_BUSY_TIMEOUT_MS = 500
@@ -87,6 +92,16 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         self.create = create
         self.db: Database | None = None
         self.group_id: int | None = None
+        # A database the start-up worker opened, and whether the app has closed:
+        # a worker that finishes after the app unmounted closes what it opened
+        # (else its connection stays open until the process ends).
+        self._db_lock = threading.Lock()
+        self._opened_db: Database | None = None
+        self._closed = False
+        self._open_started = False
+        self._when_open: Callable[[], object] | None = None  # see _once_open
+        # The home view a second process is working out (peergroup.home_prefetch), if any.
+        self.prefetch: Prefetch | None = None
 
     # --- start-up -----------------------------------------------------------
 
@@ -114,9 +129,13 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
 
         self._remembered_theme()
         self.push_screen(HomeScreen())
+        # peergroup's command line starts without the garbage collector (cli.main):
+        # once start-up's imports are done, keep them out of every later
+        # collection (freeze) and collect as usual from then on.
+        self.set_timer(STARTUP_SECONDS, self._collect_garbage_again, name="gc-after-start")
         # After the first frame is on screen: opening the database (and the rest
         # of SQLAlchemy's import) must not hold up that first paint.
-        self.call_after_refresh(self._open_database)
+        self.call_after_refresh(self.open_database)
         if not self.is_headless:
             import asyncio
             import signal
@@ -125,6 +144,13 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._on_terminate_signal)
             self.set_interval(1.0, self._check_terminal, name="terminal-watch")
+
+    def _collect_garbage_again(self) -> None:
+        import gc
+
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _check_terminal(self) -> None:
         """Leave (after saving) when the terminal has gone away without a SIGHUP.
@@ -135,6 +161,12 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         """
         if terminal_gone():
             self._on_terminate_signal()
+
+    def open_database(self) -> None:
+        """Open the database (once), in a thread worker; see on_mount."""
+        if not self._open_started and not self._closed:
+            self._open_started = True
+            self._open_database()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _open_database(self) -> None:
@@ -153,8 +185,17 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             except PeergroupError as exc:
                 self.post_message(DatabaseFailed(str(exc)))
                 return
-            with db.read() as session:
-                group_id = groups_svc.opening_group_id(session, self.requested_group)
+            try:
+                with db.read() as session:
+                    group_id = groups_svc.opening_group_id(session, self.requested_group)
+            except BaseException:
+                db.close()
+                raise
+            with self._db_lock:
+                if self._closed:  # the user quit while it opened: nobody else will close it
+                    db.close()
+                    return
+                self._opened_db = db
             self.post_message(DatabaseReady(db, group_id))
         except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
             from peergroup.server import _redact
@@ -175,6 +216,11 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         if self.group_id is None:
             self.action_new_group(first_run=True)
         self.refresh_group()
+        then, self._when_open = self._when_open, None
+        # A key kept from the early home view; not with `peergroup meeting`,
+        # which opens the meeting itself (a kept `m` would open it twice).
+        if then is not None and self.group_id is not None and not self.start_meeting:
+            then()
         if self.start_meeting and self.group_id is not None:
             self._open_start_meeting()
 
@@ -190,8 +236,13 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         self.exit(2, return_code=2, message=message.error)
 
     def on_unmount(self) -> None:
-        if self.db is not None:
-            self.db.close()
+        if self.prefetch is not None:
+            self.prefetch.discard()  # the home screen's worker waiting on it ends too
+        with self._db_lock:
+            self._closed = True
+            db = self.db or self._opened_db
+        if db is not None:
+            db.close()
 
     # --- problems -----------------------------------------------------------
 
@@ -372,9 +423,20 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             markup=False,
         )
 
+    def _once_open(self, then: Callable[[], object]) -> bool:
+        """False if the database is open. Otherwise keep ``then`` for when it is:
+        a step opened from an early home view (snapshot or helper) before the
+        database was ready is opened then, not dropped."""
+        if self.db is not None:
+            return False
+        if not self._closed:
+            self._when_open = then
+            self.notify("Opening the database…", timeout=2, markup=False)
+        return True
+
     def open_step(self, key: str) -> None:
         """Open the screen for a roadmap step (or its guide when it has none yet)."""
-        if self.db is None or self.group_id is None:
+        if self._once_open(lambda: self.open_step(key)) or self.group_id is None:
             return
         from . import steps
 
@@ -382,7 +444,7 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
 
     def open_meeting(self, meeting_id: int | None = None, on: dt.date | None = None) -> None:
         """The scribe's screen for a meeting (default: today's or the next one)."""
-        if self.db is None or self.group_id is None:
+        if self._once_open(lambda: self.open_meeting(meeting_id, on)) or self.group_id is None:
             return
         from peergroup.services import meetings as meetings_svc
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,6 +18,7 @@ from .safe import literal, one_line
 from .widgets.tables import FitsTables, restore_cursor
 
 if TYPE_CHECKING:  # pragma: no cover
+    from peergroup.home_prefetch import Prefetch
     from peergroup.home_snapshot import HomeView
 
 STATE_LABEL = {
@@ -70,8 +73,31 @@ class HomeScreen(FitsTables, DbWork, Screen):
         self._data: HomeView | None = None
         if getattr(self.app, "db", None) is None:
             self._show_snapshot()
+            prefetch = getattr(self.app, "prefetch", None)
+            if prefetch is not None:
+                self._await_prefetch(prefetch)
 
-    def _show_snapshot(self) -> None:
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def _await_prefetch(self, prefetch: Prefetch) -> None:
+        """The home view a second process worked out while Textual loaded (it only reads).
+
+        A thread worker that waits on a pipe: no database here. Shown only if
+        nothing else is on screen yet, and only for the app's today.
+        """
+        found = prefetch.result()
+        if (
+            found is not None
+            and found[0] == self.app.clock.today().isoformat()
+            and self.app.group_id in (None, found[1])  # not after a switch to another group
+        ):
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.app.call_from_thread(self._show_early, found[2])
+
+    def _show_early(self, view: HomeView) -> None:
+        if self._data is None and self.is_mounted:
+            self._show(view)
+
+    def _show_snapshot(self) -> bool:
         """In the first frame, the home view the last run left, if the file is unchanged.
 
         A JSON file read and a stat of the database: no SQL, no SQLAlchemy. The
@@ -83,6 +109,7 @@ class HomeScreen(FitsTables, DbWork, Screen):
         snap = home_snapshot.load(app.db_path, app.requested_group, app.clock.today())
         if snap is not None:
             self._show(snap.view)
+        return snap is not None
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -58,3 +58,132 @@ async def test_a_changed_database_shows_no_snapshot_and_the_live_view_comes(demo
         opened()
         await settle(pilot)
         assert "Group: Renamed since" in flat(screen_text(app))
+
+
+class _Helper:
+    """Stands in for home_prefetch.Prefetch: the view a second process worked out."""
+
+    def __init__(self, view) -> None:  # noqa: ANN001
+        self.view = view
+        self.asked = 0
+
+    def result(self):  # noqa: ANN201
+        self.asked += 1
+        return TODAY.isoformat(), 1, self.view
+
+    def discard(self) -> None:
+        pass
+
+
+def _early_view(name: str):  # noqa: ANN202
+    from peergroup.home_snapshot import HomeView
+    from peergroup.steps import StepStatus
+
+    step = StepStatus.for_step("peer")
+    step.state = "done"
+    return HomeView(name, "Peers here share: [b]x[/b]", [step], None, "All set")
+
+
+async def test_the_helpers_view_shows_until_the_live_view_comes_and_an_early_key_waits(
+    demo_db,
+):
+    """The helper process's view is shown while the database opens; a step key
+    pressed then opens its screen once the database is open (not dropped)."""
+    name = _snapshot(demo_db)
+    home_snapshot.forget(demo_db.path)  # no snapshot: the helper's view is all there is
+    app = app_for(demo_db.path)
+    app.prefetch = helper = _Helper(_early_view("Early [red]view[/red]"))
+    opened = app._open_database
+    app._open_database = lambda: None  # opened by hand below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = flat(screen_text(app))
+        assert helper.asked == 1 and app.db is None
+        assert "Group: Early [red]view[/red]" in seen  # literal, as all user text
+        await pilot.press("1")  # step 1, while the database is still opening
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        opened()
+        await settle(pilot)
+        assert app.db is not None
+        assert type(app.screen).__name__ == "PeerScreen"  # the key was kept
+        await pilot.press("escape")
+        await settle(pilot)
+        seen = flat(screen_text(app))
+        assert f"Group: {name}" in seen and "Early" not in seen  # the live view replaced it
+
+
+async def test_the_helpers_view_never_replaces_the_live_one(demo_db):
+    name = _snapshot(demo_db)
+    home_snapshot.forget(demo_db.path)
+    app = app_for(demo_db.path)
+    app.prefetch = _Helper(_early_view("Too late"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        home._show_early(_early_view("Too late"))  # arrives after the live view
+        await pilot.pause()
+        seen = flat(screen_text(app))
+        assert f"Group: {name}" in seen and "Too late" not in seen
+
+
+async def test_the_garbage_collector_comes_back_on_after_start_up(demo_db, monkeypatch):
+    """`peergroup` starts with the collector off (cli.main); the app turns it on."""
+    import gc
+
+    import screens.app
+
+    monkeypatch.setattr(screens.app, "STARTUP_SECONDS", 0.05)
+    app = app_for(demo_db.path)
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if gc.isenabled():
+                    break
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def test_a_database_that_opens_after_the_user_quit_is_closed(demo_db, monkeypatch):
+    """The start-up worker may finish opening after the app has gone: it closes
+    what it opened (an open connection would keep the -wal until the process ends)."""
+    import threading
+    import time
+
+    import peergroup.db
+
+    demo_db.close()
+    release, done = threading.Event(), threading.Event()
+    opened = []
+    real_open = peergroup.db.open_database
+
+    def slow_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        release.wait()
+        db = real_open(*args, **kwargs)
+        real_close = db.close
+
+        def close() -> None:
+            real_close()
+            done.set()
+
+        db.close = close
+        opened.append(db)
+        return db
+
+    monkeypatch.setattr(peergroup.db, "open_database", slow_open)
+    app = app_for(demo_db.path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.db is None
+    finally:
+        release.set()
+    for _ in range(500):  # the worker thread finishes on its own
+        if done.is_set():
+            break
+        time.sleep(0.01)
+    assert opened and done.is_set()
