@@ -5,9 +5,17 @@ Prints medians over several runs (each a fresh interpreter), measured in the
 same run for comparison:
   * `python -c "import textual.app, sqlmodel"`
   * a bare Textual app's first painted frame
-  * Peergroup's first painted frame, and the moment the home screen shows data:
-    cold (no home snapshot: the first run on a file, or after another program
-    wrote to it) and warm (reopened after the app was quit, file unchanged)
+  * Peergroup's first painted frame, and the moment the home screen shows data,
+    started as `peergroup --db FILE` starts it (cli.run, hooks installed only
+    once the command line has done its part): cold (no home snapshot: the first
+    run of the day on a file, or after another program wrote to it; the helper
+    process of peergroup.home_prefetch works out the home view meanwhile), the
+    same with the helper turned off (PEERGROUP_PREFETCH=0), and warm (reopened
+    after the app was quit, file unchanged)
+  * `peergroup search` and `peergroup export ics` as whole commands, beside
+    `python -c "import sqlmodel"`
+
+Bytecode is compiled first (compileall), as pip does when it installs the wheel.
 
 A frame counts as painted when Textual hands it to the terminal driver
 (``App._display``; headless, the driver writes nothing, so the hook records
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,44 +69,66 @@ Bare().run(headless=True, size=(80, 24))
 )
 
 PEERGROUP = (
-    FRAMES
-    + r"""
+    r"""
 import sys, time
-from pathlib import Path
-import screens.home as home
-from screens.app import make_app
+from peergroup import cli
 
-app = make_app(Path(sys.argv[1]))
 marks = {}
 data_shown = []
-def frame_hook(screen):
-    marks.setdefault("first_frame", time.time())
-    if data_shown and "home_data" not in marks:
-        marks["home_data"] = time.time()
-        app.call_later(app.exit)
-app.frame_hook = frame_hook
-orig_show = home.HomeScreen._show
-def _show(self, data):
-    orig_show(self, data)
-    data_shown.append(True)
-home.HomeScreen._show = _show
-app.run(headless=True, size=(80, 24))
-for k, v in marks.items():
-    print(k, v)
+_open_tui = cli._open_tui
+
+def hooked(*args, **kwargs):
+    # Hooks go in after the command line has run as usual (and started its
+    # helper): importing Textual any earlier would change what is measured.
+"""
+    + "\n".join("    " + line for line in FRAMES.strip().splitlines())
+    + r"""
+    import screens.home as home
+
+    def mark(name):
+        if name not in marks:
+            marks[name] = time.time()
+            print(name, marks[name], flush=True)
+
+    def frame_hook(self, screen):
+        mark("first_frame")
+        if data_shown and "home_data" not in marks:
+            mark("home_data")
+            self.call_later(self.exit)
+
+    _App.frame_hook = frame_hook
+    _run = _App.run
+    _App.run = lambda self, **kw: _run(self, headless=True, size=(80, 24))
+    orig_show = home.HomeScreen._show
+
+    def _show(self, data):
+        orig_show(self, data)
+        data_shown.append(True)
+
+    home.HomeScreen._show = _show
+    return _open_tui(*args, **kwargs)
+
+cli._open_tui = hooked
+sys.argv = ["peergroup", "--db", sys.argv[1]]
+cli.main()  # as the `peergroup` command runs it (collector off, quick exit)
 """
 )
 
 CLI_PHASES = r"""
-import sys, time
+import gc, sys, time
+gc.disable()  # as cli.main runs every command
 t0 = time.perf_counter()
 import sqlmodel
 t1 = time.perf_counter()
-import peergroup.models, peergroup.services.search, peergroup.db
+import peergroup.models, peergroup.db
+for name in sys.argv[2].split(","):  # the command's own modules
+    __import__(name)
 t2 = time.perf_counter()
 from peergroup.cli import run
 import io, contextlib
-with contextlib.redirect_stdout(io.StringIO()):
-    run(["--db", sys.argv[1], "search", "feedback"])
+sink = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # has a .buffer, as stdout does
+with contextlib.redirect_stdout(sink):
+    run(["--db", sys.argv[1], *sys.argv[3:]])
 t3 = time.perf_counter()
 print("phases", t1 - t0, t2 - t1, t3 - t2)
 """
@@ -143,20 +174,30 @@ def main() -> None:
         capture_output=True,
     )
     py = sys.executable
+    # An installed wheel has its bytecode compiled by pip; do the same for this
+    # source tree (PYTHONDONTWRITEBYTECODE would otherwise make every run compile).
+    subprocess.run([py, "-m", "compileall", "-q", "peergroup", "screens"], cwd=ROOT, check=True)
     keys = ("interpreter", "imports", "bare_first_frame", "pg_first_frame", "pg_home_data")
-    keys += ("warm_first_frame", "warm_home_data")
+    keys += ("solo_first_frame", "solo_home_data", "warm_first_frame", "warm_home_data")
     keys += ("sqlmodel", "cli_search", "cli_ics", "ph_sqlmodel", "ph_ours", "ph_work")
+    keys += ("ics_sqlmodel", "ics_ours", "ics_work")
     rows: dict[str, list[float]] = {k: [] for k in keys}
     cold = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-cold")}
+    solo = {**cold, "PEERGROUP_PREFETCH": "0"}
     warm = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-warm")}
     subprocess.run([py, "-c", SNAPSHOT, str(db)], check=True, cwd=ROOT, env=warm)
     for _ in range(n):
         rows["interpreter"].append(timed([py, "-c", "pass"])["exit"])
         rows["imports"].append(timed([py, "-c", "import textual.app, sqlmodel"])["exit"])
         rows["bare_first_frame"].append(timed([py, "-c", BARE])["first_frame"])
+        shutil.rmtree(tmp / "cache-cold", ignore_errors=True)  # quitting leaves a snapshot
         m = timed([py, "-c", PEERGROUP, str(db)], env=cold)
         rows["pg_first_frame"].append(m["first_frame"])
         rows["pg_home_data"].append(m["home_data"])
+        shutil.rmtree(tmp / "cache-cold", ignore_errors=True)
+        m = timed([py, "-c", PEERGROUP, str(db)], env=solo)
+        rows["solo_first_frame"].append(m["first_frame"])
+        rows["solo_home_data"].append(m["home_data"])
         m = timed([py, "-c", PEERGROUP, str(db)], env=warm)
         rows["warm_first_frame"].append(m["first_frame"])
         rows["warm_home_data"].append(m["home_data"])
@@ -164,11 +205,21 @@ def main() -> None:
         pg = [py, "-m", "peergroup", "--db", str(db)]
         rows["cli_search"].append(timed([*pg, "search", "feedback"])["exit"])
         rows["cli_ics"].append(timed([*pg, "export", "ics", "-o", "-"])["exit"])
-        out = subprocess.run(
-            [py, "-c", CLI_PHASES, str(db)], capture_output=True, text=True, cwd=ROOT, check=True
-        ).stdout.split()
-        for key, value in zip(("ph_sqlmodel", "ph_ours", "ph_work"), out[1:4], strict=True):
-            rows[key].append(float(value))
+        phases = (
+            ("ph", "peergroup.services.search", ["search", "feedback"]),
+            ("ics", "peergroup.services.calendar_export,icalendar", ["export", "ics", "-o", "-"]),
+        )
+        for prefix, modules, command in phases:
+            out = subprocess.run(
+                [py, "-c", CLI_PHASES, str(db), modules, *command],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            ).stdout.split()
+            names = (f"{prefix}_sqlmodel", f"{prefix}_ours", f"{prefix}_work")
+            for key, value in zip(names, out[1:4], strict=True):
+                rows[key].append(float(value))
     print(f"startup medians over {n} runs (ms), python {sys.version.split()[0]}")
     labels = {
         "interpreter": "python -c pass",
@@ -176,6 +227,8 @@ def main() -> None:
         "bare_first_frame": "bare Textual app: first frame",
         "pg_first_frame": "peergroup, cold: first frame",
         "pg_home_data": "peergroup, cold: home shows data",
+        "solo_first_frame": "  cold, one process (PEERGROUP_PREFETCH=0)",
+        "solo_home_data": "  cold, one process: home shows data",
         "warm_first_frame": "peergroup, reopened: first frame",
         "warm_home_data": "peergroup, reopened: home shows data",
         "sqlmodel": 'python -c "import sqlmodel"',
@@ -184,6 +237,9 @@ def main() -> None:
         "ph_sqlmodel": "  of search: import sqlmodel",
         "ph_ours": "  of search: import peergroup's tables",
         "ph_work": "  of search: open, query, print",
+        "ics_sqlmodel": "  of export ics: import sqlmodel",
+        "ics_ours": "  of export ics: tables, calendar code, icalendar",
+        "ics_work": "  of export ics: open, query, write",
     }
     for key, label in labels.items():
         vals = rows[key]
