@@ -328,7 +328,8 @@ def _open_tui(
     if remember and not app.return_code and "://" not in str(path):
         from .home_snapshot import record_after_exit
 
-        record_after_exit(Path(path), group, clock=app.clock)  # never raises
+        opened = app.db is not None
+        record_after_exit(Path(path), group, clock=app.clock, opened=opened)  # never raises
     return app.return_code or 0
 
 

@@ -55,10 +55,12 @@ def make_engine(
         import sqlite3
         from urllib.parse import quote
 
-        # Without -wal/-shm beside it nobody has the file open: read it as
-        # immutable, since a read-only folder cannot take a new -shm file.
-        busy = any(Path(f"{path}{c}").exists() for c in ("-wal", "-shm"))
-        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro" + ("" if busy else "&immutable=1")
+        # Without -wal/-shm (or a -journal) beside it nobody has the file open:
+        # read it as immutable, since a read-only folder cannot take a new -shm
+        # file. SQLite keeps those beside the real file, not beside a link to it.
+        real = Path(path).resolve()
+        busy = any(Path(f"{real}{c}").exists() for c in ("-wal", "-shm", "-journal"))
+        uri = f"file:{quote(str(real))}?mode=ro" + ("" if busy else "&immutable=1")
         engine = create_engine(
             "sqlite://",
             creator=lambda: sqlite3.connect(

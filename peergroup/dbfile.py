@@ -79,7 +79,8 @@ def inspect_database(path: Path) -> DatabaseState:
     # -wal/-shm exists, no connection has the file open, so it is read as
     # immutable (no locks, no side files); otherwise those files are already
     # there and a normal read-only connection adds nothing.
-    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
+    real = Path(os.path.realpath(path))  # SQLite keeps them beside the real file
+    in_use = any(Path(f"{real}{suffix}").exists() for suffix in ("-wal", "-shm"))
     # Only a file nobody has open is read directly: closing any descriptor of a
     # file drops every POSIX lock this process holds on it, SQLite's included,
     # and another process could then delete the -wal and -shm under this

@@ -99,12 +99,18 @@ def start(db_path: Path | str, requested: str | None, kind: str) -> Prefetch | N
     """
     if os.environ.get(ENV, "") == "0" or getattr(sys, "frozen", False):
         return None  # turned off; or a frozen build, where sys.executable is the app
-    if kind != "current" or "://" in str(db_path) or (os.cpu_count() or 1) < 2:
+    if kind != "current" or "://" in str(db_path) or _cores() < 2:
         return None
     # The helper imports this very copy of Peergroup (never one in the current
     # folder: -P keeps that off sys.path) and checks the version it was given.
     root = str(Path(__file__).resolve().parent.parent)
-    launch = "import sys; sys.path.insert(0, sys.argv.pop(1)); from peergroup.home_prefetch import main; main(sys.argv[1:])"
+    launch = (
+        "import os, sys; root = sys.argv.pop(1)\n"
+        "if root not in sys.path: sys.path.insert(0, root)\n"
+        "import peergroup\n"
+        "if not peergroup.__file__.startswith(os.path.join(root, '')): raise SystemExit(1)\n"
+        "from peergroup.home_prefetch import main; main(sys.argv[1:])"
+    )
     try:
         proc = subprocess.Popen(
             [sys.executable, "-P", "-c", launch, root, __version__, str(db_path), requested or ""],
@@ -115,6 +121,14 @@ def start(db_path: Path | str, requested: str | None, kind: str) -> Prefetch | N
     except OSError:
         return None
     return Prefetch(proc)
+
+
+def _cores() -> int:
+    """The cores this process may use (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def main(argv: list[str]) -> None:

@@ -153,16 +153,21 @@ def forget(db_path: Path) -> None:
         snapshot_path(db_path).unlink()
 
 
-def record_after_exit(db_path: Path, requested: str | None, clock: Any = None) -> None:
+def record_after_exit(
+    db_path: Path, requested: str | None, clock: Any = None, *, opened: bool = True
+) -> None:
     """After the app has closed its database: compute the home view once more and keep it.
 
     The file is fingerprinted before it is opened and again after it is closed;
     if anything wrote to it in between, nothing is kept. Any problem (a lock, a
     read-only file or cache folder, a full disk, a removed group) only means no
     snapshot: the next start loads the home screen the ordinary way.
+    ``opened``: whether the app opened the file; if the user quit before it
+    did, the snapshot is taken only where opening changes nothing (no upgrade
+    or permission change the app would have announced).
     """
     try:
-        _record(Path(db_path), requested, clock)
+        _record(Path(db_path), requested, clock, opened)
     except Exception:  # noqa: BLE001 - a snapshot is only ever a shortcut
         forget(db_path)
 
@@ -208,32 +213,33 @@ def compute(
 
 def opening_changes_nothing(db_path: Path) -> bool:
     """True if opening the file would upgrade, create or tighten nothing: it is at
-    this version, and it, its companions and (if it is the data folder) its folder
-    are readable by their owner only. Notices about those are the app's to give."""
+    this version, and nothing ``dbfile.tighten_permissions`` looks at (the file,
+    its companions, the data folder it may sit in) is readable by others. A link
+    counts as a change (conservative). Notices about those are the app's to give."""
     import stat
 
-    from .dbfile import inspect_database
+    from .dbfile import COMPANIONS, inspect_database
 
     try:
-        if inspect_database(db_path).kind != "current":
+        path = Path(db_path)
+        if path.is_symlink() or inspect_database(path).kind != "current":
             return False
-        real = Path(os.path.realpath(db_path))
-        for target in (real, *(Path(f"{real}{c}") for c in ("-wal", "-shm", "-journal"))):
+        for target in (path, *(path.with_name(path.name + c) for c in COMPANIONS)):
             with contextlib.suppress(FileNotFoundError):
                 if stat.S_IMODE(target.stat().st_mode) & 0o077:
                     return False
-        if stat.S_IMODE(real.parent.stat().st_mode) & 0o077:
+        if stat.S_IMODE(path.parent.stat().st_mode) & 0o077:
             from .paths import data_home
 
-            return real.parent != Path(os.path.realpath(data_home()))
+            return path.parent.resolve() != Path(data_home()).resolve()
         return True
     except Exception:  # noqa: BLE001 - unreadable, damaged, gone: not ours to open now
         return False
 
 
-def _record(db_path: Path, requested: str | None, clock: Any) -> None:
+def _record(db_path: Path, requested: str | None, clock: Any, opened: bool = True) -> None:
     before = fingerprint(db_path)
-    if before[0] is None or not opening_changes_nothing(db_path):
+    if before[0] is None or not (opened or opening_changes_nothing(db_path)):
         # Gone; or the app never opened it (the user quit first) and opening it
         # now would upgrade or tighten it after the app has gone, unseen.
         forget(db_path)

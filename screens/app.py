@@ -217,9 +217,17 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             self.action_new_group(first_run=True)
         self.refresh_group()
         then, self._when_open = self._when_open, None
-        # A key kept from the early home view; not with `peergroup meeting`,
+        # A key kept from the early home view, if home is still what the user
+        # looks at (not help, the palette, a dialog); not with `peergroup meeting`,
         # which opens the meeting itself (a kept `m` would open it twice).
-        if then is not None and self.group_id is not None and not self.start_meeting:
+        from .home import HomeScreen
+
+        if (
+            then is not None
+            and self.group_id is not None
+            and not self.start_meeting
+            and isinstance(self.screen, HomeScreen)
+        ):
             then()
         if self.start_meeting and self.group_id is not None:
             self._open_start_meeting()
@@ -430,8 +438,9 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         if self.db is not None:
             return False
         if not self._closed:
+            if self._when_open is None:  # once, not a notice per key
+                self.notify("Opening the database…", timeout=2, markup=False)
             self._when_open = then
-            self.notify("Opening the database…", timeout=2, markup=False)
         return True
 
     def open_step(self, key: str) -> None:

@@ -63,16 +63,22 @@ async def test_a_changed_database_shows_no_snapshot_and_the_live_view_comes(demo
 class _Helper:
     """Stands in for home_prefetch.Prefetch: the view a second process worked out."""
 
-    def __init__(self, view) -> None:  # noqa: ANN001
+    def __init__(self, view, day: str | None = None, group_id: int = 1, gate=None) -> None:  # noqa: ANN001
         self.view = view
+        self.day = day or TODAY.isoformat()
+        self.group_id = group_id
+        self.gate = gate  # a threading.Event the answer waits for (always set by the test)
         self.asked = 0
+        self.discarded = False
 
     def result(self):  # noqa: ANN201
         self.asked += 1
-        return TODAY.isoformat(), 1, self.view
+        if self.gate is not None:
+            self.gate.wait()
+        return self.day, self.group_id, self.view
 
     def discard(self) -> None:
-        pass
+        self.discarded = True
 
 
 def _early_view(name: str):  # noqa: ANN202
@@ -187,3 +193,68 @@ async def test_a_database_that_opens_after_the_user_quit_is_closed(demo_db, monk
             break
         time.sleep(0.01)
     assert opened and done.is_set()
+
+
+async def test_a_helpers_view_of_another_day_or_group_is_not_shown(demo_db):
+    from peergroup.services import groups as groups_svc
+
+    with demo_db.read() as s:
+        group_id = groups_svc.opening_group_id(s, None)
+    _snapshot(demo_db)
+    home_snapshot.forget(demo_db.path)
+    import threading
+
+    for helper in (
+        _Helper(_early_view("Yesterday's view"), day="2026-11-24", group_id=group_id),
+        _Helper(_early_view("Another group's view"), group_id=group_id + 100),
+    ):
+        helper.gate = threading.Event()
+        app = app_for(demo_db.path)
+        app.prefetch = helper
+        app._open_database = lambda: None
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                app.group_id = group_id  # as if the app had settled on its group meanwhile
+                helper.gate.set()
+                await settle(pilot)
+                seen = flat(screen_text(app))
+                assert helper.asked == 1 and "view" not in seen
+                assert "Opening the database" in seen
+        finally:
+            helper.gate.set()
+        assert helper.discarded  # the app ends its helper when it closes
+
+
+async def test_a_kept_key_is_dropped_if_home_is_no_longer_in_front(demo_db):
+    """1 pressed on the early view, then F1: when the database opens, the step
+    does not open on top of the help screen."""
+    _snapshot(demo_db)
+    app = app_for(demo_db.path)
+    opened = app._open_database
+    app._open_database = lambda: None
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "f1")
+        await settle(pilot)
+        in_front = type(app.screen).__name__
+        opened()
+        await settle(pilot)
+        assert app.db is not None
+        assert type(app.screen).__name__ == in_front != "PeerScreen"
+        assert not any(type(s).__name__ == "PeerScreen" for s in app.screen_stack)
+
+
+async def test_peergroup_meeting_opens_the_meeting_once_even_after_an_early_m(demo_db):
+    _snapshot(demo_db)
+    app = app_for(demo_db.path, start_meeting="2026-12-08")
+    opened = app._open_database
+    app._open_database = lambda: None
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # meeting day, from the early home view
+        await settle(pilot)
+        opened()
+        await settle(pilot)
+        meetings = [s for s in app.screen_stack if type(s).__name__ == "MeetingScreen"]
+        assert len(meetings) == 1

@@ -99,3 +99,31 @@ def test_one_shot_commands_run_without_the_collector_and_bulk_ones_with_it(tmp_p
 
     assert run("--db", str(db), "import", str(content.demo_group_file())) == "collector [True]"
     assert run("--db", str(db), "search", "feedback") == "collector [False]"
+
+
+def test_opening_the_app_starts_the_helper_and_the_meeting_command_does_not(tmp_path, monkeypatch):
+    from peergroup import content, home_prefetch, home_snapshot
+    from peergroup.clock import FixedClock
+
+    monkeypatch.delenv(home_prefetch.ENV, raising=False)
+    monkeypatch.setattr(home_prefetch, "_cores", lambda: 2)
+    db = tmp_path / "demo.db"
+    assert cli.run(["--db", str(db), "import", str(content.demo_group_file())]) == 0
+    given = []
+
+    def fake_tui(path, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        given.append(kwargs.get("prefetch"))
+        if kwargs.get("prefetch") is not None:
+            kwargs["prefetch"].discard()
+        return 0
+
+    monkeypatch.setattr(cli, "_open_tui", fake_tui)
+    assert cli.run(["--db", str(db)]) == 0
+    assert cli.run(["--db", str(db), "meeting"]) == 0
+    assert isinstance(given[0], home_prefetch.Prefetch) and given[1] is None
+    from peergroup import clock
+
+    home_snapshot.record_after_exit(db, None, clock=FixedClock(clock.today()))
+    assert home_snapshot.snapshot_path(db).exists()
+    assert cli.run(["--db", str(db)]) == 0
+    assert given[2] is None  # the snapshot fits: no helper needed

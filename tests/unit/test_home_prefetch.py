@@ -26,7 +26,7 @@ pytestmark = pytest.mark.sqlite_only
 def helper_allowed(monkeypatch):
     """Whatever machine runs the tests: two cores, and the helper not turned off."""
     monkeypatch.delenv(home_prefetch.ENV, raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(home_prefetch, "_cores", lambda: 2)
 
 
 def _demo(folder: Path) -> Path:
@@ -63,15 +63,24 @@ def test_the_helper_sends_the_view_the_app_would_show_and_writes_nothing(tmp_pat
 
 
 def test_a_named_group_is_the_one_worked_out(tmp_path):
+    from peergroup.db import open_database
+    from peergroup.services import groups as groups_svc
+
     db = _demo(tmp_path)
     con = sqlite3.connect(db)
     name = con.execute('select name from "group"').fetchone()[0]
     con.close()
+    other_db = open_database(db)
+    with other_db.write() as session:
+        groups_svc.create_group(session, "Aardvark Early Group")  # first by name
+    other_db.close()
+    first = home_prefetch.start(db, None, "current").result()  # type: ignore[union-attr]
+    assert first is not None and first[2].group_name == "Aardvark Early Group"
     found = home_prefetch.start(db, name.upper(), "current").result()  # type: ignore[union-attr]
     assert found is not None and found[2].group_name == name
     # An unknown name opens on the first group, as the app itself does.
     other = home_prefetch.start(db, "No such group", "current").result()  # type: ignore[union-attr]
-    assert other is not None and other[2].group_name == name
+    assert other is not None and other[2].group_name == "Aardvark Early Group"
 
 
 def test_an_empty_database_sends_nothing(tmp_path):
@@ -91,9 +100,9 @@ def test_no_helper_where_it_could_change_something_or_gain_nothing(tmp_path, mon
     monkeypatch.setenv(home_prefetch.ENV, "0")
     assert home_prefetch.start(db, None, "current") is None
     monkeypatch.delenv(home_prefetch.ENV)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one core: the two would take turns
+    monkeypatch.setattr(home_prefetch, "_cores", lambda: 1)  # one core: they would take turns
     assert home_prefetch.start(db, None, "current") is None
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(home_prefetch, "_cores", lambda: 2)
     monkeypatch.setattr(sys, "frozen", True, raising=False)  # sys.executable is the app
     assert home_prefetch.start(db, None, "current") is None
 
@@ -145,7 +154,7 @@ def test_a_file_at_another_version_gives_nothing_and_is_not_upgraded(tmp_path):
     assert _digest(db) == before and not list(tmp_path.glob("*.bak"))
 
 
-def test_a_helper_of_another_version_gives_nothing(tmp_path, capfd):
+def test_a_helper_of_another_version_gives_nothing(tmp_path):
     db = _demo(tmp_path)
     code = (
         "import sys; from peergroup.home_prefetch import main; "
@@ -159,10 +168,28 @@ def test_the_snapshot_after_exit_never_upgrades_or_tightens_a_file(tmp_path):
     """When the user quit before the app opened the file, recording the snapshot
     must not do what the app would have done and said (upgrade, make private)."""
     db = _demo(tmp_path)
+    day = FixedClock(dt.date(2026, 11, 25))
     os.chmod(db, 0o644)
-    home_snapshot.record_after_exit(db, None, clock=FixedClock(dt.date(2026, 11, 25)))
+    home_snapshot.record_after_exit(db, None, clock=day, opened=False)
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o644
     assert not home_snapshot.snapshot_path(db).exists()
+    link = tmp_path / "link.db"  # through a link: which folder would be tightened? none
+    link.symlink_to(db)
     os.chmod(db, 0o600)
-    home_snapshot.record_after_exit(db, None, clock=FixedClock(dt.date(2026, 11, 25)))
+    home_snapshot.record_after_exit(link, None, clock=day, opened=False)
+    assert not home_snapshot.snapshot_path(link).exists()
+    home_snapshot.record_after_exit(db, None, clock=day, opened=False)
     assert home_snapshot.snapshot_path(db).exists()  # the control: a private, current file
+
+
+def test_the_helper_never_imports_a_peergroup_from_the_current_folder(tmp_path, monkeypatch):
+    db = _demo(tmp_path)
+    planted = tmp_path / "here" / "peergroup"
+    planted.mkdir(parents=True)
+    marker = tmp_path / "planted-code-ran"
+    (planted / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (tmp_path / "here" / "json.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path / "here")
+    found = home_prefetch.start(db, None, "current").result()  # type: ignore[union-attr]
+    assert found is not None and found[2].group_name
+    assert not marker.exists()
