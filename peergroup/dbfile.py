@@ -168,9 +168,12 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def tighten_permissions(path: Path, data_folder: Path | None = None) -> list[str]:
+def tighten_permissions(
+    path: Path, data_folder: Path | None = None, *, dry_run: bool = False
+) -> list[str]:
     """Make the database (and its companions) 0600 and Peergroup's own data folder
-    0700 if others could read them. Returns one notice per change."""
+    0700 if others could read them. Returns one notice per change (``dry_run``:
+    per change it would make, making none)."""
     notices = []
     for target in [path, *(path.with_name(path.name + c) for c in COMPANIONS)]:
         try:
@@ -179,7 +182,8 @@ def tighten_permissions(path: Path, data_folder: Path | None = None) -> list[str
             continue
         if mode & 0o077:
             try:
-                os.chmod(target, mode & 0o700)
+                if not dry_run:
+                    os.chmod(target, mode & 0o700)
             except OSError:
                 continue
             notices.append(
@@ -190,7 +194,8 @@ def tighten_permissions(path: Path, data_folder: Path | None = None) -> list[str
         try:
             mode = stat.S_IMODE(path.parent.stat().st_mode)
             if mode & 0o077:
-                os.chmod(path.parent, mode & 0o700)
+                if not dry_run:
+                    os.chmod(path.parent, mode & 0o700)
                 notices.append(
                     f"Peergroup's data folder {path.parent} could be read by other users "
                     f"(mode {mode:04o}); it is now private ({mode & 0o700:04o})."

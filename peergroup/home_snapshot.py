@@ -212,27 +212,17 @@ def compute(
 
 
 def opening_changes_nothing(db_path: Path) -> bool:
-    """True if opening the file would upgrade, create or tighten nothing: it is at
-    this version, and nothing ``dbfile.tighten_permissions`` looks at (the file,
-    its companions, the data folder it may sit in) is readable by others. A link
-    counts as a change (conservative). Notices about those are the app's to give."""
-    import stat
-
-    from .dbfile import COMPANIONS, inspect_database
+    """True if opening the file would upgrade, create or tighten nothing (it is at
+    this version, and ``dbfile.tighten_permissions`` would change nothing): the
+    notices about those are the app's to give, so only the app may cause them."""
+    from .dbfile import inspect_database, tighten_permissions
+    from .paths import data_home
 
     try:
         path = Path(db_path)
-        if path.is_symlink() or inspect_database(path).kind != "current":
+        if inspect_database(path).kind != "current":
             return False
-        for target in (path, *(path.with_name(path.name + c) for c in COMPANIONS)):
-            with contextlib.suppress(FileNotFoundError):
-                if stat.S_IMODE(target.stat().st_mode) & 0o077:
-                    return False
-        if stat.S_IMODE(path.parent.stat().st_mode) & 0o077:
-            from .paths import data_home
-
-            return path.parent.resolve() != Path(data_home()).resolve()
-        return True
+        return not tighten_permissions(path, data_home(), dry_run=True)
     except Exception:  # noqa: BLE001 - unreadable, damaged, gone: not ours to open now
         return False
 

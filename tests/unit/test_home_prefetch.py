@@ -173,13 +173,32 @@ def test_the_snapshot_after_exit_never_upgrades_or_tightens_a_file(tmp_path):
     home_snapshot.record_after_exit(db, None, clock=day, opened=False)
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o644
     assert not home_snapshot.snapshot_path(db).exists()
-    link = tmp_path / "link.db"  # through a link: which folder would be tightened? none
-    link.symlink_to(db)
     os.chmod(db, 0o600)
-    home_snapshot.record_after_exit(link, None, clock=day, opened=False)
-    assert not home_snapshot.snapshot_path(link).exists()
     home_snapshot.record_after_exit(db, None, clock=day, opened=False)
     assert home_snapshot.snapshot_path(db).exists()  # the control: a private, current file
+
+
+def test_after_a_quick_quit_a_linked_database_never_gets_its_data_folder_tightened(
+    tmp_path, monkeypatch
+):
+    """The data folder (0755) holds a link to the database elsewhere: opening
+    through the link would make the data folder private, so no snapshot then."""
+    from peergroup import paths
+
+    db = _demo(tmp_path)
+    home = tmp_path / "data-home"
+    home.mkdir(mode=0o755)
+    os.chmod(home, 0o755)
+    monkeypatch.setattr(paths, "data_home", lambda: home)
+    link = home / "peergroup.db"
+    link.symlink_to(db)
+    day = FixedClock(dt.date(2026, 11, 25))
+    home_snapshot.record_after_exit(link, None, clock=day, opened=False)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+    assert not home_snapshot.snapshot_path(link).exists()
+    os.chmod(home, 0o700)
+    home_snapshot.record_after_exit(link, None, clock=day, opened=False)
+    assert home_snapshot.snapshot_path(link).exists()  # nothing to tighten: kept
 
 
 def test_the_helper_never_imports_a_peergroup_from_the_current_folder(tmp_path, monkeypatch):
