@@ -20,12 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from .app_commands import AppCommands
+from .app_start import OpensDatabase
 from .base import DbWork
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,25 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 # Start-up (imports, the database, the home view) is over by then, even on a busy
 # machine; the garbage collector comes back on (see on_mount).
 STARTUP_SECONDS = 3.0
-# The app waits at most this long inside SQLite for a lock; run_db then retries
-# with a notice, so the wait is visible and never blocks the UI.
-APP_BUSY_TIMEOUT_MS = 500
 
 
-class DatabaseReady(Message):
-    def __init__(self, db: Database, group_id: int | None) -> None:
-        super().__init__()
-        self.db = db
-        self.group_id = group_id
-
-
-class DatabaseFailed(Message):
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
-
-
-class PeergroupApp(AppCommands, DbWork, App[int]):
+class PeergroupApp(OpensDatabase, AppCommands, DbWork, App[int]):
     TITLE = "Peergroup"
     CSS_PATH = "app.tcss"
     BINDINGS = [
@@ -145,13 +128,6 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
                 loop.add_signal_handler(sig, self._on_terminate_signal)
             self.set_interval(1.0, self._check_terminal, name="terminal-watch")
 
-    def _collect_garbage_again(self) -> None:
-        import gc
-
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-
     def _check_terminal(self) -> None:
         """Leave (after saving) when the terminal has gone away without a SIGHUP.
 
@@ -161,96 +137,6 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
         """
         if terminal_gone():
             self._on_terminate_signal()
-
-    def open_database(self) -> None:
-        """Open the database (once), in a thread worker; see on_mount."""
-        if not self._open_started and not self._closed:
-            self._open_started = True
-            self._open_database()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _open_database(self) -> None:
-        try:
-            from peergroup.db import open_database
-            from peergroup.errors import PeergroupError
-            from peergroup.services import groups as groups_svc
-
-            try:
-                db = open_database(
-                    self.db_path,
-                    create=self.create,
-                    clock=self.clock,
-                    busy_timeout_ms=APP_BUSY_TIMEOUT_MS,
-                )
-            except PeergroupError as exc:
-                self.post_message(DatabaseFailed(str(exc)))
-                return
-            try:
-                with db.read() as session:
-                    group_id = groups_svc.opening_group_id(session, self.requested_group)
-            except BaseException:
-                db.close()
-                raise
-            with self._db_lock:
-                if self._closed:  # the user quit while it opened: nobody else will close it
-                    db.close()
-                    return
-                self._opened_db = db
-            self.post_message(DatabaseReady(db, group_id))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
-            from peergroup.server import _redact
-
-            where = _redact(str(self.db_path))
-            self.post_message(DatabaseFailed(f"Could not open {where}: {exc}"))
-
-    def on_database_ready(self, message: DatabaseReady) -> None:
-        self.db = message.db
-        self.group_id = message.group_id
-        for notice in self.db.notices:
-            self.notify(
-                notice,
-                markup=False,
-                timeout=10,
-                severity="warning" if self.db.read_only else "information",
-            )
-        if self.group_id is None:
-            self.action_new_group(first_run=True)
-        self.refresh_group()
-        then, self._when_open = self._when_open, None
-        # A key kept from the early home view, if home is still what the user
-        # looks at (not help, the palette, a dialog); not with `peergroup meeting`,
-        # which opens the meeting itself (a kept `m` would open it twice).
-        from .home import HomeScreen
-
-        if (
-            then is not None
-            and self.group_id is not None
-            and not self.start_meeting
-            and isinstance(self.screen, HomeScreen)
-        ):
-            then()
-        if self.start_meeting and self.group_id is not None:
-            self._open_start_meeting()
-
-    def _open_start_meeting(self) -> None:
-        if self.start_meeting == "today":
-            self.open_meeting()
-            return
-        import datetime as dt
-
-        self.open_meeting(on=dt.date.fromisoformat(self.start_meeting))
-
-    def on_database_failed(self, message: DatabaseFailed) -> None:
-        self.exit(2, return_code=2, message=message.error)
-
-    def on_unmount(self) -> None:
-        if self.prefetch is not None:
-            self.prefetch.discard()  # the home screen's worker waiting on it ends too
-        with self._db_lock:
-            self._closed = True
-            db = self.db or self._opened_db
-        if db is not None:
-            db.close()
 
     # --- problems -----------------------------------------------------------
 
@@ -430,18 +316,6 @@ class PeergroupApp(AppCommands, DbWork, App[int]):
             timeout=6,
             markup=False,
         )
-
-    def _once_open(self, then: Callable[[], object]) -> bool:
-        """False if the database is open. Otherwise keep ``then`` for when it is:
-        a step opened from an early home view (snapshot or helper) before the
-        database was ready is opened then, not dropped."""
-        if self.db is not None:
-            return False
-        if not self._closed:
-            if self._when_open is None:  # once, not a notice per key
-                self.notify("Opening the database…", timeout=2, markup=False)
-            self._when_open = then
-        return True
 
     def open_step(self, key: str) -> None:
         """Open the screen for a roadmap step (or its guide when it has none yet)."""
