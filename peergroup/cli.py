@@ -73,11 +73,24 @@ def run(argv: list[str] | None = None) -> int:
 
             prefetch = None
             if not is_server(path):
-                state = inspect_database(Path(path))  # fail before the TUI starts, without writing
-                if not create:
-                    require_database(state)
-                if command == "open":  # `meeting` opens the scribe's screen, not home
-                    prefetch = _prefetch_home(Path(path), args.group, state.kind)
+                # The helper first, so that it starts as early as it can (`meeting`
+                # opens the scribe's screen, not home); it makes sure of the file
+                # itself, and is let go below if the file needs the app's work first.
+                if command == "open":
+                    prefetch = _prefetch_home(Path(path), args.group)
+                try:
+                    state = inspect_database(
+                        Path(path)
+                    )  # fail before the TUI starts, without writing
+                    if not create:
+                        require_database(state)
+                except BaseException:
+                    if prefetch is not None:
+                        prefetch.discard()
+                    raise
+                if prefetch is not None and state.kind != "current":
+                    prefetch.discard()  # missing, empty or another version: nothing to show early
+                    prefetch = None
             return _open_tui(
                 path, group=args.group, create=create, start_meeting=start, prefetch=prefetch
             )
@@ -296,13 +309,17 @@ def _demo(args: argparse.Namespace) -> int:
         shutil.rmtree(folder, ignore_errors=True)  # a throwaway database
 
 
-def _prefetch_home(path: Path, group: str | None, kind: str):  # noqa: ANN202
-    """Start working out the home screen in a second process, unless a snapshot fits."""
+def _prefetch_home(path: Path, group: str | None):  # noqa: ANN202
+    """Start working out the home screen in a second process, unless a snapshot fits.
+
+    Called before the file is inspected: the caller lets the helper go unless
+    ``inspect_database`` finds the file current.
+    """
     from . import clock, home_prefetch, home_snapshot
 
     if home_snapshot.load(path, group, clock.today()) is not None:
         return None  # the home screen shows the snapshot in its first frame
-    return home_prefetch.start(path, group, kind)
+    return home_prefetch.start(path, group)
 
 
 def _open_tui(

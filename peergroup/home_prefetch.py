@@ -91,15 +91,17 @@ class Prefetch:
                 proc.stdout.close()
 
 
-def start(db_path: Path | str, requested: str | None, kind: str) -> Prefetch | None:
+def start(db_path: Path | str, requested: str | None, kind: str | None = None) -> Prefetch | None:
     """Start the helper that works out the home view, if that is safe and can help.
 
     ``kind`` is the state ``dbfile.inspect_database`` found ("current" is the
-    only one that qualifies; the helper checks again for itself).
+    only one that qualifies), or None when the file has not been looked at yet:
+    the command line starts the helper before it inspects the file, and
+    discards it unless the file is current. The helper checks for itself too.
     """
     if os.environ.get(ENV, "") == "0" or getattr(sys, "frozen", False):
         return None  # turned off; or a frozen build, where sys.executable is the app
-    if kind != "current" or "://" in str(db_path) or _cores() < 2:
+    if kind not in (None, "current") or "://" in str(db_path) or _cores() < 2:
         return None
     # The helper imports this very copy of Peergroup (never one in the current
     # folder: -P keeps that off sys.path) and checks the version it was given.

@@ -127,3 +127,52 @@ def test_opening_the_app_starts_the_helper_and_the_meeting_command_does_not(tmp_
     assert home_snapshot.snapshot_path(db).exists()
     assert cli.run(["--db", str(db)]) == 0
     assert given[2] is None  # the snapshot fits: no helper needed
+
+
+def test_the_helper_starts_before_the_file_is_inspected_and_is_let_go_unless_it_is_current(
+    tmp_path, monkeypatch
+):
+    from peergroup import content, dbfile, home_prefetch
+
+    events: list[str] = []
+
+    class FakeHelper:
+        def discard(self) -> None:
+            events.append("discarded")
+
+    def fake_start(path, group, kind=None):  # noqa: ANN001, ANN202
+        events.append(f"started kind={kind}")
+        return FakeHelper()
+
+    inspect = dbfile.inspect_database
+
+    def traced_inspect(path):  # noqa: ANN001, ANN202
+        events.append("inspected")
+        return inspect(path)
+
+    monkeypatch.setattr(home_prefetch, "start", fake_start)
+    monkeypatch.setattr(dbfile, "inspect_database", traced_inspect)
+    given = []
+
+    def fake_tui(path, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        given.append(kwargs.get("prefetch"))
+        return 0
+
+    monkeypatch.setattr(cli, "_open_tui", fake_tui)
+    db = tmp_path / "demo.db"
+    assert cli.run(["--db", str(db), "import", str(content.demo_group_file())]) == 0
+    events.clear()
+    assert cli.run(["--db", str(db)]) == 0  # current: handed to the app, not let go
+    assert events == ["started kind=None", "inspected"]
+    assert isinstance(given.pop(), FakeHelper)
+
+    events.clear()
+    assert cli.run(["--db", str(tmp_path / "missing.db")]) == 2  # refused before the app
+    assert events == ["started kind=None", "inspected", "discarded"] and given == []
+
+    monkeypatch.delenv("PEERGROUP_DB", raising=False)
+    monkeypatch.setenv("PEERGROUP_HOME", str(tmp_path / "home"))
+    events.clear()
+    assert cli.run([]) == 0  # the default file, not made yet: the app creates it, nothing early
+    assert events == ["started kind=None", "inspected", "discarded"]
+    assert given.pop() is None
