@@ -2,7 +2,7 @@
 """Start-up timings, headless, on the demo group.
 
 Prints medians over several runs (each a fresh interpreter), measured in the
-same run for comparison:
+same run for comparison (each line says what it measures):
   * `python -c "import textual.app, sqlmodel"`
   * a bare Textual app's first painted frame
   * Peergroup's first painted frame, and the moment the home screen shows data,
@@ -11,7 +11,9 @@ same run for comparison:
     run of the day on a file, or after another program wrote to it; the helper
     process of peergroup.home_prefetch works out the home view meanwhile), the
     same with the helper turned off (PEERGROUP_PREFETCH=0), and warm (reopened
-    after the app was quit, file unchanged)
+    after the app was quit, file unchanged), and opened three days after the
+    last quit (the snapshot holds a view for each of the next days)
+  * what taking the snapshot costs when the app quits
   * `peergroup search` and `peergroup export ics` as whole commands, beside
     `python -c "import sqlmodel"`
 Each floor is shown twice: the whole command (interpreter teardown included,
@@ -141,10 +143,34 @@ print("phases", t1 - t0, t2 - t1, t3 - t2)
 IMPORTED = "import {}; import time; print('imported', time.time(), flush=True)"
 
 SNAPSHOT = r"""
-import sys
+import datetime as dt, sys
 from pathlib import Path
+from peergroup.clock import FixedClock
 from peergroup.home_snapshot import record_after_exit
-record_after_exit(Path(sys.argv[1]), None)
+day = dt.date.today() - dt.timedelta(days=int(sys.argv[2]))  # quit that many days ago
+record_after_exit(Path(sys.argv[1]), None, clock=FixedClock(day))
+"""
+
+# What quitting costs for the snapshot (services imported, as in the app at quit):
+# one day's view, and the DAYS days it keeps.
+QUIT = r"""
+import datetime as dt, gc, sys, time
+from pathlib import Path
+gc.disable()
+import peergroup.home_snapshot as hs
+from peergroup.db import open_database
+from peergroup.services import groups, home
+db = open_database(Path(sys.argv[1]))
+with db.read() as s:
+    home.home_view(s, groups.opening_group_id(s, None), dt.date.today())
+db.close()
+out = []
+for days in (1, hs.DAYS):
+    hs.DAYS = days
+    t = time.perf_counter()
+    hs.record_after_exit(Path(sys.argv[1]), None)
+    out.append(time.perf_counter() - t)
+print("quit", *out)
 """
 
 
@@ -193,6 +219,7 @@ def main() -> None:
         "pg_home_data",
     )
     keys += ("solo_first_frame", "solo_home_data", "warm_first_frame", "warm_home_data")
+    keys += ("later_first_frame", "later_home_data", "quit_one", "quit_all")
     keys += (
         "sqlmodel",
         "sqlmodel_done",
@@ -207,7 +234,10 @@ def main() -> None:
     cold = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-cold")}
     solo = {**cold, "PEERGROUP_PREFETCH": "0"}
     warm = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-warm")}
-    subprocess.run([py, "-c", SNAPSHOT, str(db)], check=True, cwd=ROOT, env=warm)
+    later = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-later")}
+    quit_env = {**os.environ, "PEERGROUP_CACHE": str(tmp / "cache-quit")}
+    subprocess.run([py, "-c", SNAPSHOT, str(db), "0"], check=True, cwd=ROOT, env=warm)
+    subprocess.run([py, "-c", SNAPSHOT, str(db), "3"], check=True, cwd=ROOT, env=later)
     for _ in range(n):
         rows["interpreter"].append(timed([py, "-c", "pass"])["exit"])
         m = timed([py, "-c", IMPORTED.format("textual.app, sqlmodel")])
@@ -225,6 +255,19 @@ def main() -> None:
         m = timed([py, "-c", PEERGROUP, str(db)], env=warm)
         rows["warm_first_frame"].append(m["first_frame"])
         rows["warm_home_data"].append(m["home_data"])
+        m = timed([py, "-c", PEERGROUP, str(db)], env=later)
+        rows["later_first_frame"].append(m["first_frame"])
+        rows["later_home_data"].append(m["home_data"])
+        q = subprocess.run(
+            [py, "-c", QUIT, str(db)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env=quit_env,
+        ).stdout.split()
+        rows["quit_one"].append(float(q[1]))
+        rows["quit_all"].append(float(q[2]))
         m = timed([py, "-c", IMPORTED.format("sqlmodel")])
         rows["sqlmodel"].append(m["exit"])
         rows["sqlmodel_done"].append(m["imported"])
@@ -258,6 +301,10 @@ def main() -> None:
         "solo_home_data": "  cold, one process: home shows data",
         "warm_first_frame": "peergroup, reopened: first frame",
         "warm_home_data": "peergroup, reopened: home shows data",
+        "later_first_frame": "peergroup, 3 days after the last quit: first frame",
+        "later_home_data": "  3 days after: home shows data",
+        "quit_one": "at quit: the snapshot of today only",
+        "quit_all": "at quit: the snapshot of the next DAYS days",
         "sqlmodel": 'python -c "import sqlmodel"',
         "sqlmodel_done": "  the same, until the import is done",
         "cli_search": "peergroup search feedback",

@@ -149,10 +149,10 @@ def main(argv: list[str]) -> None:
             return  # another copy of Peergroup than the app's: not ours to read with
         from .home_snapshot import compute
 
-        today, group_id, view = compute(Path(db), group or None, read_only=True)
-        if group_id is not None and view is not None:
+        today, group_id, views = compute(Path(db), group or None, read_only=True)
+        if group_id is not None and views:
             payload = json.dumps(
-                {"today": today.isoformat(), "group_id": group_id, "view": asdict(view)},
+                {"today": today.isoformat(), "group_id": group_id, "view": asdict(views[0])},
                 ensure_ascii=False,
             ).encode("utf-8")
             while payload:

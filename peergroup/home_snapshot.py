@@ -5,9 +5,12 @@ roadmap's first queries: about a second on a laptop, most of it before any
 data can be shown. When the app closes, it records what the home screen
 showed together with a fingerprint of the database file (size, modification
 time and inode of the file and its -wal). On the next start, if the file is
-exactly as it was left, on the same day, for the same group, the home screen
-shows that snapshot in its first frame; the live view replaces it a moment
-later as always. Any write since (by this app, another copy, a backup tool, an
+exactly as it was left, for the same group, the home screen shows that
+snapshot in its first frame; the live view replaces it a moment later as
+always. The view depends on the day (what is due, what comes next), so the
+snapshot holds one for each of the next DAYS days, worked out when the app
+closes: a group's tool is opened on some later day far more often than twice
+on the same one, and the file is the same as it was left. Any write since (by this app, another copy, a backup tool, an
 import) changes the fingerprint, and the snapshot is not used.
 
 The snapshot lives in the user's cache folder (``PEERGROUP_CACHE`` moves it),
@@ -33,7 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .steps import StepStatus
 
 CACHE_ENV = "PEERGROUP_CACHE"
-FORMAT = 1
+FORMAT = 2  # 1 held one view, for the day it was taken
+DAYS = 14  # today and the 13 days after it: each costs a few ms when the app closes
 
 
 @dataclass
@@ -83,12 +87,11 @@ def fingerprint(db_path: Path) -> list[list[int] | None]:
     return marks
 
 
-def _key(db_path: Path, requested: str | None, today: dt.date) -> dict[str, Any]:
+def _key(db_path: Path, requested: str | None) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "app": __version__,
         "requested_group": requested,
-        "today": today.isoformat(),
         "fingerprint": fingerprint(db_path),
     }
 
@@ -104,9 +107,14 @@ def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | Non
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != _key(db_path, requested, today):
+        if not isinstance(data, dict) or data.get("key") != _key(db_path, requested):
             return None
-        return Snapshot(group_id=int(data["group_id"]), view=view_from(data["view"]))
+        offset = (today - dt.date.fromisoformat(data["first_day"])).days
+        days = data["days"]
+        if not 0 <= offset < len(days):
+            return None  # an earlier day than it was taken on, or too long after
+        view = view_from(data["views"][int(days[offset])])
+        return Snapshot(group_id=int(data["group_id"]), view=view)
     except Exception:  # noqa: BLE001 - none yet, or damaged: the live view comes as always
         return None
 
@@ -127,12 +135,14 @@ def view_from(raw: dict[str, Any]) -> HomeView:
 def save(
     db_path: Path,
     requested: str | None,
-    today: dt.date,
+    first_day: dt.date,
     group_id: int,
-    view: HomeView,
+    views: list[HomeView],
     key: dict[str, Any] | None = None,
 ) -> None:
-    """Record the home view under ``key`` (default: the file as it is now)."""
+    """Record the home views of ``first_day`` and the days after it, one a day, under
+    ``key`` (default: the file as it is now). A view the day before also showed is
+    kept once."""
     import json
 
     from .export.files import write_file
@@ -143,8 +153,21 @@ def save(
     if not path.exists():
         path.touch(mode=0o600)
     os.chmod(path, 0o600)
-    key = key or _key(db_path, requested, today)
-    data = {"key": key, "group_id": group_id, "view": asdict(view)}
+    key = key or _key(db_path, requested)
+    kept: list[dict[str, Any]] = []
+    days: list[int] = []
+    for view in views:
+        raw = asdict(view)
+        if not kept or kept[-1] != raw:
+            kept.append(raw)
+        days.append(len(kept) - 1)
+    data = {
+        "key": key,
+        "first_day": first_day.isoformat(),
+        "group_id": group_id,
+        "views": kept,
+        "days": days,
+    }
     write_file(path, json.dumps(data, ensure_ascii=False) + "\n", replace=True)
 
 
@@ -173,9 +196,15 @@ def record_after_exit(
 
 
 def compute(
-    db_path: Path, requested: str | None, clock: Any = None, *, read_only: bool = False
-) -> tuple[dt.date, int | None, HomeView | None]:
-    """Open the database, work out today's home view for the opening group, close it.
+    db_path: Path,
+    requested: str | None,
+    clock: Any = None,
+    *,
+    read_only: bool = False,
+    days: int = 1,
+) -> tuple[dt.date, int | None, list[HomeView]]:
+    """Open the database, work out the home views of today and the ``days - 1`` days
+    after it for the opening group (none if it has no group), close it.
 
     Shared by the snapshot (after the app closed) and the start-up helper
     (home_prefetch, in a second process while the first loads Textual), which
@@ -183,7 +212,7 @@ def compute(
     gives no view, and the file is opened by SQLite read-only (no journal mode
     set, no checkpoint, no upgrade, no permission change; see db.make_engine).
     """
-    from .clock import SYSTEM
+    from .clock import SYSTEM, FixedClock, using
     from .db import Database, make_engine, open_database
     from .dbfile import inspect_database
     from .services import groups as groups_svc
@@ -192,7 +221,7 @@ def compute(
     if read_only:
         clock = clock or SYSTEM
         if inspect_database(db_path).kind != "current":
-            return clock.today(), None, None
+            return clock.today(), None, []
         db = Database(
             path=db_path,
             engine=make_engine(db_path, 200, read_only=True),
@@ -201,14 +230,19 @@ def compute(
         )
     else:
         db = open_database(db_path, clock=clock, busy_timeout_ms=200)
+    views: list[HomeView] = []
     try:
         today = db.clock.today()
         with db.read() as session:
             group_id = groups_svc.opening_group_id(session, requested)
-            view = home_svc.home_view(session, group_id, today) if group_id else None
+            for ahead in range(days if group_id else 0):
+                day = today + dt.timedelta(days=ahead)
+                # A later day's view as that day's own clock would give it.
+                with using(FixedClock(day)) if ahead else contextlib.nullcontext():
+                    views.append(home_svc.home_view(session, group_id, day))
     finally:
         db.close()
-    return today, group_id, view
+    return today, group_id, views
 
 
 def opening_changes_nothing(db_path: Path) -> bool:
@@ -234,9 +268,9 @@ def _record(db_path: Path, requested: str | None, clock: Any, opened: bool = Tru
         # now would upgrade or tighten it after the app has gone, unseen.
         forget(db_path)
         return
-    today, group_id, view = compute(db_path, requested, clock)
-    key = _key(db_path, requested, today)
-    if group_id is None or view is None or key["fingerprint"] != before:
+    today, group_id, views = compute(db_path, requested, clock, days=DAYS)
+    key = _key(db_path, requested)
+    if group_id is None or not views or key["fingerprint"] != before:
         forget(db_path)  # no group, or written to meanwhile: nothing to trust
         return
-    save(db_path, requested, today, group_id, view, key)
+    save(db_path, requested, today, group_id, views, key)

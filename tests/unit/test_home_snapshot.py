@@ -68,14 +68,35 @@ def test_a_write_by_this_app_makes_it_unusable_too(demo_db):
     assert home_snapshot.load(demo_db.path, None, TODAY) is None  # and after
 
 
-def test_another_day_another_group_or_a_damaged_file_means_no_snapshot(demo_db):
+def test_each_of_the_next_days_gets_the_view_that_day_would_show(demo_db):
+    """Quit on one day, open on a later one with the file unchanged: that day's own view."""
+    first = dt.date(2026, 12, 1)  # the demo group meets on 9 Dec; a check falls due on the 10th
+    last = first + dt.timedelta(days=home_snapshot.DAYS - 1)
+    with demo_db.read() as s:
+        gid = groups_svc.opening_group_id(s, None)
+        live = {}
+        for n in range(home_snapshot.DAYS):
+            day = first + dt.timedelta(days=n)
+            live[day] = asdict(home_svc.home_view(s, gid, day))
+    assert live[first] != live[last]  # the window holds a change, or this test proves little
+    demo_db.close()
+    home_snapshot.record_after_exit(demo_db.path, None, clock=FixedClock(first))
+    for day, view in live.items():
+        snap = home_snapshot.load(demo_db.path, None, day)
+        assert snap is not None and asdict(snap.view) == view, day
+    data = json.loads(home_snapshot.snapshot_path(demo_db.path).read_text())
+    assert len(data["views"]) < home_snapshot.DAYS  # a view several days share is kept once
+    assert home_snapshot.load(demo_db.path, None, first - dt.timedelta(days=1)) is None
+    assert home_snapshot.load(demo_db.path, None, last + dt.timedelta(days=1)) is None
+
+
+def test_another_group_or_a_damaged_file_means_no_snapshot(demo_db):
     _closed(demo_db)
-    assert home_snapshot.load(demo_db.path, None, TODAY + dt.timedelta(days=1)) is None
     assert home_snapshot.load(demo_db.path, "Some other group", TODAY) is None
     assert home_snapshot.load(demo_db.path, None, TODAY) is not None
     path = home_snapshot.snapshot_path(demo_db.path)
     data = json.loads(path.read_text())
-    data["view"]["statuses"] = "not a list"
+    data["views"][0]["statuses"] = "not a list"
     path.write_text(json.dumps(data))
     assert home_snapshot.load(demo_db.path, None, TODAY) is None
     path.write_text("{not json")
