@@ -235,7 +235,9 @@ def compute(
         today = db.clock.today()
         with db.read() as session:
             group_id = groups_svc.opening_group_id(session, requested)
-            for ahead in range(days if group_id else 0):
+            for ahead in range(days):
+                if group_id is None:
+                    break
                 day = today + dt.timedelta(days=ahead)
                 # A later day's view as that day's own clock would give it.
                 with using(FixedClock(day)) if ahead else contextlib.nullcontext():
