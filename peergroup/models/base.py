@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import CheckConstraint, MetaData
 from sqlmodel import SQLModel
+from sqlmodel.main import SQLModelConfig
 
 # A naming convention makes constraint names stable, which Alembic's batch
 # mode on SQLite needs to drop or alter them in later migrations.
@@ -17,6 +18,18 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+class Table(SQLModel):
+    """The base of every table.
+
+    Rows are built by SQLAlchemy and by the services, never validated by
+    pydantic, so pydantic's validator for each table is built only if something
+    asks for it (``defer_build``) instead of at import: that is about 10 ms of
+    every command's start (bench/startup.py, "import peergroup's tables").
+    """
+
+    model_config = SQLModelConfig(from_attributes=True, defer_build=True)
 
 
 def new_uuid() -> str:

@@ -8,10 +8,12 @@ never by its label, so renaming a label changes nothing stored.
 from __future__ import annotations
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from .base import Table
 
 
-class GroupCompetency(SQLModel, table=True):
+class GroupCompetency(Table, table=True):
     """A competency tag of the group's own, beside the bundled framework's."""
 
     __table_args__ = (UniqueConstraint("group_id", "key", name="uq_groupcompetency_group_key"),)
@@ -21,7 +23,7 @@ class GroupCompetency(SQLModel, table=True):
     label: str
 
 
-class TopicCompetency(SQLModel, table=True):
+class TopicCompetency(Table, table=True):
     """A topic works on a competency (by key)."""
 
     __table_args__ = (UniqueConstraint("topic_id", "key", name="uq_topiccompetency_topic_key"),)
@@ -30,7 +32,7 @@ class TopicCompetency(SQLModel, table=True):
     key: str
 
 
-class GoalCompetency(SQLModel, table=True):
+class GoalCompetency(Table, table=True):
     """A goal develops a competency (by key)."""
 
     __table_args__ = (UniqueConstraint("goal_id", "key", name="uq_goalcompetency_goal_key"),)

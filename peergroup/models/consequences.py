@@ -12,9 +12,9 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import BigInteger, Integer, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import _between
+from .base import Table, _between
 
 # Random 62-bit ids: 64-bit on PostgreSQL (SQLite's INTEGER already is, and stays
 # the rowid there). Migration 0011.
@@ -29,14 +29,14 @@ def random_id() -> int:
 # --- step 9: unintended consequences ----------------------------------------
 
 
-class ConsequenceCheck(SQLModel, table=True):
+class ConsequenceCheck(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     on: dt.date  # the day the check was opened
     notes: str = ""
 
 
-class ConsequenceRespondent(SQLModel, table=True):
+class ConsequenceRespondent(Table, table=True):
     """Who has answered a check (never what)."""
 
     __table_args__ = (UniqueConstraint("check_id", "member_id"),)
@@ -45,7 +45,7 @@ class ConsequenceRespondent(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
 
 
-class ConsequenceAnswer(SQLModel, table=True):
+class ConsequenceAnswer(Table, table=True):
     """One score given to one question of a check, by someone (deliberately unknown)."""
 
     __table_args__ = (_between("score", 1, 5),)

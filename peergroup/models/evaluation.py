@@ -14,9 +14,10 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .base import (
+    Table,
     _between,
     _one_of,
 )
@@ -40,7 +41,7 @@ SURVEY_AREAS = (
 # --- step 10: yearly evaluation ---------------------------------------------
 
 
-class Evaluation(SQLModel, table=True):
+class Evaluation(Table, table=True):
     __table_args__ = (
         UniqueConstraint("group_id", "year"),
         _one_of("decision", REVIEW_DECISIONS),
@@ -62,7 +63,7 @@ class Evaluation(SQLModel, table=True):
     figures: str = ""
 
 
-class ReviewReopening(SQLModel, table=True):
+class ReviewReopening(Table, table=True):
     """A finished review opened again for a correction, and why."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +72,7 @@ class ReviewReopening(SQLModel, table=True):
     reason: str
 
 
-class GoalReview(SQLModel, table=True):
+class GoalReview(Table, table=True):
     """The verdict on one goal. ``title`` and ``owner`` keep what was reviewed
     even if the goal is renamed later (or was never in this database)."""
 
@@ -90,7 +91,7 @@ class GoalReview(SQLModel, table=True):
     new_due: dt.date | None = None  # carried goals only
 
 
-class SurveyItem(SQLModel, table=True):
+class SurveyItem(Table, table=True):
     """One of the group's own survey statements (besides the bundled ones)."""
 
     __table_args__ = (_one_of("area", SURVEY_AREAS),)
@@ -101,7 +102,7 @@ class SurveyItem(SQLModel, table=True):
     active: bool = True  # retired items keep their earlier answers
 
 
-class SurveyRespondent(SQLModel, table=True):
+class SurveyRespondent(Table, table=True):
     """Who answered a review's survey (never what they answered)."""
 
     __table_args__ = (UniqueConstraint("evaluation_id", "member_id"),)
@@ -114,7 +115,7 @@ def _random_id() -> int:
     return secrets.randbits(62) + 1
 
 
-class SurveyAnswer(SQLModel, table=True):
+class SurveyAnswer(Table, table=True):
     """One anonymous score. No member id, no time, and a random id."""
 
     __table_args__ = (_between("score", 1, 5),)
@@ -124,7 +125,7 @@ class SurveyAnswer(SQLModel, table=True):
     score: int  # 1..5
 
 
-class OutcomeTally(SQLModel, table=True):
+class OutcomeTally(Table, table=True):
     __table_args__ = (
         CheckConstraint("count >= 0", name="count"),
         UniqueConstraint("evaluation_id", "member_id", "kind", "label"),

@@ -9,10 +9,12 @@ secret never leaves the database.
 
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from .base import Table
 
 
-class AnswerFormKey(SQLModel, table=True):
+class AnswerFormKey(Table, table=True):
     """The secret that signs a group's answer files."""
 
     id: int | None = Field(default=None, primary_key=True)

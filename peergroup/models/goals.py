@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
 from .base import (
     GOAL_STATUSES,
+    Table,
     _between,
     _one_of,
 )
@@ -16,7 +17,7 @@ from .base import (
 # --- step 3: goals and mission ----------------------------------------------
 
 
-class Goal(SQLModel, table=True):
+class Goal(Table, table=True):
     __table_args__ = (_one_of("horizon", ("short", "long")), _one_of("status", GOAL_STATUSES))
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
@@ -32,7 +33,7 @@ class Goal(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class GoalCheckin(SQLModel, table=True):
+class GoalCheckin(Table, table=True):
     __table_args__ = (_between("progress", 0, 100),)
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
@@ -41,7 +42,7 @@ class GoalCheckin(SQLModel, table=True):
     note: str = ""
 
 
-class MissionVersion(SQLModel, table=True):
+class MissionVersion(Table, table=True):
     """Every adopted wording of the mission is kept; the newest is current."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
 from .base import (
     MEMBER_STATUSES,
+    Table,
     _between,
     _one_of,
     new_uuid,
 )
 
 
-class Group(SQLModel, table=True):
+class Group(Table, table=True):
     __table_args__ = (
         _one_of("membership", ("ongoing", "time-limited")),
         _between("duration_minutes", 30, 240),
@@ -58,7 +59,7 @@ class Group(SQLModel, table=True):
     check_interval_months: int = 6
 
 
-class PeerTrait(SQLModel, table=True):
+class PeerTrait(Table, table=True):
     """One shared characteristic in the group's definition of "peer" (step 1)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +72,7 @@ class PeerTrait(SQLModel, table=True):
 # --- step 2: membership -----------------------------------------------------
 
 
-class Member(SQLModel, table=True):
+class Member(Table, table=True):
     """A person in (or joining, or formerly in) a group.
 
     Members are never deleted once they have history: leaving sets status
@@ -95,7 +96,7 @@ class Member(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class OptInRound(SQLModel, table=True):
+class OptInRound(Table, table=True):
     """The annual opt-in/opt-out round; one row per member answer."""
 
     __table_args__ = (

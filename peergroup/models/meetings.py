@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
 from .base import (
     ATTENDANCE_STATUSES,
     MEETING_STATUSES,
+    Table,
     _between,
     _one_of,
     new_uuid,
@@ -19,7 +20,7 @@ from .base import (
 # --- step 4: meetings, roles ------------------------------------------------
 
 
-class SkipDate(SQLModel, table=True):
+class SkipDate(Table, table=True):
     __table_args__ = (UniqueConstraint("group_id", "on"),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
@@ -27,7 +28,7 @@ class SkipDate(SQLModel, table=True):
     reason: str = ""
 
 
-class CustomDate(SQLModel, table=True):
+class CustomDate(Table, table=True):
     """One date of a group that meets on a custom list of dates (frequency "custom")."""
 
     __table_args__ = (UniqueConstraint("group_id", "on"),)
@@ -36,7 +37,7 @@ class CustomDate(SQLModel, table=True):
     on: dt.date
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Table, table=True):
     __table_args__ = (
         _one_of("status", MEETING_STATUSES),
         _between("duration_minutes", 30, 240),
@@ -59,7 +60,7 @@ class Meeting(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Role(SQLModel, table=True):
+class Role(Table, table=True):
     __table_args__ = (
         UniqueConstraint("group_id", "name_key", name="uq_role_group_name_key"),
         UniqueConstraint("group_id", "key", name="uq_role_group_key"),
@@ -75,7 +76,7 @@ class Role(SQLModel, table=True):
     holder_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
-class RoleAssignment(SQLModel, table=True):
+class RoleAssignment(Table, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "role_id"),)
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
@@ -84,7 +85,7 @@ class RoleAssignment(SQLModel, table=True):
     manual: bool = False  # set by hand: rotation leaves it alone
 
 
-class Attendance(SQLModel, table=True):
+class Attendance(Table, table=True):
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id"),
         _one_of("status", ATTENDANCE_STATUSES),

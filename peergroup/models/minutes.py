@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
 from .base import (
     ACTION_STATUSES,
+    Table,
     _one_of,
 )
 
 # --- step 10: minutes, decisions, action items ------------------------------
 
 
-class Minutes(SQLModel, table=True):
+class Minutes(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", unique=True, ondelete="CASCADE")
     text: str = ""
@@ -26,7 +27,7 @@ class Minutes(SQLModel, table=True):
     finalised_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
-class MinutesAmendment(SQLModel, table=True):
+class MinutesAmendment(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     minutes_id: int = Field(foreign_key="minutes.id", index=True, ondelete="CASCADE")
     author_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
@@ -34,7 +35,7 @@ class MinutesAmendment(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class MinutesConflict(SQLModel, table=True):
+class MinutesConflict(Table, table=True):
     """A save that lost a race with another copy of the app: kept, never dropped."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,7 +45,7 @@ class MinutesConflict(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class ScribeChange(SQLModel, table=True):
+class ScribeChange(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     from_member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
@@ -52,14 +53,14 @@ class ScribeChange(SQLModel, table=True):
     changed_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Decision(SQLModel, table=True):
+class Decision(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     text: str
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class ActionItem(SQLModel, table=True):
+class ActionItem(Table, table=True):
     __table_args__ = (_one_of("status", ACTION_STATUSES),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
-from .base import _one_of, new_uuid
+from .base import Table, _one_of, new_uuid
 
 PAIR_STATUSES = ("planned", "done", "not-held")
 
 
-class PairRound(SQLModel, table=True):
+class PairRound(Table, table=True):
     """A round of pairs for the gap between two group meetings.
 
     ``cycle_offset`` and ``cycle_position`` place the round in its rotation cycle (see
@@ -36,7 +36,7 @@ class PairRound(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class PairCheckin(SQLModel, table=True):
+class PairCheckin(Table, table=True):
     """Two members' one-on-one check-in in a round; they pick the date themselves."""
 
     __table_args__ = (
@@ -57,7 +57,7 @@ class PairCheckin(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class PairNote(SQLModel, table=True):
+class PairNote(Table, table=True):
     """What a pair wrote about their check-in: private to the two of them.
 
     Kept apart from ``PairCheckin`` so that no query for the schedule, the

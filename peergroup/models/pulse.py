@@ -11,15 +11,15 @@ the person who gave it.
 from __future__ import annotations
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import _between
+from .base import Table, _between
 from .consequences import ANSWER_ID, random_id
 
 PULSE_LINE_MAX = 200  # one short line
 
 
-class PulseRespondent(SQLModel, table=True):
+class PulseRespondent(Table, table=True):
     """Who has given a pulse for a meeting (never what)."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
@@ -28,7 +28,7 @@ class PulseRespondent(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
 
 
-class PulseAnswer(SQLModel, table=True):
+class PulseAnswer(Table, table=True):
     """One anonymous pulse: how useful the meeting was, and an optional line."""
 
     __table_args__ = (_between("score", 1, 5),)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
+from .base import Table
 
 # --- step 8: reflective practice --------------------------------------------
 
 
-class Reflection(SQLModel, table=True):
+class Reflection(Table, table=True):
     """A member's reflection. Private to its author unless ``shared``.
 
     A private reflection of a member with a journal passphrase keeps its text
@@ -38,7 +39,7 @@ class Reflection(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class JournalKey(SQLModel, table=True):
+class JournalKey(Table, table=True):
     """A member's journal passphrase, as a salt, scrypt settings and a verifier.
 
     Neither the passphrase nor the key derived from it is stored: the verifier
@@ -56,7 +57,7 @@ class JournalKey(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class GroupPrompt(SQLModel, table=True):
+class GroupPrompt(Table, table=True):
     """A reflection prompt the group wrote itself, beside the bundled library."""
 
     __table_args__ = (UniqueConstraint("group_id", "key", name="uq_groupprompt_group_key"),)

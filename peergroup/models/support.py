@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from ..clock import utcnow
-from .base import _one_of
+from .base import Table, _one_of
 
 SUPPORT_STATUSES = ("planned", "asked", "granted", "declined")
 SUPPORT_KINDS = ("financial-direct", "financial-indirect", "non-financial")
@@ -17,7 +17,7 @@ SUPPORT_FORUMS = ("annual-review", "retreat", "other")
 # --- step 5: departmental support -------------------------------------------
 
 
-class SupportRequest(SQLModel, table=True):
+class SupportRequest(Table, table=True):
     __table_args__ = (
         _one_of("status", SUPPORT_STATUSES),
         _one_of("kind", SUPPORT_KINDS),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .base import (
+    Table,
     _between,
     _one_of,
 )
@@ -25,7 +26,7 @@ INVITATION_STATUSES = ("idea", "invited", "confirmed", "declined", "attended")
 # --- step 6: topics ---------------------------------------------------------
 
 
-class Topic(SQLModel, table=True):
+class Topic(Table, table=True):
     """A topic the group adopted (from the bundled catalog, or its own).
 
     A retired topic stays: meetings that covered it still name it, and its
@@ -48,7 +49,7 @@ class Topic(SQLModel, table=True):
     retired_on: dt.date | None = None
 
 
-class NeedsRound(SQLModel, table=True):
+class NeedsRound(Table, table=True):
     """One needs assessment: members rate the adopted topics between two dates."""
 
     __table_args__ = (CheckConstraint("closes_on >= opens_on", name="dates"),)
@@ -59,7 +60,7 @@ class NeedsRound(SQLModel, table=True):
     closed: bool = False  # closed by hand before closes_on
 
 
-class NeedsAnswer(SQLModel, table=True):
+class NeedsAnswer(Table, table=True):
     """That a member answered a round (not anonymous), and the topic they suggest."""
 
     __table_args__ = (UniqueConstraint("round_id", "member_id"),)
@@ -70,7 +71,7 @@ class NeedsAnswer(SQLModel, table=True):
     suggestion: str = ""
 
 
-class TopicRating(SQLModel, table=True):
+class TopicRating(Table, table=True):
     __table_args__ = (
         UniqueConstraint("round_id", "topic_id", "member_id"),
         _between("score", 1, 5),
@@ -82,7 +83,7 @@ class TopicRating(SQLModel, table=True):
     score: int  # 1..5
 
 
-class PlanEntry(SQLModel, table=True):
+class PlanEntry(Table, table=True):
     """How the curriculum planned one meeting (its topic is ``Meeting.topic_id``)."""
 
     __table_args__ = (
@@ -97,7 +98,7 @@ class PlanEntry(SQLModel, table=True):
     manual: bool = False  # set by hand: planning again leaves it alone
 
 
-class CurriculumSetting(SQLModel, table=True):
+class CurriculumSetting(Table, table=True):
     """How the planner proposes: the repeat window and how often a slot stays open."""
 
     __table_args__ = (
@@ -113,7 +114,7 @@ class CurriculumSetting(SQLModel, table=True):
 # --- step 7: outside expertise ----------------------------------------------
 
 
-class Expert(SQLModel, table=True):
+class Expert(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True, ondelete="CASCADE")
     name: str
@@ -123,7 +124,7 @@ class Expert(SQLModel, table=True):
     notes: str = ""
 
 
-class ExpertTopic(SQLModel, table=True):
+class ExpertTopic(Table, table=True):
     """A topic an expert can speak to."""
 
     __table_args__ = (UniqueConstraint("expert_id", "topic_id"),)
@@ -132,7 +133,7 @@ class ExpertTopic(SQLModel, table=True):
     topic_id: int = Field(foreign_key="topic.id", index=True, ondelete="CASCADE")
 
 
-class ExpertInvitation(SQLModel, table=True):
+class ExpertInvitation(Table, table=True):
     """An expert asked to one meeting, or for input between meetings (no meeting)."""
 
     __table_args__ = (
