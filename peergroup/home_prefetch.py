@@ -3,8 +3,9 @@
 Opening Peergroup pays twice before the roadmap can show: Textual's import and
 first frame (about 0.2 s), and SQLAlchemy's import, the tables and the
 roadmap's first queries (about 0.6 s). One after the other in one process,
-that is 0.8 s or more. When no home snapshot fits (the first start of the day,
-or after something wrote to the file), ``peergroup`` starts a helper (a
+that is 0.8 s or more. When no home snapshot fits (the first start on a file,
+the first in more than two weeks, or after something else wrote to the file),
+``peergroup`` starts a helper (a
 second Python running ``main`` here) before it imports Textual: the helper
 works out the home view (``home_snapshot.compute``) and prints it as JSON,
 while the app loads Textual and paints. With two cores the two run side by

@@ -97,24 +97,30 @@ def _key(db_path: Path, requested: str | None) -> dict[str, Any]:
 
 
 def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | None:
-    """The snapshot left by the last run, if the database is exactly as it was then."""
+    """The snapshot left by the last run, if the database is exactly as it was then.
+
+    Never raises: it runs before the command line has looked at the file (a
+    symlink loop, an unreadable cache folder, a damaged snapshot all mean none).
+    """
     if "://" in str(db_path):
         return None  # a server database
-    path = snapshot_path(db_path)
-    if not path.exists():
-        return None  # the usual case on a first run: nothing more to import or read
-    import json
-
     try:
+        path = snapshot_path(db_path)
+        if not path.exists():
+            return None  # the usual case on a first run: nothing more to import or read
+        import json
+
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("key") != _key(db_path, requested):
             return None
         offset = (today - dt.date.fromisoformat(data["first_day"])).days
-        days = data["days"]
-        if not 0 <= offset < len(days):
+        days, views = data["days"], data["views"]
+        if not (isinstance(days, list) and isinstance(views, list) and 0 <= offset < len(days)):
             return None  # an earlier day than it was taken on, or too long after
-        view = view_from(data["views"][int(days[offset])])
-        return Snapshot(group_id=int(data["group_id"]), view=view)
+        index = days[offset]
+        if type(index) is not int or not 0 <= index < len(views):
+            return None
+        return Snapshot(group_id=int(data["group_id"]), view=view_from(views[index]))
     except Exception:  # noqa: BLE001 - none yet, or damaged: the live view comes as always
         return None
 

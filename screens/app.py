@@ -85,6 +85,9 @@ class PeergroupApp(OpensDatabase, AppCommands, DbWork, App[int]):
         self._when_open: Callable[[], object] | None = None  # see _once_open
         # The home view a second process is working out (peergroup.home_prefetch), if any.
         self.prefetch: Prefetch | None = None
+        # Before the stylesheet is first read (not in on_mount): the first frame
+        # is drawn in it, and every stylesheet is not parsed a second time.
+        self._remembered_theme()
 
     # --- start-up -----------------------------------------------------------
 
@@ -110,7 +113,6 @@ class PeergroupApp(OpensDatabase, AppCommands, DbWork, App[int]):
     def on_mount(self) -> None:
         from .home import HomeScreen
 
-        self._remembered_theme()
         self.push_screen(HomeScreen())
         # peergroup's command line starts without the garbage collector (cli.main):
         # once start-up's imports are done, keep them out of every later

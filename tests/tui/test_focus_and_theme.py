@@ -53,4 +53,11 @@ async def test_the_chosen_theme_is_remembered_outside_the_database(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.theme == "textual-light"
+        # Applied, not only named: the screens are drawn in the light theme's colours.
+        from textual.color import Color
+
+        light = app.get_theme("textual-light")
+        assert light is not None and light.background is not None
+        assert app.has_class("-light-mode") and not app.has_class("-dark-mode")
+        assert app.screen.styles.background == Color.parse(light.background)
     assert b"textual-light" not in demo_db.path.read_bytes()

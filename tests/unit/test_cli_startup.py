@@ -170,6 +170,23 @@ def test_the_helper_starts_before_the_file_is_inspected_and_is_let_go_unless_it_
     assert cli.run(["--db", str(tmp_path / "missing.db")]) == 2  # refused before the app
     assert events == ["started kind=None", "inspected", "discarded"] and given == []
 
+    import sqlite3
+
+    older = tmp_path / "older.db"
+    older.write_bytes(db.read_bytes())
+    con = sqlite3.connect(older)
+    con.execute("update alembic_version set version_num = '0001'")  # the app upgrades it first
+    con.commit()
+    con.close()
+    events.clear()
+    assert cli.run(["--db", str(older)]) == 0
+    assert events == ["started kind=None", "inspected", "discarded"]
+    assert given.pop() is None
+
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+    assert cli.run(["--db", str(loop)]) == 2  # a plain message, as before the helper came first
+
     monkeypatch.delenv("PEERGROUP_DB", raising=False)
     monkeypatch.setenv("PEERGROUP_HOME", str(tmp_path / "home"))
     events.clear()

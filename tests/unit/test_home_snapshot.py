@@ -12,7 +12,7 @@ from dataclasses import asdict
 import pytest
 
 from peergroup import home_snapshot
-from peergroup.clock import FixedClock
+from peergroup.clock import FixedClock, using
 from peergroup.services import groups as groups_svc
 from peergroup.services import home as home_svc
 
@@ -77,7 +77,8 @@ def test_each_of_the_next_days_gets_the_view_that_day_would_show(demo_db):
         live = {}
         for n in range(home_snapshot.DAYS):
             day = first + dt.timedelta(days=n)
-            live[day] = asdict(home_svc.home_view(s, gid, day))
+            with using(FixedClock(day)):  # as the app shows it on that day
+                live[day] = asdict(home_svc.home_view(s, gid, day))
     assert live[first] != live[last]  # the window holds a change, or this test proves little
     demo_db.close()
     home_snapshot.record_after_exit(demo_db.path, None, clock=FixedClock(first))
@@ -101,6 +102,28 @@ def test_another_group_or_a_damaged_file_means_no_snapshot(demo_db):
     assert home_snapshot.load(demo_db.path, None, TODAY) is None
     path.write_text("{not json")
     assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+@pytest.mark.parametrize("index", [-1, 1, True, 0.0, "0", None, 10**30])
+def test_a_day_pointing_at_no_view_means_no_snapshot(demo_db, index):
+    _closed(demo_db)
+    path = home_snapshot.snapshot_path(demo_db.path)
+    data = json.loads(path.read_text())
+    data["views"] = data["views"][:1]  # one view, kept for every day
+    assert home_snapshot.load(demo_db.path, None, TODAY) is not None
+    data["days"][0] = index
+    path.write_text(json.dumps(data))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+    data["days"] = "0" * home_snapshot.DAYS  # not a list
+    path.write_text(json.dumps(data))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
+def test_a_symlink_loop_means_no_snapshot_and_no_error(tmp_path):
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+    assert home_snapshot.load(loop, None, TODAY) is None
+    assert home_snapshot.load(tmp_path / "loop.db" / "x.db", None, TODAY) is None
 
 
 def test_a_missing_or_unopenable_database_leaves_no_snapshot(tmp_path):
