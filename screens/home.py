@@ -67,7 +67,7 @@ class HomeScreen(FitsTables, DbWork, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#roadmap", DataTable)
-        # Text labels: a str label is read as markup, and that loads Rich's emoji
+        # Text labels (and cells, in _show): a str is read as markup, and that loads Rich's emoji
         # table (3 ms) before the first frame.
         table.add_column(Text("#"), width=2, key="n")
         table.add_column(Text("Step"), width=52, key="title")
@@ -157,7 +157,9 @@ class HomeScreen(FitsTables, DbWork, Screen):
         table.clear()
         for s in data.statuses:
             label, style = STATE_LABEL[s.state]
-            table.add_row(str(s.number), one_line(s.title), Text(label, style=style), key=s.key)
+            table.add_row(
+                Text(str(s.number)), one_line(s.title), Text(label, style=style), key=s.key
+            )
         restore_cursor(table, keep)
         self._show_detail()
         self.call_after_refresh(self.fit_tables)
