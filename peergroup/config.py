@@ -36,7 +36,7 @@ def load() -> dict[str, Any]:
     """All settings; an unreadable or damaged file counts as empty (and is kept)."""
     try:
         data = json.loads(_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -126,15 +126,40 @@ def load(db_path: Path, requested: str | None, today: dt.date) -> Snapshot | Non
 
 
 def view_from(raw: dict[str, Any]) -> HomeView:
-    """A HomeView from its JSON form (``asdict``); raises on anything malformed."""
-    from .steps import StepStatus
+    """A HomeView from its JSON form (``asdict``); raises ValueError on anything that
+    is not a view this version would show (a file left by another build, an edit)."""
+    from .steps import STATES, StepStatus
 
+    def text(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError("not text")
+        return value
+
+    statuses = []
+    for s in raw["statuses"]:
+        number, state, missing = s["number"], text(s["state"]), s["missing"]
+        if type(number) is not int or state not in STATES or not isinstance(missing, list):
+            raise ValueError("not a step status")
+        statuses.append(
+            StepStatus(
+                number=number,
+                key=text(s["key"]),
+                title=text(s["title"]),
+                summary=text(s["summary"]),
+                state=state,
+                missing=[text(m) for m in missing],
+                next_action=text(s["next_action"]),
+            )
+        )
+    if len({s.key for s in statuses}) != len(statuses):
+        raise ValueError("a step listed twice")
+    next_key = raw["next_key"]
     return HomeView(
-        group_name=str(raw["group_name"]),
-        definition=str(raw["definition"]),
-        statuses=[StepStatus(**s) for s in raw["statuses"]],
-        next_key=raw["next_key"],
-        next_text=str(raw["next_text"]),
+        group_name=text(raw["group_name"]),
+        definition=text(raw["definition"]),
+        statuses=statuses,
+        next_key=None if next_key is None else text(next_key),
+        next_text=text(raw["next_text"]),
     )
 
 

@@ -85,8 +85,8 @@ class PeergroupApp(OpensDatabase, AppCommands, DbWork, App[int]):
         self._when_open: Callable[[], object] | None = None  # see _once_open
         # The home view a second process is working out (peergroup.home_prefetch), if any.
         self.prefetch: Prefetch | None = None
-        # Before the stylesheet is first read (not in on_mount): the first frame
-        # is drawn in it, and every stylesheet is not parsed a second time.
+        # Before the stylesheets are first read: set from on_mount, the theme's new
+        # colours made Textual parse every stylesheet a second time at start-up.
         self._remembered_theme()
 
     # --- start-up -----------------------------------------------------------

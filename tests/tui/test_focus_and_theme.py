@@ -50,6 +50,9 @@ async def test_the_chosen_theme_is_remembered_outside_the_database(demo_db):
         await pilot.pause()
     assert config.get("theme") == "textual-light"
     app = app_for(demo_db.path)
+    # Set as the app is made, before its stylesheets are first read (from on_mount,
+    # Textual parsed every stylesheet a second time).
+    assert app.theme == "textual-light"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.theme == "textual-light"

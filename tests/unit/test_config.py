@@ -24,3 +24,5 @@ def test_a_damaged_settings_file_counts_as_empty(tmp_path, monkeypatch):
     monkeypatch.setenv(config.CONFIG_ENV, str(tmp_path))
     (tmp_path / config.FILENAME).write_text("{not json")
     assert config.load() == {}
+    (tmp_path / config.FILENAME).write_text("[" * 100_000 + "]" * 100_000)  # too deep to read
+    assert config.load() == {}

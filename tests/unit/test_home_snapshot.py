@@ -119,6 +119,29 @@ def test_a_day_pointing_at_no_view_means_no_snapshot(demo_db, index):
     assert home_snapshot.load(demo_db.path, None, TODAY) is None
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("state", "blocked"),  # a state another build may have, this one cannot show
+        ("number", "1"),
+        ("missing", "text, not a list"),
+        ("title", 7),
+        ("key", "duplicate"),
+    ],
+)
+def test_a_view_this_version_cannot_show_means_no_snapshot(demo_db, field, value):
+    _closed(demo_db)
+    path = home_snapshot.snapshot_path(demo_db.path)
+    data = json.loads(path.read_text())
+    statuses = data["views"][0]["statuses"]
+    if field == "key":
+        statuses[1]["key"] = statuses[0]["key"]
+    else:
+        statuses[0][field] = value
+    path.write_text(json.dumps(data))
+    assert home_snapshot.load(demo_db.path, None, TODAY) is None
+
+
 def test_a_symlink_loop_means_no_snapshot_and_no_error(tmp_path):
     loop = tmp_path / "loop.db"
     loop.symlink_to(loop)
