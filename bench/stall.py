@@ -138,6 +138,9 @@ def main() -> None:
         worst, p99, wall, ok = [], [], [], []
         for _ in range(args.runs):
             folder = Path(tempfile.mkdtemp(prefix="pg-stall-"))
+            # The user's own theme and home snapshots stay out of the figures.
+            os.environ["PEERGROUP_CONFIG"] = str(folder / "config")
+            os.environ["PEERGROUP_CACHE"] = str(folder / "cache")
             try:
                 db = fresh_demo(folder)
                 delays, seconds, saved = asyncio.run(drive(db, hold))
