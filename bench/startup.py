@@ -167,7 +167,7 @@ with db.read() as s:
     home.home_view(s, groups.opening_group_id(s, None), dt.date.today())
 db.close()
 out = []
-for days in (1, hs.DAYS):
+for days in (1, getattr(hs, "DAYS", 1)):  # (older versions kept one day)
     hs.DAYS = days
     t = time.perf_counter()
     hs.record_after_exit(Path(sys.argv[1]), None)
