@@ -79,9 +79,8 @@ def run(argv: list[str] | None = None) -> int:
                 if command == "open":
                     prefetch = _prefetch_home(Path(path), args.group)
                 try:
-                    state = inspect_database(
-                        Path(path)
-                    )  # fail before the TUI starts, without writing
+                    # Fail before the TUI starts, without writing.
+                    state = inspect_database(Path(path))
                     if not create:
                         require_database(state)
                 except BaseException:

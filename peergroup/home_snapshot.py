@@ -10,8 +10,8 @@ snapshot in its first frame; the live view replaces it a moment later as
 always. The view depends on the day (what is due, what comes next), so the
 snapshot holds one for each of the next DAYS days, worked out when the app
 closes: a group's tool is opened on some later day far more often than twice
-on the same one, and the file is the same as it was left. Any write since (by this app, another copy, a backup tool, an
-import) changes the fingerprint, and the snapshot is not used.
+on the same one. Any write since (by this app, another copy, a backup tool,
+an import) changes the fingerprint, and the snapshot is not used.
 
 The snapshot lives in the user's cache folder (``PEERGROUP_CACHE`` moves it),
 readable by its owner only. It holds what the home screen shows: the group's
