@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
 from peergroup.models import ActionItem, Attendance, Decision, Meeting, Minutes, MinutesConflict
@@ -171,7 +172,20 @@ async def test_finalised_minutes_are_read_only_and_take_amendments(demo_db):
         assert "Correction: the meeting ran long." in flat(screen_text(app))
 
 
-async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
+@pytest.fixture
+def saves_only_on_keys(monkeypatch):  # noqa: ANN001, ANN201
+    """The timed autosave waits for good, so the first save is the one a key asks for.
+
+    For tests that name the text a conflict keeps: typed key by key on a loaded
+    machine (CI under faketime), a timed save can meet the conflict mid-word.
+    """
+    from screens import meeting_autosave
+
+    monkeypatch.setattr(meeting_autosave, "SAVE_AFTER_PAUSE", 3600.0)
+    monkeypatch.setattr(meeting_autosave, "SAVE_AT_LEAST_EVERY", 3600.0)
+
+
+async def test_a_save_from_another_copy_is_not_overwritten(demo_db, saves_only_on_keys):
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
@@ -195,7 +209,7 @@ async def test_a_save_from_another_copy_is_not_overwritten(demo_db):
         assert "Other laptop's notes" in kept  # overwritten by choice, but kept
 
 
-async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db):
+async def test_escape_during_a_conflict_stays_and_loses_nothing(demo_db, saves_only_on_keys):
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
