@@ -21,6 +21,7 @@ which is offered the next time this meeting is opened.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -111,7 +112,10 @@ class MeetingScreen(MinutesAutosave, ConflictBanner, DbWork, Screen):
         self._problem = ""  # what the status line says while saves fail
         self._in_conflict = False  # the conflict banner waits for the user's choice
         self._conflict: Any = None  # the SaveResult that met the other copy's save
-        self._conflict_backup = ""  # text last written to the recovery file meanwhile
+        self._conflict_backup = ""  # text last sent to the recovery file meanwhile
+        self._backup_on_disk = ""  # ... and the text the file holds from this session
+        self._backing_up = False  # a backup worker runs (one at a time, in order)
+        self._backup_lock = threading.Lock()  # backups and the discard, one after another
         self._leaving = False  # flushed for the last time: no more saves or dialogs
         self._when_saved_callbacks: list[Callable[[], Any]] = []
 

@@ -33,6 +33,9 @@ class ConflictBanner:
     _in_conflict: bool
     _conflict: Any
     _conflict_backup: str
+    _backup_on_disk: str
+    _backing_up: bool
+    _backup_lock: Any
     _saving: bool
     _leaving: bool
     _first_unsaved: float | None
@@ -86,18 +89,30 @@ class ConflictBanner:
         """While the choice waits, what is typed goes to the recovery file (in a worker),
         so a crash or a kill before the choice still loses nothing."""
         text = self.editor.text
-        if not self._in_conflict or text == self._conflict_backup or self._saving:
+        if (
+            not self._in_conflict
+            or text == self._conflict_backup
+            or self._saving
+            or self._backing_up  # the next tick sends the newer text, after this one
+        ):
             return
         from peergroup.services import recovery
 
         db_path, meeting_id = self.app.db.path, self.meeting_id
-        self._conflict_backup = text
+        self._conflict_backup, self._backing_up = text, True
 
         def job() -> None:
             try:
-                recovery.write_recovery(db_path, meeting_id, text)
+                with self._backup_lock:
+                    if not self._in_conflict:  # chosen meanwhile: the backup is discarded
+                        return
+                    # This session's own earlier backup is replaced, not joined.
+                    recovery.write_recovery(db_path, meeting_id, text, self._backup_on_disk)
+                    self._backup_on_disk = text
             except OSError:
                 self._conflict_backup = ""  # try again at the next tick
+            finally:
+                self._backing_up = False
 
         self.run_worker(job, thread=True, exit_on_error=False, group="minutes-backup")
 
@@ -159,8 +174,14 @@ class ConflictBanner:
 
         db_path, meeting_id = self.app.db.path, self.meeting_id
         self._conflict_backup = ""
+
+        def job() -> None:
+            with self._backup_lock:  # after a backup still being written, never before it
+                recovery.discard_recovery(db_path, meeting_id)
+                self._backup_on_disk = ""
+
         self.run_worker(
-            lambda: recovery.discard_recovery(db_path, meeting_id),
+            job,
             thread=True,
             exit_on_error=False,
             group="minutes-backup",

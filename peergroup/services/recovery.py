@@ -45,8 +45,14 @@ def _write_private(path: Path, text: str) -> None:
 LATER = "--- typed later, while the database was still locked ---"
 
 
-def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:
+def write_recovery(db_path: Path, meeting_id: int, text: str, replaces: str = "") -> Path:
     """Write ``text`` to the meeting's recovery file; returns where it went.
+
+    A file already there is kept in front of ``text`` (an earlier session's),
+    unless ``text`` goes on from it. ``replaces`` is what this session itself
+    wrote there last: a backup brought up to date replaces that part, even
+    after the scribe deleted some of it, and keeps an earlier session's text
+    in front of it.
 
     Raises ``OSError`` only when neither the database's folder nor the data
     folder can be written.
@@ -58,9 +64,14 @@ def write_recovery(db_path: Path, meeting_id: int, text: str) -> Path:
         except OSError:
             earlier = ""
         if earlier.strip() and not text.startswith(earlier):
-            # A file from an earlier session not yet kept in the database (it was
-            # locked then too): both texts stay, the earlier one first.
-            text = f"{earlier.rstrip()}\n\n{LATER}\n{text}"
+            if replaces and earlier == replaces:
+                pass  # this session's own backup, brought up to date
+            elif replaces and earlier.endswith(f"\n\n{LATER}\n{replaces}"):
+                text = earlier[: len(earlier) - len(replaces)] + text  # the same, after another's
+            else:
+                # A file from an earlier session not yet kept in the database (it was
+                # locked then too): both texts stay, the earlier one first.
+                text = f"{earlier.rstrip()}\n\n{LATER}\n{text}"
         try:
             _write_private(path, text)
         except OSError as exc:

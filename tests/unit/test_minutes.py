@@ -639,6 +639,29 @@ def test_a_recovery_file_with_the_stored_text_is_simply_removed(world):
     assert not path.exists()
 
 
+def test_a_backup_brought_up_to_date_replaces_its_own_text_and_keeps_an_earlier_sessions(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    marker = f"\n\n{recovery.LATER}\n"
+    # This session's backup alone in the file: the scribe deleted a word since.
+    path = recovery.write_recovery(db.path, m1.id, "Agreed to write the chair")
+    recovery.write_recovery(db.path, m1.id, "Agreed to write", replaces="Agreed to write the chair")
+    assert path.read_text(encoding="utf-8") == "Agreed to write"
+    recovery.discard_recovery(db.path, m1.id)
+    # Behind an earlier session's text: that stays in front, this session's part is replaced.
+    recovery.write_recovery(db.path, m1.id, "Left by last session")
+    recovery.write_recovery(db.path, m1.id, "Mine so far")
+    assert path.read_text(encoding="utf-8") == "Left by last session" + marker + "Mine so far"
+    recovery.write_recovery(db.path, m1.id, "Mine", replaces="Mine so far")
+    assert path.read_text(encoding="utf-8") == "Left by last session" + marker + "Mine"
+    recovery.write_recovery(db.path, m1.id, "Mine, then more", replaces="Mine")
+    assert path.read_text(encoding="utf-8") == "Left by last session" + marker + "Mine, then more"
+    # Without ``replaces``, a text that does not go on from the file's is joined to it.
+    recovery.write_recovery(db.path, m1.id, "other")
+    assert path.read_text(encoding="utf-8").endswith("Mine, then more" + marker + "other")
+
+
 # --- the editor's saver (the meeting screen's autosave and final flush) -----
 
 
