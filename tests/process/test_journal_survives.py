@@ -69,7 +69,8 @@ def test_a_pause_then_sigkill_loses_nothing(tmp_path: Path, monkeypatch: pytest.
     db, app = _start(tmp_path, monkeypatch)
     try:
         app.type("Teaching the ultrasound course felt like mine again.")
-        time.sleep(2.0)
+        app.wait_for(b"again.")  # drawn: every key has reached the editor
+        time.sleep(2.0)  # then the pause
         app.proc.send_signal(signal.SIGKILL)
         app.proc.wait(timeout=10)
     finally:
@@ -86,7 +87,9 @@ def test_sigterm_and_sighup_save_everything_typed(
     db, app = _start(tmp_path, monkeypatch)
     try:
         app.type("Closing the lid mid-sentence")
-        time.sleep(0.3)  # less than the autosave delay: only the final flush can save it
+        # Signalled as soon as the last key is drawn: on a quick machine, before
+        # the autosave, so only the final flush can save it.
+        app.wait_for(b"mid-sentence")
         app.proc.send_signal(sig)
         app.proc.wait(timeout=15)
     finally:

@@ -46,7 +46,8 @@ def test_pause_then_sigkill_loses_nothing(tmp_path):
     db, app = _start(tmp_path)
     try:
         app.type("Decided to nominate Priya for the teaching award.")
-        time.sleep(MAX_LOSS_SECONDS)
+        app.wait_for(b"award.")  # drawn: every key has reached the editor
+        time.sleep(MAX_LOSS_SECONDS)  # then the pause
         app.proc.send_signal(signal.SIGKILL)
         app.proc.wait(timeout=10)
     finally:
@@ -59,7 +60,9 @@ def test_sigterm_and_sighup_save_everything_typed(tmp_path, sig):
     db, app = _start(tmp_path)
     try:
         app.type("Action: Marcus drafts the award letter")
-        time.sleep(0.3)  # let the keystrokes reach the app, less than the autosave delay
+        # Signalled as soon as the last key is drawn: on a quick machine, before
+        # the autosave, so only the exit's flush saves it.
+        app.wait_for(b"award letter")
         app.proc.send_signal(sig)
         app.proc.wait(timeout=15)
     finally:
@@ -75,7 +78,7 @@ def test_a_locked_database_at_the_end_sends_the_text_to_a_recovery_file(tmp_path
     try:
         with WriteLock(db):
             app.type("Typed while another program writes")
-            time.sleep(0.3)
+            app.wait_for(b"another program writes")  # every key has reached the editor
             started = time.monotonic()
             app.proc.send_signal(sig)
             app.proc.wait(timeout=15)

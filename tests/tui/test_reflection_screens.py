@@ -11,6 +11,7 @@ request and exports the brief.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,13 @@ async def _write(pilot, text: str) -> None:  # noqa: ANN001
     assert type(pilot.app.screen).__name__ == "JournalScreen"
     await type_text(pilot, text)
     await pilot.press("ctrl+s")
-    await pilot.pause(0.3)
+    screen = pilot.app.screen
+    # Saved once the whole text is stored (a timed save of part of it may still
+    # run when ctrl+s comes; the full one follows at the next tick).
+    deadline = time.monotonic() + 15
+    while not (screen.saver.is_safe(screen.editor.text) and not screen._saving):
+        assert time.monotonic() < deadline, "the reflection was not saved"
+        await pilot.pause(0.1)
     await settle(pilot)
 
 
