@@ -502,7 +502,9 @@ class MeetingScreen(MinutesAutosave, ConflictBanner, DbWork, Screen):
 
     def action_kept_copies(self) -> None:
         # Seeing them may turn a recovery file into a kept copy: refresh the count.
-        self.app.push_screen(KeptCopiesScreen(self.meeting_id), lambda _: self.refresh_data())
+        # (Not while a conflict waits: the recovery file is then the live backup.)
+        screen = KeptCopiesScreen(self.meeting_id, recovery=not self._in_conflict)
+        self.app.push_screen(screen, lambda _: self.refresh_data())
 
     def palette(self) -> Iterable[SystemCommand]:
         yield SystemCommand(

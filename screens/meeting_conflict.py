@@ -177,7 +177,9 @@ class ConflictBanner:
 
         def job() -> None:
             with self._backup_lock:  # after a backup still being written, never before it
-                recovery.discard_recovery(db_path, meeting_id)
+                # Only this session's part: an earlier session's text in front of it
+                # may not be in the database yet (it goes once the user has seen it).
+                recovery.discard_own(db_path, meeting_id, self._backup_on_disk)
                 self._backup_on_disk = ""
 
         self.run_worker(

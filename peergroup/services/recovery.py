@@ -43,6 +43,7 @@ def _write_private(path: Path, text: str) -> None:
 
 
 LATER = "--- typed later, while the database was still locked ---"
+_LATER_PART = f"\n\n{LATER}\n"  # between an earlier session's text and a later one
 
 
 def write_recovery(db_path: Path, meeting_id: int, text: str, replaces: str = "") -> Path:
@@ -57,29 +58,61 @@ def write_recovery(db_path: Path, meeting_id: int, text: str, replaces: str = ""
     Raises ``OSError`` only when neither the database's folder nor the data
     folder can be written.
     """
+    text, replaces = without_lone_surrogates(text), without_lone_surrogates(replaces)
     last: OSError | None = None
     for path in _candidates(db_path, meeting_id):
         try:
-            earlier = path.read_text(encoding="utf-8", errors="replace")
+            earlier = _read_as_written(path)
         except OSError:
             earlier = ""
-        if earlier.strip() and not text.startswith(earlier):
-            if replaces and earlier == replaces:
-                pass  # this session's own backup, brought up to date
-            elif replaces and earlier.endswith(f"\n\n{LATER}\n{replaces}"):
-                text = earlier[: len(earlier) - len(replaces)] + text  # the same, after another's
-            else:
-                # A file from an earlier session not yet kept in the database (it was
-                # locked then too): both texts stay, the earlier one first.
-                text = f"{earlier.rstrip()}\n\n{LATER}\n{text}"
         try:
-            _write_private(path, text)
+            _write_private(path, _after(earlier, text, replaces))
         except OSError as exc:
             last = exc
             continue
         return path
     assert last is not None
     raise last
+
+
+def discard_own(db_path: Path, meeting_id: int, own: str) -> None:
+    """Take back what this session wrote to the recovery file (``own``, as last
+    given to ``write_recovery``) now that it is in the database. An earlier
+    session's text in front of it stays, and so does a file someone else wrote."""
+    own = without_lone_surrogates(own)
+    if not own:
+        return
+    for path in _candidates(db_path, meeting_id):
+        try:
+            content = _read_as_written(path)
+            if content == own:
+                path.unlink()
+            elif content.endswith(_LATER_PART + own):
+                earlier = content[: len(content) - len(_LATER_PART + own)]
+                if earlier.strip():
+                    _write_private(path, earlier)
+                else:
+                    path.unlink()
+        except OSError:  # missing or unreadable: nothing of ours to take back there
+            continue
+
+
+def _read_as_written(path: Path) -> str:
+    """The file's text byte for byte (no newline translation), to compare with what was written."""
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _after(earlier: str, text: str, replaces: str) -> str:
+    """What a recovery file holding ``earlier`` holds once ``text`` is written."""
+    if not earlier.strip() or text.startswith(earlier):
+        return text
+    if replaces and earlier == replaces:
+        return text  # this session's own backup, brought up to date
+    if replaces and earlier.endswith(_LATER_PART + replaces):
+        return earlier[: len(earlier) - len(replaces)] + text  # the same, after another's
+    # A file from an earlier session not yet kept in the database (it was
+    # locked then too): both texts stay, the earlier one first.
+    return earlier.rstrip() + _LATER_PART + text
 
 
 def has_recovery(db_path: Path, meeting_id: int) -> bool:

@@ -221,9 +221,10 @@ class KeptCopiesScreen(DbWork, ModalScreen[None]):
     CSS_PATH = str(Path(__file__).with_name("meeting.tcss"))
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, meeting_id: int) -> None:
+    def __init__(self, meeting_id: int, *, recovery: bool = True) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self.recovery = recovery  # look for a recovery file (not while it is a live backup)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="conflict"):
@@ -234,7 +235,7 @@ class KeptCopiesScreen(DbWork, ModalScreen[None]):
         from peergroup.services import recovery
 
         meeting_id, db_path = self.meeting_id, self.app.db.path
-        has_file = recovery.has_recovery(db_path, meeting_id)
+        has_file = self.recovery and recovery.has_recovery(db_path, meeting_id)
 
         def load(session: Session) -> tuple[list[Any], Path | None]:
             from peergroup.services import minutes as minutes_svc

@@ -293,16 +293,20 @@ async def test_apologies_sent_ahead_move_the_scribe_role_to_someone_else(demo_db
         assert scribe_before and roles.holder_name(s, meeting, "Scribe") not in ("", scribe_before)
 
 
-async def test_f9_exports_this_meetings_minutes_as_markdown(demo_db, tmp_path):
+async def test_f9_exports_this_meetings_minutes_as_markdown(demo_db, tmp_path, monkeypatch):
+    import screens.meeting
+
+    # F9 saves what is typed, then asks; a loaded machine must not turn the
+    # question into a notice (it opens only if the save ends within ASK_WITHIN).
+    monkeypatch.setattr(screens.meeting, "ASK_WITHIN", 3600.0)
     out = tmp_path / "one.md"
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         await type_text(pilot, "Agreed # not a heading | nor a table")
-        await pilot.press("ctrl+s")  # saved first, so F9's question opens at once
-        assert await _until(pilot, lambda: "Saved (revision" in screen_text(app))
         await pilot.press("f9")
         await settle(pilot)
+        assert await _until(pilot, lambda: "Export the minutes of Tue 8 Dec" in screen_text(app))
         assert "Export the minutes of Tue 8 Dec 2026 as Markdown" in screen_text(app)
         assert app.screen.query_one("#field-start").value == DAY
         app.screen.query_one("#field-path").value = str(out)
@@ -581,6 +585,44 @@ async def test_the_backup_during_a_conflict_follows_deletions_too(demo_db):
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert await _until(pilot, lambda: not backup.exists())
+
+
+async def test_the_live_backup_is_left_alone_and_an_earlier_sessions_text_outlives_the_choice(
+    demo_db,
+):
+    """ctrl+r during a conflict does not take the live backup for a recovered file,
+    and making the choice takes back only this session's part of the file."""
+    from peergroup.services import recovery
+
+    mid = _meeting(demo_db).id
+    recovery.write_recovery(demo_db.path, mid, "Left by last session")
+    backup = recovery.recovery_file(demo_db.path, mid)
+    app = app_for(demo_db.path, start_meeting=DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        with demo_db.write() as s:
+            assert minutes_svc.save_minutes(s, mid, "Theirs", 0).saved
+        await type_text(pilot, "Mine")
+        meeting = app.screen
+        assert await _until(pilot, lambda: meeting._in_conflict)
+        both = "Left by last session" + f"\n\n{recovery.LATER}\n" + "Mine"
+        assert await _until(pilot, lambda: backup.exists() and backup.read_text() == both)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "Kept copies of these minutes" in screen_text(app)
+        assert "file is now removed" not in flat(screen_text(app))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert backup.read_text() == both  # still the live backup
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert await _until(pilot, lambda: backup.read_text() == "Left by last session")
+    with demo_db.read() as s:
+        stored = s.exec(select(Minutes).where(Minutes.meeting_id == mid)).one().text
+        kept = [c.text for c in minutes_svc.conflicts(s, mid)]
+    assert stored == "Mine"
+    assert "Left by last session" in kept and "Theirs" in kept
+    assert both not in kept
 
 
 async def test_keep_mine_saves_what_was_typed_during_the_conflict(demo_db):

@@ -662,6 +662,44 @@ def test_a_backup_brought_up_to_date_replaces_its_own_text_and_keeps_an_earlier_
     assert path.read_text(encoding="utf-8").endswith("Mine, then more" + marker + "other")
 
 
+def test_taking_back_a_sessions_backup_leaves_an_earlier_sessions_text(world):
+    from peergroup.services import recovery
+
+    db, _g, _p, (m1, *_r) = world
+    path = recovery.recovery_file(db.path, m1.id)
+    recovery.write_recovery(db.path, m1.id, "Only mine")
+    recovery.discard_own(db.path, m1.id, "Only mine")
+    assert not path.exists()
+    # Behind an earlier session's text (perhaps not in the database yet): that stays.
+    recovery.write_recovery(db.path, m1.id, "Left by last session")
+    recovery.write_recovery(db.path, m1.id, "Mine")
+    recovery.discard_own(db.path, m1.id, "Mine")
+    assert path.read_text(encoding="utf-8") == "Left by last session"
+    # A file that holds something else is not ours to take back; nothing given, nothing done.
+    recovery.discard_own(db.path, m1.id, "Something I never wrote")
+    recovery.discard_own(db.path, m1.id, "")
+    assert path.read_text(encoding="utf-8") == "Left by last session"
+
+
+def test_a_backup_is_matched_as_written_whatever_its_line_ends_or_odd_characters(world):
+    """Text written with CRLF line ends or a lone surrogate (both reach the editor)
+    is still recognised as this session's own when it is brought up to date."""
+    from peergroup.services import recovery
+    from peergroup.text import without_lone_surrogates
+
+    db, _g, _p, (m1, *_r) = world
+    path = recovery.recovery_file(db.path, m1.id)
+    first = "Pasted from Windows\r\nsecond line \ud800 and more"
+    recovery.write_recovery(db.path, m1.id, first)
+    shorter = first[: -len(" and more")]
+    recovery.write_recovery(db.path, m1.id, shorter, replaces=first)
+    assert recovery.LATER not in path.read_bytes().decode("utf-8")
+    assert path.read_bytes() == without_lone_surrogates(shorter).encode("utf-8")
+    assert b"\r\n" in path.read_bytes()
+    recovery.discard_own(db.path, m1.id, shorter)
+    assert not path.exists()
+
+
 # --- the editor's saver (the meeting screen's autosave and final flush) -----
 
 
