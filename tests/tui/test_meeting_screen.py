@@ -380,6 +380,21 @@ async def _until(pilot, condition, timeout: float = 15.0) -> bool:  # noqa: ANN0
     return condition()
 
 
+async def _in_conflict(pilot, app, db, theirs: str, mine: str):  # noqa: ANN001, ANN202
+    """Open the meeting, let another copy save ``theirs``, type ``mine``: the banner shows.
+
+    Returns the meeting screen and the meeting's id.
+    """
+    await _open(pilot, app)
+    mid = _meeting(db).id
+    with db.write() as s:
+        assert minutes_svc.save_minutes(s, mid, theirs, 0).saved
+    await type_text(pilot, mine)
+    meeting = app.screen
+    assert await _until(pilot, lambda: meeting._in_conflict)
+    return meeting, mid
+
+
 def _toasts(app) -> str:  # noqa: ANN001
     """The text of the notifications on screen (right of their '▌' edge), as one line."""
     lines = [line.rsplit("▌", 1)[1] for line in screen_text(app).splitlines() if "▌" in line]
@@ -521,13 +536,7 @@ async def test_typing_goes_on_during_a_conflict_and_every_character_is_kept(demo
 
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app)
-        mid = _meeting(demo_db).id
-        with demo_db.write() as s:
-            assert minutes_svc.save_minutes(s, mid, "Other laptop's notes", 0).saved
-        await type_text(pilot, "My notes")
-        meeting = app.screen
-        assert await _until(pilot, lambda: meeting._in_conflict)
+        meeting, mid = await _in_conflict(pilot, app, demo_db, "Other laptop's notes", "My notes")
         # Letters that were choices in the old dialog ("m", "t") are just text now.
         typed_during = " then more typed; mtmt done"
         await type_text(pilot, typed_during)
@@ -564,13 +573,7 @@ async def test_the_backup_during_a_conflict_follows_deletions_too(demo_db):
 
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app)
-        mid = _meeting(demo_db).id
-        with demo_db.write() as s:
-            assert minutes_svc.save_minutes(s, mid, "Theirs", 0).saved
-        await type_text(pilot, "Mine")
-        meeting = app.screen
-        assert await _until(pilot, lambda: meeting._in_conflict)
+        meeting, mid = await _in_conflict(pilot, app, demo_db, "Theirs", "Mine")
         backup = recovery.recovery_file(demo_db.path, mid)
 
         def backup_is(text: str) -> bool:
@@ -599,12 +602,7 @@ async def test_the_live_backup_is_left_alone_and_an_earlier_sessions_text_outliv
     backup = recovery.recovery_file(demo_db.path, mid)
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app)
-        with demo_db.write() as s:
-            assert minutes_svc.save_minutes(s, mid, "Theirs", 0).saved
-        await type_text(pilot, "Mine")
-        meeting = app.screen
-        assert await _until(pilot, lambda: meeting._in_conflict)
+        meeting, _ = await _in_conflict(pilot, app, demo_db, "Theirs", "Mine")
         both = "Left by last session" + f"\n\n{recovery.LATER}\n" + "Mine"
         assert await _until(pilot, lambda: backup.exists() and backup.read_text() == both)
         await pilot.press("ctrl+r")
@@ -628,13 +626,7 @@ async def test_the_live_backup_is_left_alone_and_an_earlier_sessions_text_outliv
 async def test_keep_mine_saves_what_was_typed_during_the_conflict(demo_db):
     app = app_for(demo_db.path, start_meeting=DAY)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app)
-        mid = _meeting(demo_db).id
-        with demo_db.write() as s:
-            assert minutes_svc.save_minutes(s, mid, "Theirs", 0).saved
-        await type_text(pilot, "Mine")
-        meeting = app.screen
-        assert await _until(pilot, lambda: meeting._in_conflict)
+        meeting, mid = await _in_conflict(pilot, app, demo_db, "Theirs", "Mine")
         await type_text(pilot, " and the rest")
         await pilot.press("ctrl+o")
         await settle(pilot)
