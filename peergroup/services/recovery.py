@@ -80,19 +80,15 @@ def discard_own(db_path: Path, meeting_id: int, own: str) -> None:
     given to ``write_recovery``) now that it is in the database. An earlier
     session's text in front of it stays, and so does a file someone else wrote."""
     own = without_lone_surrogates(own)
-    if not own:
-        return
     for path in _candidates(db_path, meeting_id):
         try:
-            content = _read_as_written(path)
-            if content == own:
+            before = _before_own(_read_as_written(path), own)
+            if before is None:
+                continue  # not ours
+            if before.strip():
+                _write_private(path, before)
+            else:
                 path.unlink()
-            elif content.endswith(_LATER_PART + own):
-                earlier = content[: len(content) - len(_LATER_PART + own)]
-                if earlier.strip():
-                    _write_private(path, earlier)
-                else:
-                    path.unlink()
         except OSError:  # missing or unreadable: nothing of ours to take back there
             continue
 
@@ -102,14 +98,25 @@ def _read_as_written(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
 
 
+def _before_own(content: str, own: str) -> str | None:
+    """What ``content`` holds in front of ``own`` (this session's part, last in the
+    file); None if the file does not end with it."""
+    if not own:
+        return None
+    if content == own:
+        return ""
+    if content.endswith(_LATER_PART + own):
+        return content[: len(content) - len(_LATER_PART + own)]
+    return None
+
+
 def _after(earlier: str, text: str, replaces: str) -> str:
     """What a recovery file holding ``earlier`` holds once ``text`` is written."""
+    before = _before_own(earlier, replaces)
+    if before is not None:
+        earlier = before  # this session's own part is brought up to date, not joined
     if not earlier.strip() or text.startswith(earlier):
         return text
-    if replaces and earlier == replaces:
-        return text  # this session's own backup, brought up to date
-    if replaces and earlier.endswith(_LATER_PART + replaces):
-        return earlier[: len(earlier) - len(replaces)] + text  # the same, after another's
     # A file from an earlier session not yet kept in the database (it was
     # locked then too): both texts stay, the earlier one first.
     return earlier.rstrip() + _LATER_PART + text
